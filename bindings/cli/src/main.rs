@@ -1,0 +1,2 @@
+//! certdoctor command line (being written).
+fn main() {}

@@ -1,0 +1,42 @@
+//! Every resource bound of certdoctor in one place. Each bound is enforced where the
+//! resource is consumed, and hitting it is reported to the user, never silent.
+
+/// Bytes of a line that parsers look at; the rest of a longer line is skipped in
+/// bounded memory (SyncML documents and GET PKIOperation URLs reach hundreds of KB).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Bytes of the head of an input used to recognise its kind.
+pub const SNIFF_BYTES: usize = 4 * 1024;
+
+/// Largest certificate/PKCS#7 file read whole (certificate stores are a few MB).
+pub const MAX_CERT_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Characters of a log record kept as evidence text.
+pub const MAX_EVIDENCE_TEXT: usize = 600;
+
+/// Typed events kept per input; beyond this, events are counted but not kept.
+pub const MAX_EVENTS_PER_INPUT: usize = 100_000;
+
+/// Evidence entries attached to one finding.
+pub const MAX_EVIDENCE_PER_FINDING: usize = 20;
+
+/// Findings in one report.
+pub const MAX_FINDINGS: usize = 500;
+
+/// Entries in the report's timeline.
+pub const MAX_TIMELINE: usize = 2_000;
+
+/// Certificates in one report's inventory.
+pub const MAX_CERTIFICATES: usize = 5_000;
+
+/// Cuts `text` to at most `max` characters on a char boundary, marking the cut with `…`.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((i, _)) => {
+            let mut s = text[..i].to_string();
+            s.push('…');
+            s
+        }
+    }
+}
