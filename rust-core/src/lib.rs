@@ -12,3 +12,4 @@ pub mod evidence;
 pub mod input;
 pub mod limits;
 pub mod parsers;
+pub mod diagnosis;
