@@ -13,3 +13,9 @@ pub mod input;
 pub mod limits;
 pub mod parsers;
 pub mod diagnosis;
+pub mod redaction;
+pub mod report;
+pub mod session;
+
+pub use report::{Format, Lang, Report, Verdict};
+pub use session::{InputStream, Options, ParsedInput, Session};

@@ -1,5 +1,214 @@
-//! Diagnosis: rules read the evidence, produce findings, and derive the verdict.
+//! Diagnosis: rules read the evidence (events, certificate facts, chains), produce
+//! findings, and derive the verdict and the summary. Rules never parse raw lines.
 
+pub mod certificates;
+pub mod codes;
+pub mod device;
+pub mod enrollments;
+pub mod finding;
 pub mod finding_id;
+pub mod timeline;
 
+use time::OffsetDateTime;
+
+pub use finding::{Evidence, Finding};
 pub use finding_id::{FindingId, Severity};
+
+use crate::evidence::{CertRole, Certificate, Chain, EventKind, LogEvent, Platform};
+use crate::report::Verdict;
+use enrollments::Enrollment;
+use timeline::TimelineItem;
+
+/// Everything the rules read.
+pub struct Facts<'a> {
+    /// Log events in time order.
+    pub events: &'a [LogEvent],
+    pub certificates: &'a [Certificate],
+    pub roles: &'a [CertRole],
+    pub chains: &'a [Chain],
+    /// Inputs that looked like certificates but did not decode: (path, reason).
+    pub unparseable: &'a [(String, String)],
+    pub now: OffsetDateTime,
+}
+
+/// The summary sentence and next action, as message IDs with arguments.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    /// The finding whose remedy is the next action (index into `Outcome::findings`).
+    pub primary: Option<usize>,
+    /// Message ID of the next action when no finding gives one.
+    pub next_key: &'static str,
+}
+
+/// What the diagnosis concluded.
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub enrollments: Vec<Enrollment>,
+    pub timeline: Vec<TimelineItem>,
+    pub verdict: Verdict,
+    pub summary: Summary,
+}
+
+/// Runs every rule and derives the verdict (report-contract.md § Verdicts).
+pub fn diagnose(facts: &Facts<'_>) -> Outcome {
+    let events = facts.events;
+    let mut enrollments = enrollments::group(events);
+    enrollments::diagnose(&mut enrollments, events);
+
+    let mut findings: Vec<Finding> = Vec::new();
+    for en in &enrollments {
+        findings.extend(en.findings.iter().cloned());
+        if !en.opened && en.platform != Platform::Ios && en.first_event < events.len() {
+            let first = &events[en.first_event];
+            findings.push(
+                Finding::new(FindingId::LogGap, "detail-log-gap-start")
+                    .enrollment(en.display())
+                    .with_evidence(Evidence::from_event(first)),
+            );
+        }
+    }
+    findings.extend(device::diagnose(events));
+    findings.extend(certificates::diagnose(facts.certificates, facts.roles, facts.chains, facts.now));
+    for (path, reason) in facts.unparseable {
+        findings.push(certificates::unparseable(path, reason));
+    }
+
+    let timeline: Vec<TimelineItem> =
+        events.iter().enumerate().filter_map(|(i, e)| timeline::place(i, e)).collect();
+
+    let scep_activity = !enrollments.is_empty()
+        || events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::RootInstallState { .. }
+                    | EventKind::DependentProfileWaiting { .. }
+                    | EventKind::ProfileReceived { .. }
+            )
+        });
+    if !scep_activity && facts.certificates.is_empty() {
+        findings.push(Finding::new(FindingId::NoEvidence, "detail-no-evidence"));
+    }
+
+    sort_findings(&mut findings);
+    findings.truncate(crate::limits::MAX_FINDINGS);
+
+    let delivering_leaf = certificates::delivering_leaf(facts.certificates, facts.chains, facts.now);
+    let verdict = verdict(&findings, &enrollments, delivering_leaf.is_some());
+    let summary = summarise(verdict, &findings, &enrollments, delivering_leaf, facts);
+    Outcome { findings, enrollments, timeline, verdict, summary }
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 0,
+        Severity::Action => 1,
+        Severity::Warning => 2,
+        Severity::Info => 3,
+    }
+}
+
+/// Deterministic order: unresolved before resolved, by severity, step, ID, then evidence.
+fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.resolved, severity_rank(a.severity), a.step, a.id, &a.enrollment, a.evidence.first().map(|e| &e.source))
+            .cmp(&(b.resolved, severity_rank(b.severity), b.step, b.id, &b.enrollment, b.evidence.first().map(|e| &e.source)))
+    });
+}
+
+fn verdict(findings: &[Finding], enrollments: &[Enrollment], cert_delivered: bool) -> Verdict {
+    let active = |s: Severity| findings.iter().any(|f| !f.resolved && f.severity == s);
+    if active(Severity::Error) {
+        Verdict::Failed
+    } else if active(Severity::Action) {
+        Verdict::ActionRequired
+    } else if enrollments.iter().any(|e| e.delivered()) || cert_delivered {
+        Verdict::Delivered
+    } else if !enrollments.is_empty() {
+        Verdict::InProgress
+    } else {
+        Verdict::Inconclusive
+    }
+}
+
+fn step_of_enrollment(en: &Enrollment) -> u8 {
+    en.progress.max(1)
+}
+
+fn summarise(
+    verdict: Verdict,
+    findings: &[Finding],
+    enrollments: &[Enrollment],
+    leaf: Option<usize>,
+    facts: &Facts<'_>,
+) -> Summary {
+    let primary = findings.iter().position(|f| !f.resolved && matches!(f.severity, Severity::Error | Severity::Action));
+    let platform_of = |profile: &Option<String>| -> String {
+        enrollments
+            .iter()
+            .find(|e| e.display() == *profile)
+            .map(|e| e.platform.as_str().to_string())
+            .unwrap_or_default()
+    };
+    match verdict {
+        Verdict::Failed | Verdict::ActionRequired => {
+            let f = primary.map(|i| &findings[i]);
+            let step = f.map(|f| f.step).unwrap_or(5);
+            let id = f.map(|f| f.id.as_str()).unwrap_or_default();
+            let platform = f.map(|f| platform_of(&f.enrollment)).unwrap_or_default();
+            Summary {
+                key: if verdict == Verdict::Failed { "summary-failed" } else { "summary-action" },
+                args: vec![("step", step.to_string()), ("finding", id.to_string()), ("platform", platform)],
+                primary,
+                next_key: "next-follow-remedy",
+            }
+        }
+        Verdict::Delivered => {
+            if let Some(en) = enrollments.iter().find(|e| e.delivered()) {
+                Summary {
+                    key: "summary-delivered-log",
+                    args: vec![
+                        ("profile", en.display().unwrap_or_default()),
+                        ("platform", en.platform.as_str().to_string()),
+                        ("state", en.state.clone()),
+                    ],
+                    primary: None,
+                    next_key: "next-delivered",
+                }
+            } else {
+                let name = leaf
+                    .map(|i| {
+                        let c = &facts.certificates[i];
+                        c.subject_cn.clone().unwrap_or_else(|| c.subject.clone())
+                    })
+                    .unwrap_or_default();
+                Summary {
+                    key: "summary-delivered-cert",
+                    args: vec![("name", name)],
+                    primary: None,
+                    next_key: "next-delivered",
+                }
+            }
+        }
+        Verdict::InProgress => {
+            let en = enrollments.iter().max_by_key(|e| e.last_event);
+            Summary {
+                key: "summary-in-progress",
+                args: vec![
+                    ("step", en.map(step_of_enrollment).unwrap_or(1).to_string()),
+                    ("state", en.map(|e| e.state.clone()).unwrap_or_default()),
+                    ("platform", en.map(|e| e.platform.as_str().to_string()).unwrap_or_default()),
+                ],
+                primary: None,
+                next_key: "next-in-progress",
+            }
+        }
+        Verdict::Inconclusive => Summary {
+            key: if facts.certificates.is_empty() { "summary-inconclusive" } else { "summary-inconclusive-certs" },
+            args: vec![("certificates", facts.certificates.len().to_string())],
+            primary: None,
+            next_key: "next-collect",
+        },
+    }
+}

@@ -1,0 +1,258 @@
+# certdoctor — English messages.
+# Finding IDs, enum values and JSON keys are never translated; everything a person reads is here.
+# Every message must exist in every language (a test checks).
+
+## Verdicts, steps, headings
+
+verdict-delivered = Delivered
+verdict-failed = Failed
+verdict-action_required = Action required
+verdict-in_progress = In progress
+verdict-inconclusive = Inconclusive
+
+step-1 = Profile delivered to the device
+step-2 = Device contacts NDES
+step-3 = Connector verifies the challenge
+step-4 = CA issues the certificate
+step-5 = Certificate installed on the device
+step-6 = Success reported to Intune
+
+severity-error = error
+severity-action = action
+severity-warning = warning
+severity-info = info
+
+heading-title = certdoctor — SCEP certificate delivery report
+heading-verdict = Verdict
+heading-summary = Summary
+heading-next = Next action
+heading-findings = Findings
+heading-enrollments = Enrollments
+heading-certificates = Certificates
+heading-chains = Chains
+heading-timeline = Timeline
+heading-inputs = Inputs
+heading-notices = Notices
+label-generated = Generated
+label-platforms = Platforms
+label-step = Step
+label-remedy = What to do
+label-evidence = Evidence
+label-resolved = resolved by later evidence
+label-profile = Profile
+label-state = State
+label-seen = Seen
+label-subject = Subject
+label-issuer = Issuer
+label-valid = Valid
+label-role = Role
+label-key = Key
+label-eku = EKU
+label-san = SAN
+label-template = Template
+label-sources = Sources
+label-chain-complete = complete
+label-chain-incomplete = incomplete
+label-signatures-valid = signatures valid
+label-signatures-invalid = signatures NOT valid
+label-records = records
+label-none = none
+label-more-timeline = { $count } earlier timeline entries not shown; see the JSON report.
+redaction-applied = Personal data was replaced by tokens (kinds: { $kinds }). Run with --no-redact to see the values.
+redaction-off = Not redacted: this report shows names, addresses and identifiers as logged.
+
+## Summary and next action
+
+summary-delivered-log = The SCEP certificate of profile { $profile } is installed on the { $platform } device (last state: { $state }).
+summary-delivered-cert = The client certificate { $name } is present with a complete, valid chain.
+summary-failed = Delivery failed at step { $step } ({ $finding }){ $platform ->
+        [android] {" "}on the Android device
+        [ios] {" "}on the iOS device
+        [windows] {" "}on the Windows device
+       *[other] {""}
+    }.
+summary-action = Delivery is waiting at step { $step } ({ $finding }): someone must act before it can finish.
+summary-in-progress = An enrollment was seen but has not finished yet (reached step { $step }, state { $state }).
+summary-inconclusive = No SCEP activity or certificate was found in the input.
+summary-inconclusive-certs = { $certificates } certificates were read, but none is a client certificate with a complete chain, and no SCEP log activity was found.
+next-follow-remedy = Follow the remedy of the first finding.
+next-delivered = Nothing to do: the certificate arrived. If Intune still shows an error, check step 6 (NDES reporting to Intune).
+next-in-progress = Sync the device again (Company Portal → Check status, or Settings → Accounts → Sync) and collect the logs once more after a few minutes.
+next-collect = Collect the MDM client's logs: Android Company Portal → Help → Send logs (OMADM logs), iOS Console log of the process profiled, Windows Event Viewer → DeviceManagement-Enterprise-Diagnostics-Provider → Admin (save as XML), plus the certificates exported from the device.
+
+## Timeline
+
+tl-profile-received = SCEP profile received
+tl-root-profile-received = Trusted-root profile received
+tl-pending-requests = { $count } certificate requests pending
+tl-enrollment-attempt = Enrollment attempt for { $profile }
+tl-scep-request = { $operation } request sent
+tl-scep-http-response = { $operation } answered { $status } { $reason }
+tl-transport-error = No answer from the SCEP server: { $cause }
+tl-invalid-response = Unusable reply from the SCEP server: { $cause }
+tl-capabilities = CA capabilities problem: { $cause }
+tl-csr-built = Certificate request (CSR) built
+tl-poll-built = Poll for a pending request (GetCertInitial) built
+tl-certrep = CertRep pkiStatus={ $status }
+tl-certrep-failinfo = CertRep pkiStatus={ $status } failInfo={ $fail_info }
+tl-scep-state = SCEP certificate state { $from } → { $to }
+tl-root-state = Root certificate state { $from } → { $to }
+tl-installed = Certificate installed
+tl-install-error = Installation error: { $cause }
+tl-rolled-back = Profile installation rolled back
+tl-result-reported = Result reported to the MDM service
+tl-dependent-waiting = Profile { $profile } waits for its certificate
+tl-dependent-applied = Profile { $profile } applied
+tl-cert-selection = Certificate selection: { $matched } matched, { $excluded } excluded
+tl-cert-excluded = Certificate excluded from selection
+tl-enrollment-failed = The MDM client reported a failed enrollment
+
+## Finding details
+
+detail-scep-http-status = The { $operation } request to { $host } was answered with HTTP { $status } { $reason }.
+detail-scep-transport = The device could not reach the SCEP server{ $operation ->
+        [GetCACert] {" "}(GetCACert)
+        [GetCACaps] {" "}(GetCACaps)
+        [PKIOperation] {" "}(PKIOperation)
+       *[other] {""}
+    }: { $cause }
+detail-scep-capabilities = The device could not read the CA capabilities (GetCACaps): { $cause }
+detail-scep-no-answer = The { $operation } request got no answer before the device tried again.
+detail-scep-invalid-response = The SCEP server answered, but the reply could not be used: { $cause }
+detail-scep-rejected = The CA answered pkiStatus=FAILURE{ $fail_info_kind ->
+        [badAlg] {" "}with failInfo badAlg: the algorithm is not supported.
+        [badMessageCheck] {" "}with failInfo badMessageCheck: the signature or integrity check of the request failed.
+        [badRequest] {" "}with failInfo badRequest: the request is not permitted or not supported (often refused by the NDES policy module or the CA template).
+        [badTime] {" "}with failInfo badTime: the request's signing time is too far from the CA's clock.
+        [badCertId] {" "}with failInfo badCertId: no certificate could be identified for the request.
+        [other] {" "}with failInfo { $fail_info }.
+       *[none] {"."}
+    }
+detail-scep-pending = The CA answered pkiStatus=PENDING: the request waits for approval by a CA manager.
+detail-platform-error = The device reported { $code }: { $explanation }
+detail-install-state-failed = The certificate install state machine reached { $state }.
+detail-enrollment-failed = The MDM client reported that enrolling the certificate failed.
+detail-profile-rolled-back = The device rolled back the whole profile installation.
+detail-install-waiting = The certificate was issued and the device asked to install it (CERT_INSTALL_REQUESTED), but the installation has not started.
+detail-access-not-granted = The certificate is installed but the app was not granted access to it (CERT_ACCESS_REQUESTED without CERT_ACCESS_GRANTED).
+detail-root-failed = The trusted-root certificate { $root } reached the state { $state }.
+detail-root-pending = The trusted-root certificate { $root } waits for installation (CERT_INSTALL_REQUESTED).
+detail-profile-waiting = The profile { $profile } is held back until its certificate arrives.
+detail-profile-cert-not-selected = No installed certificate matched the profile's criteria ({ $excluded } excluded).
+detail-log-gap-start = The log starts in the middle of this enrollment: its first steps are not in the input (rotated or truncated log).
+detail-no-evidence = No SCEP log activity, profile or certificate was found in the input.
+detail-cert-expired = The certificate { $name } expired on { $not_after }.
+detail-cert-not-yet-valid = The certificate { $name } is not valid before { $not_before }.
+detail-cert-expiring-soon = The certificate { $name } expires in { $days } days ({ $not_after }).
+detail-cert-no-client-auth = The certificate { $name } has an Extended Key Usage without client authentication ({ $ekus }).
+detail-cert-weak-key = The certificate { $name } has a weak { $algorithm } key of { $bits } bits.
+detail-cert-weak-signature = The certificate { $name } is signed with { $algorithm }.
+detail-cert-unparseable = The file { $file } looks like a certificate but could not be decoded: { $reason }
+detail-chain-incomplete = No path leads from { $name } to a self-signed root in the input: the issuer { $missing } is missing.
+detail-chain-signature-invalid = The signature on { $name } does not verify with the public key of { $issuer }: a different CA with the same name issued it, or it was altered.
+
+## Findings: titles and remedies
+
+finding-cert-expired =
+    .title = A certificate has expired
+    .remedy = Renew the certificate: for the SCEP certificate, let Intune re-issue it (sync the device; check the profile's renewal threshold); for a CA certificate, renew the CA and deploy the new root/intermediate with a trusted-certificate profile.
+finding-cert-not-yet-valid =
+    .title = A certificate is not yet valid
+    .remedy = Check the device's date and time, and the CA's clock: a certificate valid only in the future usually means one of the clocks is wrong.
+finding-cert-expiring-soon =
+    .title = The certificate expires soon
+    .remedy = Make sure renewal works before the expiry date: the device renews the SCEP certificate when it syncs inside the profile's renewal threshold.
+finding-chain-incomplete =
+    .title = The certificate chain is incomplete
+    .remedy = Deploy the missing CA certificate (root and any intermediate) to the device with a trusted-certificate profile assigned to the same group as the SCEP profile, or add it to the bundle you analyse.
+finding-chain-signature-invalid =
+    .title = A certificate's signature does not verify
+    .remedy = The issuing CA in the bundle is not the one that signed this certificate (for example an old and a renewed CA with the same name). Export the right CA certificate, and check that the trusted-certificate profile carries the current root.
+finding-cert-no-client-auth =
+    .title = The certificate cannot be used for client authentication
+    .remedy = Add Client Authentication to the Extended Key Usage of the SCEP profile in Intune and of the certificate template on the CA, then let the device enrol again.
+finding-cert-weak-key =
+    .title = The certificate's key is weak
+    .remedy = Raise the key size in the SCEP profile and the CA template (RSA at least 2048 bits, EC at least 256 bits).
+finding-cert-weak-signature =
+    .title = The certificate is signed with a weak algorithm
+    .remedy = Move the CA to SHA-256 or better and re-issue; MD5 and SHA-1 signatures are refused by current clients.
+finding-cert-unparseable =
+    .title = A certificate file could not be read
+    .remedy = Export the certificate again as DER (.cer) or Base64 (PEM), or the chain as .p7b, and send the new file.
+finding-root-cert-not-installed =
+    .title = The trusted root certificate was not installed
+    .remedy = Check the trusted-certificate profile: it must be assigned to the same group as the SCEP profile. On Android 11 and later with device administrator, the user installs the root by hand from Settings (Samsung Knox excepted), or the device moves to Android Enterprise.
+finding-root-cert-install-pending =
+    .title = The trusted root certificate waits for installation
+    .remedy = Ask the user to open the Company Portal notification and install the root certificate. On Android 11 and later with device administrator, a profile can no longer install a root: the user installs it from Settings, or the device moves to Android Enterprise. The SCEP profile stays pending until the root arrives.
+finding-scep-server-unreachable =
+    .title = The device could not reach the SCEP server (NDES)
+    .remedy = Check that the NDES URL in the SCEP profile is reachable from the device's network (DNS, firewall, Entra application proxy), that IIS answers GetCACert with 200, and that the TLS certificate of the NDES server is valid and trusted by the device. An HTTP 500 from mscep.dll points to NDES itself: its service account, application pool and RA certificates.
+finding-scep-server-invalid-response =
+    .title = The SCEP server's answer could not be used
+    .remedy = Check NDES: its RA certificates (CEP Encryption, Exchange Enrollment Agent) must be valid and issued by the CA, GetCACert must return the CA and RA certificates, and GetCACaps must list the capabilities. Browse to the NDES URL with operation=GetCACert to see what it returns.
+finding-scep-profile-invalid =
+    .title = The SCEP profile itself is wrong
+    .remedy = Fix the SCEP profile in Intune: key usage (digital signature and/or key encipherment), subject name format and SAN; a challenge or subject with characters PrintableString forbids must change. Then let the device sync.
+finding-scep-client-error =
+    .title = The device could not create its key or request
+    .remedy = Check the key storage provider and key size in the SCEP profile (for example TPM on a device without a usable TPM), free storage on the device, and retry after a restart. If it persists, remove and re-add the profile assignment.
+finding-scep-ca-thumbprint-mismatch =
+    .title = The CA returned by the server is not the one the profile trusts
+    .remedy = In the SCEP profile, select the trusted-certificate profile of the root CA that actually issues through this NDES server; after a CA renewal, update the trusted-certificate profile.
+finding-scep-request-rejected =
+    .title = The CA or NDES refused the certificate request
+    .remedy = On the CA, look at Failed Requests for the reason; check the certificate template (the NDES service account needs Read and Enroll, the template name in the NDES registry must match a published template), the subject and SAN the profile asks for, and the Intune certificate connector's logs for a refused challenge.
+finding-scep-request-pending =
+    .title = The certificate request waits for CA approval
+    .remedy = A CA manager must approve the request (certsrv.msc → Pending Requests → Issue), or the template must stop requiring CA manager approval for SCEP.
+finding-scep-install-failed =
+    .title = Installing the certificate failed
+    .remedy = Look at the quoted error on the device. Remove and re-add the profile assignment to trigger a new enrollment; if it repeats, collect the device logs again with verbose logging.
+finding-scep-install-waiting-for-user =
+    .title = The certificate waits for the user to install it
+    .remedy = { $variant ->
+        [android_enterprise] On Android Enterprise the install is silent: a long wait is not the user's fault. Check that the device has a screen-lock PIN (required before SCEP can provision a certificate) and that Company Portal is up to date, then sync.
+        [knox] On Samsung Knox the install is silent: a long wait is not the user's fault. Check the Knox license and Company Portal version, then sync.
+       *[other] Ask the user to open the Company Portal notification "Install certificate" and accept it (device administrator enrollment needs the user's consent). If the notification is gone, open Company Portal and sync.
+    }
+finding-scep-access-not-granted =
+    .title = The app was not granted access to the certificate
+    .remedy = { $variant ->
+        [android_enterprise] On Android Enterprise access is granted silently: sync the device and check that Company Portal and the Intune app are up to date.
+       *[other] Ask the user to open the Company Portal notification and pick the certificate in the "Choose certificate" dialog, then tap Allow. If the certificate is missing from the chooser, the installation did not finish.
+    }
+finding-profile-waiting-for-certificate =
+    .title = A profile waits for its certificate
+    .remedy = Nothing to do on the profile itself: it applies once the SCEP certificate is installed.
+finding-profile-certificate-not-selected =
+    .title = A profile could not find a matching certificate
+    .remedy = Make sure the Wi-Fi, VPN or e-mail profile references the SCEP profile that is actually deployed, and that the certificate's EKU and issuer match what the profile asks for.
+finding-log-gap =
+    .title = The log does not cover the whole enrollment
+    .remedy = Collect the logs again right after reproducing the problem (sync, then send logs at once), so that the start of the enrollment is included.
+finding-no-evidence =
+    .title = No SCEP evidence was found
+    .remedy = Check that you sent the right files: Company Portal OMADM logs, the iOS profiled log, or the Windows DeviceManagement event export, and the certificates exported from the device.
+finding-ndes-service-failed =
+    .title = NDES could not serve the device's request
+    .remedy = On the NDES server: the SCEP application pool must run, its identity (the NDES service account) must be valid and hold "Impersonate a client after authentication", and the MSCEP-RA certificates must be valid. Check IIS request-filtering limits for long PKIOperation URLs.
+finding-policy-module-failed =
+    .title = The Intune policy module or certificate connector gave no verdict
+    .remedy = On the NDES server: check the certificate connector service, the client-authentication certificate of the policy module, and that the connector can reach Intune; see the connector's logs for the exception.
+finding-challenge-rejected =
+    .title = The SCEP challenge was refused
+    .remedy = The challenge was expired or not issued for this device: sync the device to get a fresh profile; check the connector's clock and that the profile was not re-assigned in between.
+finding-ca-submit-failed =
+    .title = NDES could not submit the request to the CA
+    .remedy = On the NDES server: the CA must be reachable over RPC/DCOM, the CA name in the NDES configuration must be right, and the NDES service account must have Read and Request permissions on the CA.
+finding-cert-issued-not-delivered =
+    .title = The CA issued the certificate but the device never received it
+    .remedy = Check the path back from NDES to the device (application proxy, load balancer timeouts), and sync the device; the certificate is on the CA.
+finding-scep-result-not-reported =
+    .title = The result was not reported to Intune
+    .remedy = The certificate may be installed while Intune shows failed or pending. On the NDES server, check the connector's Notify calls and its connection to Intune.
+finding-cert-connector-unhealthy =
+    .title = The Intune certificate connector is unhealthy
+    .remedy = Open the Intune certificate connector on the NDES server, renew its certificate if expired, and restart the connector service.

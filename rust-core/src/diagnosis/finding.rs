@@ -1,0 +1,108 @@
+//! A finding before localisation: ID, step, evidence and the message arguments that the
+//! report layer turns into title, detail and remedy in the reader's language.
+
+use crate::evidence::{LogEvent, SourceRef};
+use crate::limits;
+
+use super::{FindingId, Severity};
+
+/// One piece of evidence: where, and the text as logged (or a certificate fact).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub source: String,
+    pub text: String,
+}
+
+impl Evidence {
+    pub fn from_event(e: &LogEvent) -> Self {
+        Evidence { source: e.source.to_string(), text: e.text.clone() }
+    }
+    pub fn new(source: &SourceRef, text: impl Into<String>) -> Self {
+        Evidence { source: source.to_string(), text: text.into() }
+    }
+}
+
+/// A finding as the rules produce it.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub id: FindingId,
+    pub severity: Severity,
+    pub step: u8,
+    pub resolved: bool,
+    /// Index into the certificate inventory when the finding is about one certificate.
+    pub certificate: Option<usize>,
+    /// Display of the enrollment's profile, when the finding belongs to one.
+    pub enrollment: Option<String>,
+    pub evidence: Vec<Evidence>,
+    /// Fluent message ID of the detail, and its arguments.
+    pub detail: &'static str,
+    pub args: Vec<(&'static str, String)>,
+    /// Selector for the remedy (e.g. the Android management mode); `other` when none.
+    pub remedy_variant: &'static str,
+}
+
+impl Finding {
+    pub fn new(id: FindingId, detail: &'static str) -> Self {
+        Finding {
+            id,
+            severity: id.severity(),
+            step: id.default_step(),
+            resolved: false,
+            certificate: None,
+            enrollment: None,
+            evidence: Vec::new(),
+            detail,
+            args: Vec::new(),
+            remedy_variant: "other",
+        }
+    }
+
+    pub fn step(mut self, step: u8) -> Self {
+        self.step = step;
+        self
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn certificate(mut self, index: usize) -> Self {
+        self.certificate = Some(index);
+        self
+    }
+
+    pub fn enrollment(mut self, profile: Option<String>) -> Self {
+        self.enrollment = profile;
+        self
+    }
+
+    pub fn remedy_variant(mut self, variant: &'static str) -> Self {
+        self.remedy_variant = variant;
+        self
+    }
+
+    /// Adds evidence, skipping exact duplicates and keeping at most the bound.
+    pub fn push_evidence(&mut self, e: Evidence) {
+        if self.evidence.len() < limits::MAX_EVIDENCE_PER_FINDING && !self.evidence.contains(&e) {
+            self.evidence.push(e);
+        }
+    }
+
+    pub fn with_evidence(mut self, e: Evidence) -> Self {
+        self.push_evidence(e);
+        self
+    }
+
+    /// Later evidence of the same enrollment superseded this finding.
+    pub fn resolve(&mut self) {
+        if matches!(self.severity, Severity::Error | Severity::Action) {
+            self.severity = Severity::Info;
+        }
+        self.resolved = true;
+    }
+
+    pub fn get_arg(&self, name: &str) -> Option<&str> {
+        self.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+}

@@ -1,0 +1,181 @@
+//! Builds the contract's `Report` from the diagnosis: localises every message, lays out
+//! inventory, chains, enrollments and timeline. No rule is applied here.
+
+use time::OffsetDateTime;
+
+use crate::diagnosis::Outcome;
+use crate::evidence::{CertRole, Certificate, Chain, LogEvent, Platform};
+
+use super::messages::{finding_message_id, Lang, Messages};
+use super::{
+    CertificateEntry, ChainEntry, EnrollmentEntry, EnrollmentIds, EvidenceEntry, FindingEntry, InputEntry,
+    RedactionInfo, Report, TimelineEntry, Tool, SCHEMA_VERSION,
+};
+
+/// Everything the report is made of.
+pub struct Parts<'a> {
+    pub outcome: &'a Outcome,
+    pub events: &'a [LogEvent],
+    pub certificates: &'a [Certificate],
+    pub roles: &'a [CertRole],
+    pub chains: &'a [Chain],
+    pub inputs: Vec<InputEntry>,
+    pub notices: Vec<String>,
+    pub now: OffsetDateTime,
+    pub lang: Lang,
+}
+
+/// RFC 3339 UTC with `Z`, whole seconds.
+pub fn format_utc(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+pub fn build(p: Parts<'_>) -> Report {
+    let m = Messages::get(p.lang);
+    let o = p.outcome;
+
+    let certificates: Vec<CertificateEntry> = p
+        .certificates
+        .iter()
+        .zip(p.roles)
+        .map(|(c, role)| CertificateEntry {
+            sha256: c.sha256.clone(),
+            sha1: c.sha1.clone(),
+            serial_hex: c.serial_hex.clone(),
+            subject: c.subject.clone(),
+            subject_cn: c.subject_cn.clone(),
+            issuer: c.issuer.clone(),
+            issuer_cn: c.issuer_cn.clone(),
+            not_before: format_utc(c.not_before),
+            not_after: format_utc(c.not_after),
+            role: *role,
+            key: c.key.clone(),
+            signature_algorithm: c.signature_algorithm.clone(),
+            extended_key_usage: c.extended_key_usage.clone().unwrap_or_default(),
+            subject_alt_names: c.subject_alt_names.clone(),
+            template: c.template.clone(),
+            sources: c.sources.clone(),
+        })
+        .collect();
+
+    let chains = p
+        .chains
+        .iter()
+        .map(|ch| ChainEntry {
+            leaf_sha256: p.certificates[ch.leaf].sha256.clone(),
+            path: ch.path.iter().map(|&i| p.certificates[i].sha256.clone()).collect(),
+            complete: ch.complete,
+            signatures_valid: ch.signatures_valid,
+        })
+        .collect();
+
+    let time_of = |i: usize| p.events.get(i).and_then(|e| e.time.as_ref()).map(|t| t.text.clone());
+    let enrollments = o
+        .enrollments
+        .iter()
+        .map(|en| {
+            let mut idxs: Vec<usize> = en.attempts.iter().flat_map(|a| a.events.iter().copied()).collect();
+            idxs.sort_unstable();
+            let first_seen = idxs.iter().find_map(|&i| time_of(i));
+            let last_seen = idxs.iter().rev().find_map(|&i| time_of(i));
+            EnrollmentEntry {
+                platform: en.platform,
+                profile: en.display(),
+                state: en.state.clone(),
+                first_seen,
+                last_seen,
+                ids: EnrollmentIds {
+                    transaction_id: en.transaction_id.clone(),
+                    sha1: en.thumbprint.clone(),
+                    ..EnrollmentIds::default()
+                },
+                management: en.management,
+            }
+        })
+        .collect();
+
+    let mut timeline: Vec<TimelineEntry> = o
+        .timeline
+        .iter()
+        .map(|t| {
+            let e = &p.events[t.event];
+            TimelineEntry {
+                time: e.time.as_ref().map(|t| t.text.clone()),
+                source: e.source.to_string(),
+                step: t.step,
+                event: t.name.to_string(),
+                text: m.text(t.text, &t.args),
+            }
+        })
+        .collect();
+    let mut notices = p.notices;
+    if timeline.len() > crate::limits::MAX_TIMELINE {
+        let cut = timeline.len() - crate::limits::MAX_TIMELINE;
+        timeline.drain(..cut);
+        notices.push(m.text("label-more-timeline", &[("count", cut.to_string())]));
+    }
+
+    let findings: Vec<FindingEntry> = o
+        .findings
+        .iter()
+        .map(|f| {
+            let key = finding_message_id(f.id);
+            FindingEntry {
+                id: f.id,
+                severity: f.severity,
+                step: f.step,
+                title: m.attr(&key, "title", &[]),
+                detail: m.text(f.detail, &f.args),
+                remedy: m.attr(&key, "remedy", &[("variant", f.remedy_variant.to_string())]),
+                certificate: f.certificate.map(|i| p.certificates[i].sha256.clone()),
+                resolved: f.resolved,
+                evidence: f
+                    .evidence
+                    .iter()
+                    .map(|e| EvidenceEntry { source: e.source.clone(), text: e.text.clone() })
+                    .collect(),
+                enrollment: f.enrollment.clone(),
+            }
+        })
+        .collect();
+
+    let mut platforms: Vec<Platform> = p.events.iter().map(|e| e.platform).collect();
+    platforms.sort();
+    platforms.dedup();
+
+    let summary_args: Vec<(&str, String)> = o.summary.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let summary = m.text(o.summary.key, &summary_args);
+    let next_action = match o.summary.primary {
+        Some(i) => findings.get(i).map(|f| f.remedy.clone()).unwrap_or_default(),
+        None => m.text(o.summary.next_key, &[]),
+    };
+
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool { name: "certdoctor".into(), version: env!("CARGO_PKG_VERSION").into() },
+        generated_at: format_utc(p.now),
+        verdict: o.verdict,
+        summary,
+        next_action,
+        lang: p.lang.tag().to_string(),
+        platforms,
+        server_components: Vec::new(),
+        redaction: RedactionInfo { applied: false, kinds: Vec::new() },
+        inputs: p.inputs,
+        certificates,
+        chains,
+        enrollments,
+        timeline,
+        findings,
+        notices,
+    }
+}

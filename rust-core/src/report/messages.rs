@@ -1,0 +1,140 @@
+//! Localised text: Fluent message files under `rust-core/locales/{lang}/`, one bundle per
+//! language, built once. IDs, enum values and JSON keys are never translated.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+}
+
+impl Lang {
+    pub const ALL: &'static [Lang] = &[Lang::En];
+
+    /// BCP 47 tag as used by `--lang`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(tag: &str) -> Option<Lang> {
+        match tag {
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../../locales/en/certdoctor.ftl"),
+        }
+    }
+}
+
+/// The message bundle of one language.
+pub struct Messages {
+    bundle: FluentBundle<FluentResource>,
+}
+
+impl Messages {
+    /// The bundle of `lang`, parsed on first use.
+    pub fn get(lang: Lang) -> &'static Messages {
+        static EN: OnceLock<Messages> = OnceLock::new();
+        let cell = match lang {
+            Lang::En => &EN,
+        };
+        cell.get_or_init(|| Messages::load(lang))
+    }
+
+    fn load(lang: Lang) -> Messages {
+        // The message files are part of the binary and covered by tests: a syntax error
+        // would fail `every_message_parses`; keep what parsed rather than abort.
+        let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
+        let langid = lang.tag().parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+        bundle.set_use_isolating(false);
+        let _ = bundle.add_resource(resource);
+        Messages { bundle }
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.bundle.has_message(id)
+    }
+
+    /// Formats message `id` with `args`; an unknown ID yields the ID itself.
+    pub fn text(&self, id: &str, args: &[(&str, String)]) -> String {
+        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_string();
+        };
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            match v.parse::<i64>() {
+                Ok(n) if !v.starts_with('0') || v == "0" => fargs.set(*k, FluentValue::from(n)),
+                _ => fargs.set(*k, FluentValue::from(v.clone())),
+            }
+        }
+        let mut errors = Vec::new();
+        self.bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+    }
+
+    /// An attribute (`.title`, `.remedy`) of message `id`.
+    pub fn attr(&self, id: &str, attr: &str, args: &[(&str, String)]) -> String {
+        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.get_attribute(attr)).map(|a| a.value()) else {
+            return format!("{id}.{attr}");
+        };
+        let mut fargs = FluentArgs::new();
+        for (k, v) in args {
+            fargs.set(*k, FluentValue::from(v.clone()));
+        }
+        let mut errors = Vec::new();
+        self.bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+    }
+}
+
+/// Fluent ID of a finding ID: `CERT_EXPIRED` → `finding-cert-expired`.
+pub fn finding_message_id(id: crate::diagnosis::FindingId) -> String {
+    format!("finding-{}", id.as_str().to_ascii_lowercase().replace('_', "-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::FindingId;
+
+    #[test]
+    fn every_message_parses() {
+        for lang in Lang::ALL {
+            let r = FluentResource::try_new(lang.source().to_string());
+            assert!(r.is_ok(), "{}: {:?}", lang.tag(), r.err().map(|e| e.1));
+        }
+    }
+
+    #[test]
+    fn every_finding_has_title_and_remedy_in_every_language() {
+        for lang in Lang::ALL {
+            let m = Messages::get(*lang);
+            for id in FindingId::ALL {
+                let key = finding_message_id(*id);
+                assert!(m.has(&key), "{} lacks {key}", lang.tag());
+                let title = m.attr(&key, "title", &[]);
+                assert!(!title.contains(".title"), "{} lacks {key}.title", lang.tag());
+                let remedy = m.attr(&key, "remedy", &[("variant", "other".into())]);
+                assert!(!remedy.contains(".remedy"), "{} lacks {key}.remedy", lang.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn arguments_are_substituted() {
+        let m = Messages::get(Lang::En);
+        let t = m.text("detail-scep-rejected", &[("fail_info_kind", "badRequest".into()), ("fail_info", "badRequest".into())]);
+        assert!(t.contains("badRequest"), "{t}");
+        let t = m.text("detail-scep-rejected", &[("fail_info_kind", "other".into()), ("fail_info", "weird".into())]);
+        assert!(t.contains("weird"), "{t}");
+    }
+}

@@ -1,0 +1,444 @@
+//! A diagnosis session: inputs go in one by one (whole byte slices, readers, or chunks
+//! pushed through an [`InputStream`]), `finish` runs the pipeline and returns the
+//! `Report`. Memory does not grow with log size: logs are parsed as they stream and only
+//! typed events are kept.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::diagnosis::{self, Facts};
+use crate::evidence::{Certificate, LogEvent, Platform};
+use crate::input::{sniff, InputKind, LineDecoder, Sniffed};
+use crate::limits;
+use crate::parsers::android::AndroidParser;
+use crate::parsers::certs::{parse_certificate_file, CertError};
+use crate::parsers::{LogOutput, LogParser};
+use crate::report::build::{build, Parts};
+use crate::report::{InputEntry, InputStatus, Lang, Report};
+use crate::{chain, redaction};
+
+/// How to diagnose.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The instant validity is evaluated at (the core never reads the clock).
+    pub now: OffsetDateTime,
+    /// Replace personal values by tokens (the default of the contract).
+    pub redact: bool,
+    pub lang: Lang,
+}
+
+/// The outcome of one input, ready to join a session.
+pub struct ParsedInput {
+    entry: InputEntry,
+    events: Vec<LogEvent>,
+    certificates: Vec<Certificate>,
+    unparseable: Option<String>,
+    fingerprint: (u64, u64),
+    notices: Vec<String>,
+}
+
+enum State {
+    Sniffing,
+    Log { decoder: LineDecoder, parser: Box<dyn LogParser + Send>, kind: InputKind },
+    Certificate { buf: Vec<u8>, kind: InputKind, too_big: bool },
+    Ignored { kind: InputKind, reason: String },
+}
+
+/// One input being read: push chunks of any size, then `finish`.
+pub struct InputStream {
+    path: Arc<str>,
+    head: Vec<u8>,
+    state: State,
+    hasher: Xxh3,
+    len: u64,
+    read_error: Option<String>,
+}
+
+impl InputStream {
+    pub fn new(path: &str) -> Self {
+        InputStream {
+            path: Arc::from(path),
+            head: Vec::new(),
+            state: State::Sniffing,
+            hasher: Xxh3::new(),
+            len: 0,
+            read_error: None,
+        }
+    }
+
+    /// Feeds the next chunk of the input.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.hasher.update(chunk);
+        self.len += chunk.len() as u64;
+        if let State::Sniffing = self.state {
+            let room = limits::SNIFF_BYTES.saturating_sub(self.head.len());
+            let take = room.min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+            if self.head.len() >= limits::SNIFF_BYTES {
+                let head = std::mem::take(&mut self.head);
+                self.start(sniff(&self.path, &head, false));
+                self.feed(&head);
+                self.feed(&chunk[take..]);
+            }
+            return;
+        }
+        self.feed(chunk);
+    }
+
+    /// Records that reading the input failed part-way; what was read is still analysed.
+    pub fn fail(&mut self, message: String) {
+        self.read_error = Some(message);
+    }
+
+    fn start(&mut self, s: Sniffed) {
+        let path = self.path.clone();
+        self.state = if s.evtx {
+            State::Ignored {
+                kind: InputKind::WindowsDmEvents,
+                reason: "binary .evtx event log: this build cannot read it; export the events as XML (Event Viewer → Save Selected Events → XML) or use the certdoctor CLI".into(),
+            }
+        } else {
+            match s.kind {
+                InputKind::Certificate | InputKind::Pkcs7 => {
+                    State::Certificate { buf: Vec::new(), kind: s.kind, too_big: false }
+                }
+                InputKind::AndroidOmadmLog => State::Log {
+                    decoder: LineDecoder::new(),
+                    parser: Box::new(AndroidParser::new(path)),
+                    kind: s.kind,
+                },
+                InputKind::Unknown if s.cert_like => {
+                    State::Certificate { buf: Vec::new(), kind: InputKind::Certificate, too_big: false }
+                }
+                InputKind::Unknown => State::Ignored {
+                    kind: InputKind::Unknown,
+                    reason: "not a certificate or a log certdoctor recognises".into(),
+                },
+                other => State::Ignored {
+                    kind: other,
+                    reason: format!("{} inputs are not analysed by this version", other.as_str()),
+                },
+            }
+        };
+    }
+
+    fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        match &mut self.state {
+            State::Log { decoder, parser, .. } => {
+                decoder.push(bytes, &mut |n, line| parser.line(n, line));
+            }
+            State::Certificate { buf, too_big, .. } => {
+                if buf.len() + bytes.len() > limits::MAX_CERT_FILE_BYTES {
+                    *too_big = true;
+                } else {
+                    buf.extend_from_slice(bytes);
+                }
+            }
+            State::Sniffing | State::Ignored { .. } => {}
+        }
+    }
+
+    /// End of input: parse what is buffered and report.
+    pub fn finish(mut self) -> ParsedInput {
+        if let State::Sniffing = self.state {
+            let head = std::mem::take(&mut self.head);
+            if head.is_empty() {
+                let cert_like = sniff(&self.path, &head, true).cert_like;
+                let entry = InputEntry {
+                    path: self.path.to_string(),
+                    kind: if cert_like { InputKind::Certificate } else { InputKind::Unknown },
+                    status: if cert_like { InputStatus::Error } else { InputStatus::Ignored },
+                    records: 0,
+                    error: Some("the file is empty".into()),
+                };
+                return ParsedInput {
+                    unparseable: cert_like.then(|| "the file is empty".to_string()),
+                    entry,
+                    events: Vec::new(),
+                    certificates: Vec::new(),
+                    fingerprint: (0, 0),
+                    notices: Vec::new(),
+                };
+            }
+            self.start(sniff(&self.path, &head, true));
+            self.feed(&head);
+        }
+        let fingerprint = (self.len, self.hasher.digest());
+        let path = self.path.to_string();
+        let mut notices = Vec::new();
+        let (entry, events, certificates, unparseable) = match self.state {
+            State::Log { mut decoder, mut parser, kind } => {
+                decoder.finish(&mut |n, line| parser.line(n, line));
+                let LogOutput { events, records, platform: _, events_dropped } = parser.finish();
+                if events_dropped > 0 {
+                    notices.push(format!(
+                        "{path}: {events_dropped} events beyond the limit of {} per input were not kept",
+                        limits::MAX_EVENTS_PER_INPUT
+                    ));
+                }
+                let (status, error) = match self.read_error {
+                    Some(e) => (InputStatus::Error, Some(e)),
+                    None => (InputStatus::Ok, None),
+                };
+                (InputEntry { path: path.clone(), kind, status, records, error }, events, Vec::new(), None)
+            }
+            State::Certificate { buf, kind, too_big } => {
+                let result = if too_big {
+                    Err(CertError::Invalid(format!(
+                        "larger than {} MiB, not a certificate file",
+                        limits::MAX_CERT_FILE_BYTES / (1024 * 1024)
+                    )))
+                } else {
+                    parse_certificate_file(&buf)
+                };
+                match result {
+                    Ok(file) => {
+                        let error = (!file.warnings.is_empty()).then(|| file.warnings.join("; "));
+                        let mut certs = file.certificates;
+                        for c in &mut certs {
+                            c.sources = vec![path.clone()];
+                        }
+                        (
+                            InputEntry {
+                                path: path.clone(),
+                                kind: file.kind,
+                                status: InputStatus::Ok,
+                                records: certs.len() as u64,
+                                error,
+                            },
+                            Vec::new(),
+                            certs,
+                            None,
+                        )
+                    }
+                    Err(e) => {
+                        let msg = e.to_string();
+                        (
+                            InputEntry {
+                                path: path.clone(),
+                                kind,
+                                status: InputStatus::Error,
+                                records: 0,
+                                error: Some(msg.clone()),
+                            },
+                            Vec::new(),
+                            Vec::new(),
+                            Some(msg),
+                        )
+                    }
+                }
+            }
+            State::Ignored { kind, reason } => (
+                InputEntry { path: path.clone(), kind, status: InputStatus::Ignored, records: 0, error: Some(reason) },
+                Vec::new(),
+                Vec::new(),
+                None,
+            ),
+            State::Sniffing => unreachable_state(&path),
+        };
+        ParsedInput { entry, events, certificates, unparseable, fingerprint, notices }
+    }
+}
+
+fn unreachable_state(path: &str) -> (InputEntry, Vec<LogEvent>, Vec<Certificate>, Option<String>) {
+    (
+        InputEntry {
+            path: path.to_string(),
+            kind: InputKind::Unknown,
+            status: InputStatus::Error,
+            records: 0,
+            error: Some("internal: input was never recognised".into()),
+        },
+        Vec::new(),
+        Vec::new(),
+        None,
+    )
+}
+
+/// A diagnosis in the making.
+pub struct Session {
+    options: Options,
+    inputs: Vec<InputEntry>,
+    events: Vec<Vec<LogEvent>>,
+    certificates: Vec<Certificate>,
+    by_sha256: HashMap<String, usize>,
+    unparseable: Vec<(String, String)>,
+    key: Sha256,
+    notices: Vec<String>,
+}
+
+impl Session {
+    pub fn new(options: Options) -> Self {
+        let mut key = Sha256::new();
+        key.update(b"certdoctor redaction key v1\0");
+        Session {
+            options,
+            inputs: Vec::new(),
+            events: Vec::new(),
+            certificates: Vec::new(),
+            by_sha256: HashMap::new(),
+            unparseable: Vec::new(),
+            key,
+            notices: Vec::new(),
+        }
+    }
+
+    /// Adds an input held in memory.
+    pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) {
+        let mut s = InputStream::new(path);
+        for chunk in bytes.chunks(1 << 20) {
+            s.push(chunk);
+        }
+        self.add(s.finish());
+    }
+
+    /// Adds an input read to its end in chunks; a read error keeps what was read and
+    /// marks the input as an error.
+    pub fn add_reader(&mut self, path: &str, reader: &mut dyn Read) {
+        let mut s = InputStream::new(path);
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => s.push(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    s.fail(format!("read error: {e}"));
+                    break;
+                }
+            }
+        }
+        self.add(s.finish());
+    }
+
+    /// Adds the result of an [`InputStream`].
+    pub fn add(&mut self, parsed: ParsedInput) {
+        self.key.update(parsed.entry.path.as_bytes());
+        self.key.update(parsed.fingerprint.0.to_le_bytes());
+        self.key.update(parsed.fingerprint.1.to_le_bytes());
+        if let Some(reason) = parsed.unparseable {
+            self.unparseable.push((parsed.entry.path.clone(), reason));
+        }
+        for c in parsed.certificates {
+            match self.by_sha256.get(&c.sha256) {
+                Some(&i) => {
+                    for s in c.sources {
+                        if !self.certificates[i].sources.contains(&s) {
+                            self.certificates[i].sources.push(s);
+                        }
+                    }
+                }
+                None if self.certificates.len() < limits::MAX_CERTIFICATES => {
+                    self.by_sha256.insert(c.sha256.clone(), self.certificates.len());
+                    self.certificates.push(c);
+                }
+                None => {}
+            }
+        }
+        self.notices.extend(parsed.notices);
+        self.events.push(parsed.events);
+        self.inputs.push(parsed.entry);
+    }
+
+    /// An input that could not be read at all (missing path, permission, zip limit …).
+    pub fn add_error(&mut self, path: &str, kind: InputKind, message: &str) {
+        self.key.update(path.as_bytes());
+        self.inputs.push(InputEntry {
+            path: path.to_string(),
+            kind,
+            status: InputStatus::Error,
+            records: 0,
+            error: Some(message.to_string()),
+        });
+    }
+
+    /// Events produced outside the core's parsers (the CLI's `.evtx` reader).
+    pub fn add_events(&mut self, path: &str, kind: InputKind, records: u64, events: Vec<LogEvent>) {
+        self.key.update(path.as_bytes());
+        self.key.update(records.to_le_bytes());
+        self.inputs.push(InputEntry { path: path.to_string(), kind, status: InputStatus::Ok, records, error: None });
+        self.events.push(events);
+    }
+
+    /// Number of inputs added so far.
+    pub fn input_count(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Runs the diagnosis and builds the report.
+    pub fn finish(self) -> Report {
+        let Session { options, inputs, events, certificates, unparseable, key, notices, .. } = self;
+        let events = merge_events(events);
+        let roles: Vec<_> = certificates.iter().map(chain::role).collect();
+        let chains = chain::build_chains(&certificates);
+        let facts = Facts {
+            events: &events,
+            certificates: &certificates,
+            roles: &roles,
+            chains: &chains,
+            unparseable: &unparseable,
+            now: options.now,
+        };
+        let outcome = diagnosis::diagnose(&facts);
+        let mut report = build(Parts {
+            outcome: &outcome,
+            events: &events,
+            certificates: &certificates,
+            roles: &roles,
+            chains: &chains,
+            inputs,
+            notices,
+            now: options.now,
+            lang: options.lang,
+        });
+        if options.redact {
+            let secret: [u8; 32] = key.finalize().into();
+            let pairs: Vec<_> = certificates.iter().zip(roles.iter().copied()).collect();
+            redaction::redact_report(&mut report, &pairs, secret);
+        }
+        report
+    }
+}
+
+/// Puts every input's events on one time line: dated events by their written time (log
+/// times are never converted), undated ones after them in input order; drops lines that
+/// overlapping Android log rotations repeat.
+fn merge_events(per_input: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
+    let mut keyed: Vec<((u8, i128, usize, usize), LogEvent)> = Vec::new();
+    for (i, events) in per_input.into_iter().enumerate() {
+        for (j, e) in events.into_iter().enumerate() {
+            let k = match e.time.as_ref() {
+                Some(t) if t.has_date => (0, t.order_key.unwrap_or(0), i, j),
+                _ => (1, 0, i, j),
+            };
+            keyed.push((k, e));
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut seen: HashMap<(String, String), Arc<str>> = HashMap::new();
+    let mut out = Vec::with_capacity(keyed.len());
+    for (_, e) in keyed {
+        if e.platform == Platform::Android {
+            if let Some(t) = &e.time {
+                let k = (t.text.clone(), e.text.clone());
+                match seen.get(&k) {
+                    Some(p) if *p != e.source.path => continue,
+                    Some(_) => {}
+                    None => {
+                        seen.insert(k, e.source.path.clone());
+                    }
+                }
+            }
+        }
+        out.push(e);
+    }
+    out
+}
