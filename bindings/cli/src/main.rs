@@ -1,2 +1,151 @@
-//! certdoctor command line (being written).
-fn main() {}
+//! `certdoctor`: the command line of certdoctor for helpdesk staff who receive log
+//! bundles. Argument parsing, the file system, zip bundles and stdin live here; the
+//! diagnosis is the core's. Exit status per report-contract.md: 0 delivered, 1 any other
+//! verdict, 2 usage error or no input could be read at all.
+
+mod sources;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use certdoctor_core::{Format, Lang, Options, Session, Verdict};
+use clap::{Parser, Subcommand, ValueEnum};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+#[derive(Parser)]
+#[command(name = "certdoctor", version, about = "Did the SCEP certificate Intune sent arrive and install? If not, at which step and why.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Diagnose certificate delivery from device logs, certificates and bundles.
+    Diagnose(DiagnoseArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Markdown,
+    Html,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct DiagnoseArgs {
+    /// Files, directories, .zip bundles, or - for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Write report.html, report.txt and report.json into one zip (needs the HTML report).
+    #[arg(long, value_name = "FILE.zip")]
+    bundle: Option<PathBuf>,
+    /// Evaluate validity at this instant (RFC 3339), default: now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Show names, e-mail addresses, UPNs, host names and device IDs instead of tokens.
+    #[arg(long)]
+    no_redact: bool,
+    /// Language of the human-readable text: en (zh-Hant arrives with the localisation).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("certdoctor: {msg}");
+    ExitCode::from(2)
+}
+
+/// The language from `--lang`, else from the environment (contract § CLI).
+fn choose_lang(arg: Option<&str>) -> Result<Lang, String> {
+    if let Some(tag) = arg {
+        return Lang::parse(tag).ok_or_else(|| {
+            format!("--lang {tag}: this version writes reports in: {}", Lang::ALL.iter().map(|l| l.tag()).collect::<Vec<_>>().join(", "))
+        });
+    }
+    let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+    let wants_hant = env.is_some_and(|v| ["zh_TW", "zh_HK", "zh_MO", "zh-Hant"].iter().any(|p| v.starts_with(p)));
+    Ok(if wants_hant { Lang::parse("zh-Hant").unwrap_or(Lang::En) } else { Lang::En })
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Diagnose(args) => diagnose(args),
+    }
+}
+
+fn diagnose(args: DiagnoseArgs) -> ExitCode {
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Json => Format::Json,
+        FormatArg::Html => return usage_error("--format html is not available in this version; use text, markdown or json"),
+    };
+    if args.bundle.is_some() {
+        return usage_error("--bundle needs the HTML report, which is not available in this version");
+    }
+    let now = match &args.now {
+        Some(s) => match OffsetDateTime::parse(s, &Rfc3339) {
+            Ok(t) => t,
+            Err(e) => return usage_error(&format!("--now {s}: not an RFC 3339 time ({e}); example: 2026-06-01T00:00:00Z")),
+        },
+        None => OffsetDateTime::now_utc(),
+    };
+    let lang = match choose_lang(args.lang.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
+
+    let mut session = Session::new(Options { now, redact: !args.no_redact, lang });
+    let mut tally = sources::Tally::default();
+    for p in &args.paths {
+        sources::add_path(&mut session, p, &mut tally);
+    }
+    if tally.read == 0 {
+        let report = session.finish();
+        for i in &report.inputs {
+            eprintln!("certdoctor: {}: {}", i.path, i.error.as_deref().unwrap_or("not read"));
+        }
+        if report.inputs.is_empty() {
+            eprintln!("certdoctor: no file found under the given paths");
+        }
+        return ExitCode::from(2);
+    }
+    let report = session.finish();
+    let out = report.render(format);
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, out.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).map_err(|e| format!("standard output: {e}"))
+        }
+    };
+    if let Err(e) = written {
+        eprintln!("certdoctor: cannot write the report: {e}");
+        return ExitCode::from(2);
+    }
+    if report.verdict == Verdict::Delivered {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
