@@ -8,6 +8,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub mod server;
+
+pub use server::{ServerComponent, ServerEvent};
+
 /// The device platform a piece of evidence came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -15,6 +19,8 @@ pub enum Platform {
     Android,
     Ios,
     Windows,
+    /// Evidence from NDES, the connector or the CA, with no device platform known.
+    Server,
 }
 
 impl Platform {
@@ -23,7 +29,13 @@ impl Platform {
             Platform::Android => "android",
             Platform::Ios => "ios",
             Platform::Windows => "windows",
+            Platform::Server => "server",
         }
+    }
+
+    /// A device platform (the report's `platforms` lists only these).
+    pub fn is_device(self) -> bool {
+        self != Platform::Server
     }
 }
 
@@ -348,6 +360,8 @@ pub enum EventKind {
     Management(ManagementMode),
     /// A client-side failure reported by the MDM client without a finer classification.
     EnrollmentFailed { profile: Option<ProfileId>, detail: String },
+    /// Evidence from a server (NDES, connector, CA); `LogEvent::platform` is `Server`.
+    Server(ServerEvent),
 }
 
 /// Case-insensitive ASCII substring search; returns the byte offset.

@@ -80,5 +80,6 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
         EventKind::CertificateExcluded { .. } => item(5, "certificate_excluded", "tl-cert-excluded", vec![]),
         EventKind::EnrollmentFailed { .. } => item(5, "enrollment_failed", "tl-enrollment-failed", vec![]),
         EventKind::Management(_) => None,
+        EventKind::Server(_) => None,
     }
 }

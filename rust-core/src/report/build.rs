@@ -148,7 +148,17 @@ pub fn build(p: Parts<'_>) -> Report {
         })
         .collect();
 
-    let mut platforms: Vec<Platform> = p.events.iter().map(|e| e.platform).collect();
+    let mut server_components: Vec<String> = p
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            crate::evidence::EventKind::Server(s) => Some(s.component.as_str().to_string()),
+            _ => None,
+        })
+        .collect();
+    server_components.sort();
+    server_components.dedup();
+    let mut platforms: Vec<Platform> = p.events.iter().map(|e| e.platform).filter(|p| p.is_device()).collect();
     platforms.sort();
     platforms.dedup();
 
@@ -168,7 +178,7 @@ pub fn build(p: Parts<'_>) -> Report {
         next_action,
         lang: p.lang.tag().to_string(),
         platforms,
-        server_components: Vec::new(),
+        server_components,
         redaction: RedactionInfo { applied: false, kinds: Vec::new() },
         inputs: p.inputs,
         certificates,
