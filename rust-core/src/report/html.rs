@@ -329,7 +329,7 @@ pub fn render(r: &Report) -> String {
     if !r.enrollments.is_empty() {
         let _ = writeln!(
             o,
-            "<section id=\"enrollments\" aria-labelledby=\"h-enr\">\n<h2 id=\"h-enr\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-enr\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            "<section id=\"enrollments\">\n<h2 id=\"h-enr\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-enr\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
             l("heading-enrollments"),
             l("label-platforms"),
             l("label-profile"),
@@ -356,7 +356,7 @@ pub fn render(r: &Report) -> String {
     if !r.timeline.is_empty() {
         let _ = writeln!(
             o,
-            "<section id=\"timeline\" aria-labelledby=\"h-tl\">\n<h2 id=\"h-tl\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-tl\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            "<section id=\"timeline\">\n<h2 id=\"h-tl\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-tl\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
             l("heading-timeline"),
             l("label-time"),
             l("label-step"),
@@ -379,7 +379,7 @@ pub fn render(r: &Report) -> String {
     // Inputs.
     let _ = writeln!(
         o,
-        "<section id=\"inputs\" aria-labelledby=\"h-in\">\n<h2 id=\"h-in\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-in\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+        "<section id=\"inputs\">\n<h2 id=\"h-in\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-in\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
         l("heading-inputs"),
         l("label-path"),
         l("label-status"),
