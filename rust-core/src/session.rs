@@ -47,6 +47,17 @@ enum State {
     Log { decoder: LineDecoder, parser: Box<dyn LogParser + Send>, kind: InputKind },
     Certificate { buf: Vec<u8>, kind: InputKind, too_big: bool },
     Ignored { kind: InputKind, reason: String },
+    /// The name promises a kind the content is not (e.g. `.evtx` without `ElfFile`).
+    Rejected { kind: InputKind, reason: String },
+}
+
+/// The streaming parser of a log kind, for callers that decode records themselves.
+pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Send>> {
+    let path: Arc<str> = Arc::from(path);
+    match kind {
+        InputKind::AndroidOmadmLog => Some(Box::new(AndroidParser::new(path))),
+        _ => None,
+    }
 }
 
 /// One input being read: push chunks of any size, then `finish`.
@@ -107,14 +118,17 @@ impl InputStream {
                 InputKind::Certificate | InputKind::Pkcs7 => {
                     State::Certificate { buf: Vec::new(), kind: s.kind, too_big: false }
                 }
-                InputKind::AndroidOmadmLog => State::Log {
-                    decoder: LineDecoder::new(),
-                    parser: Box::new(AndroidParser::new(path)),
-                    kind: s.kind,
+                kind @ InputKind::AndroidOmadmLog => match log_parser(kind, &path) {
+                    Some(parser) => State::Log { decoder: LineDecoder::new(), parser, kind },
+                    None => State::Ignored { kind, reason: "no parser".into() },
                 },
                 InputKind::Unknown if s.cert_like => {
                     State::Certificate { buf: Vec::new(), kind: InputKind::Certificate, too_big: false }
                 }
+                InputKind::Unknown if self.path.to_ascii_lowercase().ends_with(".evtx") => State::Rejected {
+                    kind: InputKind::WindowsDmEvents,
+                    reason: "named .evtx but not a Windows event log (no ElfFile header)".into(),
+                },
                 InputKind::Unknown => State::Ignored {
                     kind: InputKind::Unknown,
                     reason: "not a certificate or a log certdoctor recognises".into(),
@@ -142,7 +156,7 @@ impl InputStream {
                     buf.extend_from_slice(bytes);
                 }
             }
-            State::Sniffing | State::Ignored { .. } => {}
+            State::Sniffing | State::Ignored { .. } | State::Rejected { .. } => {}
         }
     }
 
@@ -238,6 +252,12 @@ impl InputStream {
             }
             State::Ignored { kind, reason } => (
                 InputEntry { path: path.clone(), kind, status: InputStatus::Ignored, records: 0, error: Some(reason) },
+                Vec::new(),
+                Vec::new(),
+                None,
+            ),
+            State::Rejected { kind, reason } => (
+                InputEntry { path: path.clone(), kind, status: InputStatus::Error, records: 0, error: Some(reason) },
                 Vec::new(),
                 Vec::new(),
                 None,
@@ -360,12 +380,14 @@ impl Session {
         });
     }
 
-    /// Events produced outside the core's parsers (the CLI's `.evtx` reader).
-    pub fn add_events(&mut self, path: &str, kind: InputKind, records: u64, events: Vec<LogEvent>) {
+    /// A log parsed outside the core's byte streams (the CLI's `.evtx` reader hands over
+    /// records it decoded with a parser from [`log_parser`]).
+    pub fn add_log(&mut self, path: &str, kind: InputKind, output: LogOutput, error: Option<String>) {
         self.key.update(path.as_bytes());
-        self.key.update(records.to_le_bytes());
-        self.inputs.push(InputEntry { path: path.to_string(), kind, status: InputStatus::Ok, records, error: None });
-        self.events.push(events);
+        self.key.update(output.records.to_le_bytes());
+        let status = if error.is_some() { InputStatus::Error } else { InputStatus::Ok };
+        self.inputs.push(InputEntry { path: path.to_string(), kind, status, records: output.records, error });
+        self.events.push(output.events);
     }
 
     /// Number of inputs added so far.

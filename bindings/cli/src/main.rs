@@ -3,6 +3,7 @@
 //! diagnosis is the core's. Exit status per report-contract.md: 0 delivered, 1 any other
 //! verdict, 2 usage error or no input could be read at all.
 
+mod evtx;
 mod sources;
 
 use std::io::Write;

@@ -26,6 +26,8 @@ pub const ZIP_LIMITS: ZipLimits = ZipLimits {
 };
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// `.evtx` files are decoded whole; Windows caps event logs near this size by default.
+const EVTX_LIMIT: u64 = 512 * 1024 * 1024;
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
 
 /// Counts what could be read, to tell "no input at all" (exit 2) from bad content.
@@ -93,9 +95,15 @@ fn add_file(session: &mut Session, path: &Path, display: &str, tally: &mut Tally
             return;
         }
     };
-    let mut magic = [0u8; 4];
+    let mut magic = [0u8; 8];
     let n = read_up_to(&mut file, &mut magic);
-    if n == 4 && (magic == ZIP_MAGIC || magic == EMPTY_ZIP_MAGIC) {
+    if n == 8 && magic == crate::evtx::MAGIC {
+        tally.read += 1;
+        let mut chained = Cursor::new(magic.to_vec()).chain(file);
+        crate::evtx::add(session, display, &mut chained, EVTX_LIMIT);
+        return;
+    }
+    if n >= 4 && (magic[..4] == *ZIP_MAGIC || magic[..4] == *EMPTY_ZIP_MAGIC) {
         tally.read += 1;
         if file.rewind().is_ok() {
             let mut budget = ZIP_LIMITS.max_total_bytes;
@@ -143,7 +151,11 @@ fn add_stream(session: &mut Session, display: &str, reader: &mut dyn Read, tally
         return;
     }
     let mut chained = Cursor::new(magic[..n].to_vec()).chain(reader);
-    session.add_reader(display, &mut chained);
+    if n == 4 && magic == crate::evtx::MAGIC[..4] {
+        crate::evtx::add(session, display, &mut chained, EVTX_LIMIT);
+    } else {
+        session.add_reader(display, &mut chained);
+    }
 }
 
 /// Reads a zip bundle entry by entry into the session; nested zips one level deep.
@@ -218,7 +230,11 @@ fn add_zip<R: Read + Seek>(session: &mut Session, reader: R, display: &str, dept
             continue;
         }
         let mut chained = Cursor::new(magic[..n].to_vec()).chain(&mut limited);
-        session.add_reader(&entry_display, &mut chained);
+        if n == 4 && magic == crate::evtx::MAGIC[..4] {
+            crate::evtx::add(session, &entry_display, &mut chained, cap);
+        } else {
+            session.add_reader(&entry_display, &mut chained);
+        }
         *budget = budget.saturating_sub(limited.read);
     }
 }
