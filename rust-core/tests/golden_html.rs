@@ -9,10 +9,10 @@ use std::path::PathBuf;
 use certdoctor_core::diagnosis::{FindingId, Severity};
 use certdoctor_core::evidence::{CertRole, KeyAlgorithm, KeyInfo, Platform};
 use certdoctor_core::input::InputKind;
-use certdoctor_core::report::messages::{finding_message_id, Messages};
+use certdoctor_core::report::messages::{Messages, finding_message_id};
 use certdoctor_core::report::{
-    CertificateEntry, ChainEntry, EnrollmentEntry, EnrollmentIds, EvidenceEntry, FindingEntry, InputEntry,
-    InputStatus, RedactionInfo, TimelineEntry, Tool,
+    CertificateEntry, ChainEntry, EnrollmentEntry, EnrollmentIds, EvidenceEntry, FindingEntry,
+    InputEntry, InputStatus, RedactionInfo, TimelineEntry, Tool,
 };
 use certdoctor_core::{Format, Lang, Report, Verdict};
 
@@ -26,8 +26,17 @@ const LEAF: &str = "B55E0A1C2D3E4F5061728394A5B6C7D8E9F00112233445566778899AABBC
 const OLD_LEAF: &str = "0D1E2F30415263748596A7B8C9DAEBFC0D1E2F30415263748596A7B8C9DAEBFC";
 const PROFILE: &str = "ModelName=AC_‹id-9a41c7›/LogicalName_‹id-0f3b22›;Hash=1677525787";
 
-fn cert(sha: &str, role: CertRole, subject: &str, issuer: &str, validity: (&str, &str)) -> CertificateEntry {
-    let cn = |dn: &str| dn.strip_prefix("CN=").map(|s| s.split(',').next().unwrap_or(s).to_string());
+fn cert(
+    sha: &str,
+    role: CertRole,
+    subject: &str,
+    issuer: &str,
+    validity: (&str, &str),
+) -> CertificateEntry {
+    let cn = |dn: &str| {
+        dn.strip_prefix("CN=")
+            .map(|s| s.split(',').next().unwrap_or(s).to_string())
+    };
     let leaf = role == CertRole::Leaf;
     CertificateEntry {
         sha256: sha.into(),
@@ -40,16 +49,34 @@ fn cert(sha: &str, role: CertRole, subject: &str, issuer: &str, validity: (&str,
         not_before: validity.0.into(),
         not_after: validity.1.into(),
         role,
-        key: KeyInfo { algorithm: KeyAlgorithm::Rsa, bits: Some(if leaf { 2048 } else { 4096 }) },
+        key: KeyInfo {
+            algorithm: KeyAlgorithm::Rsa,
+            bits: Some(if leaf { 2048 } else { 4096 }),
+        },
         signature_algorithm: "sha256WithRSAEncryption".into(),
-        extended_key_usage: if leaf { vec!["client_auth".into()] } else { vec![] },
-        subject_alt_names: if leaf { vec!["upn:‹upn-4be1d0›".into()] } else { vec![] },
+        extended_key_usage: if leaf {
+            vec!["client_auth".into()]
+        } else {
+            vec![]
+        },
+        subject_alt_names: if leaf {
+            vec!["upn:‹upn-4be1d0›".into()]
+        } else {
+            vec![]
+        },
         template: leaf.then(|| "Intune-SCEP-User".into()),
         sources: vec!["bundle.zip!/certs/export.p7b".into()],
     }
 }
 
-fn finding(m: &Messages, id: FindingId, severity: Severity, step: u8, detail: String, evidence: &[(&str, &str)]) -> FindingEntry {
+fn finding(
+    m: &Messages,
+    id: FindingId,
+    severity: Severity,
+    step: u8,
+    detail: String,
+    evidence: &[(&str, &str)],
+) -> FindingEntry {
     let key = finding_message_id(id);
     FindingEntry {
         id,
@@ -60,12 +87,25 @@ fn finding(m: &Messages, id: FindingId, severity: Severity, step: u8, detail: St
         remedy: m.attr(&key, "remedy", &[("variant", "other".into())]),
         certificate: None,
         resolved: false,
-        evidence: evidence.iter().map(|(s, t)| EvidenceEntry { source: (*s).into(), text: (*t).into() }).collect(),
+        evidence: evidence
+            .iter()
+            .map(|(s, t)| EvidenceEntry {
+                source: (*s).into(),
+                text: (*t).into(),
+            })
+            .collect(),
         enrollment: Some(PROFILE.into()),
     }
 }
 
-fn tl(m: &Messages, at: (&str, u32), step: u8, event: &str, id: &str, args: &[(&str, String)]) -> TimelineEntry {
+fn tl(
+    m: &Messages,
+    at: (&str, u32),
+    step: u8,
+    event: &str,
+    id: &str,
+    args: &[(&str, String)],
+) -> TimelineEntry {
     TimelineEntry {
         time: Some(at.0.into()),
         source: format!("bundle.zip!/logs/OMADM.log:{}", at.1),
@@ -87,7 +127,13 @@ fn failed_report(lang: Lang) -> Report {
         FindingId::ScepRequestRejected,
         Severity::Error,
         4,
-        m.text("detail-scep-rejected", &[("fail_info_kind", s("badRequest")), ("fail_info", s("badRequest"))]),
+        m.text(
+            "detail-scep-rejected",
+            &[
+                ("fail_info_kind", s("badRequest")),
+                ("fail_info", s("badRequest")),
+            ],
+        ),
         &[(
             "bundle.zip!/logs/OMADM.log:212",
             "Response: org.jscep.message.CertRep@3150777b[failInfo=badRequest,pkiStatus=FAILURE,transId=‹id-77c2e1›] <script>alert(1)</script>",
@@ -98,8 +144,17 @@ fn failed_report(lang: Lang) -> Report {
         FindingId::ChainIncomplete,
         Severity::Error,
         5,
-        m.text("detail-chain-incomplete", &[("name", s("‹person-5d20aa›")), ("missing", s("CN=Contoso Legacy Issuing CA"))]),
-        &[("bundle.zip!/certs/old-user.cer", "issuer CN=Contoso Legacy Issuing CA")],
+        m.text(
+            "detail-chain-incomplete",
+            &[
+                ("name", s("‹person-5d20aa›")),
+                ("missing", s("CN=Contoso Legacy Issuing CA")),
+            ],
+        ),
+        &[(
+            "bundle.zip!/certs/old-user.cer",
+            "issuer CN=Contoso Legacy Issuing CA",
+        )],
     );
     incomplete.certificate = Some(OLD_LEAF.into());
     incomplete.enrollment = None;
@@ -110,9 +165,16 @@ fn failed_report(lang: Lang) -> Report {
         5,
         m.text(
             "detail-cert-expiring-soon",
-            &[("name", s("‹person-5d20aa›")), ("days", s("9")), ("not_after", s("2026-06-10T00:00:00Z"))],
+            &[
+                ("name", s("‹person-5d20aa›")),
+                ("days", s("9")),
+                ("not_after", s("2026-06-10T00:00:00Z")),
+            ],
         ),
-        &[("bundle.zip!/certs/old-user.cer", "notAfter 2026-06-10T00:00:00Z")],
+        &[(
+            "bundle.zip!/certs/old-user.cer",
+            "notAfter 2026-06-10T00:00:00Z",
+        )],
     );
     expiring.certificate = Some(OLD_LEAF.into());
     expiring.enrollment = None;
@@ -126,22 +188,50 @@ fn failed_report(lang: Lang) -> Report {
     };
     Report {
         schema_version: 1,
-        tool: Tool { name: "certdoctor".into(), version: "0.1.0".into() },
+        tool: Tool {
+            name: "certdoctor".into(),
+            version: "0.1.0".into(),
+        },
         generated_at: "2026-06-01T00:00:00Z".into(),
         verdict: Verdict::Failed,
         summary: m.text(
             "summary-failed",
-            &[("step", s("4")), ("finding", s("SCEP_REQUEST_REJECTED")), ("platform", s("android"))],
+            &[
+                ("step", s("4")),
+                ("finding", s("SCEP_REQUEST_REJECTED")),
+                ("platform", s("android")),
+            ],
         ),
         next_action: findings[0].remedy.clone(),
         lang: lang.tag().into(),
         platforms: vec![Platform::Android],
         server_components: vec![],
-        redaction: RedactionInfo { applied: true, kinds: vec![s("host"), s("id"), s("person"), s("upn")] },
+        redaction: RedactionInfo {
+            applied: true,
+            kinds: vec![s("host"), s("id"), s("person"), s("upn")],
+        },
         inputs: vec![
-            input("bundle.zip!/logs/OMADM.log", InputKind::AndroidOmadmLog, InputStatus::Ok, 1834, None),
-            input("bundle.zip!/certs/export.p7b", InputKind::Pkcs7, InputStatus::Ok, 3, None),
-            input("bundle.zip!/certs/old-user.cer", InputKind::Certificate, InputStatus::Ok, 1, None),
+            input(
+                "bundle.zip!/logs/OMADM.log",
+                InputKind::AndroidOmadmLog,
+                InputStatus::Ok,
+                1834,
+                None,
+            ),
+            input(
+                "bundle.zip!/certs/export.p7b",
+                InputKind::Pkcs7,
+                InputStatus::Ok,
+                3,
+                None,
+            ),
+            input(
+                "bundle.zip!/certs/old-user.cer",
+                InputKind::Certificate,
+                InputStatus::Ok,
+                1,
+                None,
+            ),
             input(
                 "bundle.zip!/certs/broken.cer",
                 InputKind::Certificate,
@@ -158,14 +248,48 @@ fn failed_report(lang: Lang) -> Report {
             ),
         ],
         certificates: vec![
-            cert(ROOT, CertRole::Root, "CN=Contoso Root CA, O=Contoso", "CN=Contoso Root CA, O=Contoso", ("2021-01-01T00:00:00Z", "2036-01-01T00:00:00Z")),
-            cert(ISSUING, CertRole::Intermediate, "CN=Contoso Issuing CA 2, O=Contoso", "CN=Contoso Root CA, O=Contoso", ("2024-03-01T00:00:00Z", "2030-03-01T00:00:00Z")),
-            cert(LEAF, CertRole::Leaf, "CN=‹person-1c9e07›", "CN=Contoso Issuing CA 2, O=Contoso", ("2025-06-01T00:00:00Z", "2027-03-01T00:00:00Z")),
-            cert(OLD_LEAF, CertRole::Leaf, "CN=‹person-5d20aa›", "CN=Contoso Legacy Issuing CA", ("2025-06-10T00:00:00Z", "2026-06-10T00:00:00Z")),
+            cert(
+                ROOT,
+                CertRole::Root,
+                "CN=Contoso Root CA, O=Contoso",
+                "CN=Contoso Root CA, O=Contoso",
+                ("2021-01-01T00:00:00Z", "2036-01-01T00:00:00Z"),
+            ),
+            cert(
+                ISSUING,
+                CertRole::Intermediate,
+                "CN=Contoso Issuing CA 2, O=Contoso",
+                "CN=Contoso Root CA, O=Contoso",
+                ("2024-03-01T00:00:00Z", "2030-03-01T00:00:00Z"),
+            ),
+            cert(
+                LEAF,
+                CertRole::Leaf,
+                "CN=‹person-1c9e07›",
+                "CN=Contoso Issuing CA 2, O=Contoso",
+                ("2025-06-01T00:00:00Z", "2027-03-01T00:00:00Z"),
+            ),
+            cert(
+                OLD_LEAF,
+                CertRole::Leaf,
+                "CN=‹person-5d20aa›",
+                "CN=Contoso Legacy Issuing CA",
+                ("2025-06-10T00:00:00Z", "2026-06-10T00:00:00Z"),
+            ),
         ],
         chains: vec![
-            ChainEntry { leaf_sha256: LEAF.into(), path: vec![LEAF.into(), ISSUING.into(), ROOT.into()], complete: true, signatures_valid: true },
-            ChainEntry { leaf_sha256: OLD_LEAF.into(), path: vec![OLD_LEAF.into()], complete: false, signatures_valid: true },
+            ChainEntry {
+                leaf_sha256: LEAF.into(),
+                path: vec![LEAF.into(), ISSUING.into(), ROOT.into()],
+                complete: true,
+                signatures_valid: true,
+            },
+            ChainEntry {
+                leaf_sha256: OLD_LEAF.into(),
+                path: vec![OLD_LEAF.into()],
+                complete: false,
+                signatures_valid: true,
+            },
         ],
         enrollments: vec![EnrollmentEntry {
             platform: Platform::Android,
@@ -173,20 +297,48 @@ fn failed_report(lang: Lang) -> Report {
             state: "CERT_ENROLLMENT_FAILED".into(),
             first_seen: Some("2026-05-31T09:12:02.250".into()),
             last_seen: Some("2026-05-31T09:12:28.034".into()),
-            ids: EnrollmentIds { transaction_id: Some("‹id-77c2e1›".into()), ..EnrollmentIds::default() },
+            ids: EnrollmentIds {
+                transaction_id: Some("‹id-77c2e1›".into()),
+                ..EnrollmentIds::default()
+            },
             management: None,
         }],
         timeline: vec![
-            tl(m, ("2026-05-31T09:12:02.250", 180), 1, "profile_received", "tl-profile-received", &[]),
-            tl(m, ("2026-05-31T09:12:02.251", 181), 1, "enrollment_attempt", "tl-enrollment-attempt", &[("profile", s(PROFILE))]),
-            tl(m, ("2026-05-31T09:12:20.615", 190), 2, "scep_request", "tl-scep-request", &[("operation", s("GetCACert"))]),
+            tl(
+                m,
+                ("2026-05-31T09:12:02.250", 180),
+                1,
+                "profile_received",
+                "tl-profile-received",
+                &[],
+            ),
+            tl(
+                m,
+                ("2026-05-31T09:12:02.251", 181),
+                1,
+                "enrollment_attempt",
+                "tl-enrollment-attempt",
+                &[("profile", s(PROFILE))],
+            ),
+            tl(
+                m,
+                ("2026-05-31T09:12:20.615", 190),
+                2,
+                "scep_request",
+                "tl-scep-request",
+                &[("operation", s("GetCACert"))],
+            ),
             tl(
                 m,
                 ("2026-05-31T09:12:20.653", 191),
                 2,
                 "scep_http_response",
                 "tl-scep-http-response",
-                &[("operation", s("GetCACert")), ("status", s("200")), ("reason", s("OK"))],
+                &[
+                    ("operation", s("GetCACert")),
+                    ("status", s("200")),
+                    ("reason", s("OK")),
+                ],
             ),
             tl(
                 m,
@@ -194,9 +346,20 @@ fn failed_report(lang: Lang) -> Report {
                 2,
                 "scep_http_response",
                 "tl-scep-http-response",
-                &[("operation", s("GetCACaps")), ("status", s("200")), ("reason", s("OK"))],
+                &[
+                    ("operation", s("GetCACaps")),
+                    ("status", s("200")),
+                    ("reason", s("OK")),
+                ],
             ),
-            tl(m, ("2026-05-31T09:12:27.010", 204), 4, "csr_built", "tl-csr-built", &[]),
+            tl(
+                m,
+                ("2026-05-31T09:12:27.010", 204),
+                4,
+                "csr_built",
+                "tl-csr-built",
+                &[],
+            ),
             tl(
                 m,
                 ("2026-05-31T09:12:28.034", 212),
@@ -218,7 +381,11 @@ fn delivered_report(lang: Lang) -> Report {
     r.verdict = Verdict::Delivered;
     r.summary = m.text(
         "summary-delivered-log",
-        &[("profile", s(PROFILE)), ("platform", s("android")), ("state", s("CERT_ACCESS_GRANTED"))],
+        &[
+            ("profile", s(PROFILE)),
+            ("platform", s("android")),
+            ("state", s("CERT_ACCESS_GRANTED")),
+        ],
     );
     r.next_action = m.text("next-delivered", &[]);
     r.findings.clear();
@@ -228,16 +395,33 @@ fn delivered_report(lang: Lang) -> Report {
     r.enrollments[0].state = "CERT_ACCESS_GRANTED".into();
     r.timeline.truncate(5);
     r.timeline.extend([
-        tl(m, ("2026-05-31T09:12:28.034", 212), 4, "scep_response", "tl-certrep", &[("status", s("SUCCESS"))]),
+        tl(
+            m,
+            ("2026-05-31T09:12:28.034", 212),
+            4,
+            "scep_response",
+            "tl-certrep",
+            &[("status", s("SUCCESS"))],
+        ),
         tl(
             m,
             ("2026-05-31T09:14:45.346", 240),
             5,
             "scep_state",
             "tl-scep-state",
-            &[("from", s("CERT_ACCESS_REQUESTED")), ("to", s("CERT_ACCESS_GRANTED"))],
+            &[
+                ("from", s("CERT_ACCESS_REQUESTED")),
+                ("to", s("CERT_ACCESS_GRANTED")),
+            ],
         ),
-        tl(m, ("2026-05-31T09:14:46.002", 241), 6, "result_reported", "tl-result-reported", &[]),
+        tl(
+            m,
+            ("2026-05-31T09:14:46.002", 241),
+            6,
+            "result_reported",
+            "tl-result-reported",
+            &[],
+        ),
     ]);
     r
 }
@@ -250,7 +434,10 @@ fn inconclusive_report(lang: Lang) -> Report {
     r.summary = m.text("summary-inconclusive", &[]);
     r.next_action = m.text("next-collect", &[]);
     r.platforms.clear();
-    r.redaction = RedactionInfo { applied: true, kinds: vec![] };
+    r.redaction = RedactionInfo {
+        applied: true,
+        kinds: vec![],
+    };
     let key = finding_message_id(FindingId::NoEvidence);
     r.findings = vec![FindingEntry {
         id: FindingId::NoEvidence,
@@ -285,11 +472,22 @@ fn check(name: &str, html: &str) {
         std::fs::write(&path, html).expect("write golden");
         return;
     }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_GOLDEN=1 to create it", path.display()));
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with UPDATE_GOLDEN=1 to create it",
+            path.display()
+        )
+    });
     if want != html {
-        let line = want.lines().zip(html.lines()).position(|(a, b)| a != b).map(|i| i + 1).unwrap_or(0);
-        panic!("{name} differs from the golden file at line {line}; review, then regenerate with UPDATE_GOLDEN=1");
+        let line = want
+            .lines()
+            .zip(html.lines())
+            .position(|(a, b)| a != b)
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        panic!(
+            "{name} differs from the golden file at line {line}; review, then regenerate with UPDATE_GOLDEN=1"
+        );
     }
 }
 
@@ -301,7 +499,10 @@ fn html_goldens_in_both_languages() {
             ("delivered", delivered_report(lang)),
             ("inconclusive", inconclusive_report(lang)),
         ] {
-            check(&format!("{name}.{}.html", lang.tag()), &report.render(Format::Html));
+            check(
+                &format!("{name}.{}.html", lang.tag()),
+                &report.render(Format::Html),
+            );
         }
     }
 }
@@ -316,7 +517,14 @@ fn html_is_self_contained_escaped_and_labelled() {
         for fetch in ["src=", "href=\"http", "url(", "@import", "<link"] {
             assert!(!html.contains(fetch), "{fetch} would fetch something");
         }
-        for landmark in ["<header>", "<main>", "<nav ", "<footer>", "scope=\"col\"", "scope=\"row\""] {
+        for landmark in [
+            "<header>",
+            "<main>",
+            "<nav ",
+            "<footer>",
+            "scope=\"col\"",
+            "scope=\"row\"",
+        ] {
             assert!(html.contains(landmark), "{landmark}");
         }
         assert!(html.contains("@media print") && html.contains("prefers-color-scheme:dark"));
@@ -332,5 +540,8 @@ fn html_is_self_contained_escaped_and_labelled() {
     let en = failed_report(Lang::En).render(Format::Html);
     assert!(en.contains("1 Jun 2026 00:00 UTC"));
     // IDs never change with the language.
-    assert!(zh.contains("<code>SCEP_REQUEST_REJECTED</code>") && en.contains("<code>SCEP_REQUEST_REJECTED</code>"));
+    assert!(
+        zh.contains("<code>SCEP_REQUEST_REJECTED</code>")
+            && en.contains("<code>SCEP_REQUEST_REJECTED</code>")
+    );
 }

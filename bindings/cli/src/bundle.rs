@@ -10,8 +10,11 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 /// The entries of the bundle, in their order in the zip.
-pub const ENTRIES: [(&str, Format); 3] =
-    [("report.html", Format::Html), ("report.txt", Format::Text), ("report.json", Format::Json)];
+pub const ENTRIES: [(&str, Format); 3] = [
+    ("report.html", Format::Html),
+    ("report.txt", Format::Text),
+    ("report.json", Format::Json),
+];
 
 /// The bundle's bytes.
 pub fn bundle(report: &Report) -> zip::result::ZipResult<Vec<u8>> {

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 use super::messages::Messages;
 use super::text::{human_time, lang_of, serde_plain};
@@ -95,9 +95,13 @@ h2{break-after:avoid}article,ol.steps li,tr{break-inside:avoid}a{color:inherit;t
 /// on colour; the verdict word is always written next to it.
 fn icon(v: Verdict) -> String {
     let body = match v {
-        Verdict::Delivered => r#"<circle cx="12" cy="12" r="10"/><path d="M7 12.5l3.2 3.2L17 8.8"/>"#,
+        Verdict::Delivered => {
+            r#"<circle cx="12" cy="12" r="10"/><path d="M7 12.5l3.2 3.2L17 8.8"/>"#
+        }
         Verdict::Failed => r#"<circle cx="12" cy="12" r="10"/><path d="M8 8l8 8M16 8l-8 8"/>"#,
-        Verdict::ActionRequired => r#"<path d="M12 2.8L22.2 20.5H1.8Z"/><path d="M12 9v5.5M12 17.3v.4"/>"#,
+        Verdict::ActionRequired => {
+            r#"<path d="M12 2.8L22.2 20.5H1.8Z"/><path d="M12 9v5.5M12 17.3v.4"/>"#
+        }
         Verdict::InProgress => r#"<circle cx="12" cy="12" r="10"/><path d="M12 6.5V12l3.8 2.6"/>"#,
         Verdict::Inconclusive => {
             r#"<circle cx="12" cy="12" r="10"/><path d="M9.2 9.3a2.9 2.9 0 1 1 4 2.7c-.8.4-1.2 1-1.2 1.8v.6M12 17.3v.4"/>"#
@@ -137,7 +141,9 @@ fn step_states(r: &Report) -> [StepState; 6] {
 }
 
 fn unix(s: &str) -> Option<i64> {
-    OffsetDateTime::parse(s, &Rfc3339).ok().map(|t| t.unix_timestamp())
+    OffsetDateTime::parse(s, &Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
 }
 
 pub fn render(r: &Report) -> String {
@@ -161,11 +167,18 @@ pub fn render(r: &Report) -> String {
         l("heading-title"),
         CSS.trim()
     );
-    let _ = writeln!(o, "<a class=\"skip\" href=\"#findings\">{}</a>\n<div class=\"wrap\">", l("label-skip"));
+    let _ = writeln!(
+        o,
+        "<a class=\"skip\" href=\"#findings\">{}</a>\n<div class=\"wrap\">",
+        l("label-skip")
+    );
 
     // Verdict, summary, next action, privacy.
     let _ = writeln!(o, "<header>\n<h1>{}</h1>", l("heading-title"));
-    let _ = writeln!(o, "<section class=\"verdict v-{v}\" aria-labelledby=\"verdict\">");
+    let _ = writeln!(
+        o,
+        "<section class=\"verdict v-{v}\" aria-labelledby=\"verdict\">"
+    );
     let _ = writeln!(
         o,
         "<h2 id=\"verdict\" class=\"word\" style=\"border:0;margin-top:0\">{}<span><span class=\"meta\" style=\"display:block;font-size:.85rem;font-weight:400\">{}</span>{}</span></h2>",
@@ -174,9 +187,17 @@ pub fn render(r: &Report) -> String {
         l(&format!("verdict-{v}"))
     );
     let _ = writeln!(o, "<p class=\"summary\">{}</p>", escape(&r.summary));
-    let _ = writeln!(o, "<p><strong>{}:</strong> {}</p>", l("heading-next"), escape(&r.next_action));
+    let _ = writeln!(
+        o,
+        "<p><strong>{}:</strong> {}</p>",
+        l("heading-next"),
+        escape(&r.next_action)
+    );
     let red = if r.redaction.applied {
-        m.text("redaction-applied", &[("kinds", r.redaction.kinds.join(", "))])
+        m.text(
+            "redaction-applied",
+            &[("kinds", r.redaction.kinds.join(", "))],
+        )
     } else {
         m.text("redaction-off", &[])
     };
@@ -189,12 +210,20 @@ pub fn render(r: &Report) -> String {
     let mut meta = format!("{}: {}", l("label-generated"), when(&r.generated_at));
     if !r.platforms.is_empty() {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
-        let _ = write!(meta, " · {}: {}", l("label-platforms"), escape(&p.join(", ")));
+        let _ = write!(
+            meta,
+            " · {}: {}",
+            l("label-platforms"),
+            escape(&p.join(", "))
+        );
     }
     let _ = writeln!(o, "<p class=\"meta\">{meta}</p>\n</section>\n</header>");
 
     // Contents.
-    let mut toc: Vec<(&str, String)> = vec![("steps", l("heading-steps")), ("findings", l("heading-findings"))];
+    let mut toc: Vec<(&str, String)> = vec![
+        ("steps", l("heading-steps")),
+        ("findings", l("heading-findings")),
+    ];
     if !r.certificates.is_empty() {
         toc.push(("certificates", l("heading-certificates")));
     }
@@ -212,7 +241,11 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "</ul></nav>\n<main>");
 
     // The six steps.
-    let _ = writeln!(o, "<section id=\"steps\" aria-labelledby=\"h-steps\">\n<h2 id=\"h-steps\">{}</h2>\n<ol class=\"steps\">", l("heading-steps"));
+    let _ = writeln!(
+        o,
+        "<section id=\"steps\" aria-labelledby=\"h-steps\">\n<h2 id=\"h-steps\">{}</h2>\n<ol class=\"steps\">",
+        l("heading-steps")
+    );
     for (i, st) in step_states(r).iter().enumerate() {
         let n = i + 1;
         let (class, sym, word) = match st {
@@ -243,7 +276,11 @@ pub fn render(r: &Report) -> String {
     }
     for f in &r.findings {
         let sev = f.severity.as_str();
-        let class = if f.resolved { "resolved".to_string() } else { sev.to_string() };
+        let class = if f.resolved {
+            "resolved".to_string()
+        } else {
+            sev.to_string()
+        };
         let _ = writeln!(o, "<article class=\"finding f-{class}\">");
         let _ = writeln!(o, "<h3>{}</h3>", escape(&f.title));
         let mut line = format!(
@@ -259,14 +296,33 @@ pub fn render(r: &Report) -> String {
         }
         let _ = writeln!(o, "<p class=\"meta\">{line}</p>");
         let _ = writeln!(o, "<p>{}</p>", escape(&f.detail));
-        let _ = writeln!(o, "<p class=\"remedy\"><strong>{}:</strong> {}</p>", l("label-remedy"), escape(&f.remedy));
+        let _ = writeln!(
+            o,
+            "<p class=\"remedy\"><strong>{}:</strong> {}</p>",
+            l("label-remedy"),
+            escape(&f.remedy)
+        );
         if let Some(c) = &f.certificate {
-            let _ = writeln!(o, "<p class=\"meta\">{} <code>{}</code></p>", l("label-fingerprint"), escape(c));
+            let _ = writeln!(
+                o,
+                "<p class=\"meta\">{} <code>{}</code></p>",
+                l("label-fingerprint"),
+                escape(c)
+            );
         }
         if !f.evidence.is_empty() {
-            let _ = writeln!(o, "<h4>{}</h4>\n<ul class=\"evidence\">", l("label-evidence"));
+            let _ = writeln!(
+                o,
+                "<h4>{}</h4>\n<ul class=\"evidence\">",
+                l("label-evidence")
+            );
             for e in &f.evidence {
-                let _ = writeln!(o, "<li><code>{}</code><br><code>{}</code></li>", escape(&e.source), escape(&e.text));
+                let _ = writeln!(
+                    o,
+                    "<li><code>{}</code><br><code>{}</code></li>",
+                    escape(&e.source),
+                    escape(&e.text)
+                );
             }
             let _ = writeln!(o, "</ul>");
         }
@@ -288,12 +344,29 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "<h3>{}</h3>", l("heading-chains"));
         }
         for ch in &r.chains {
-            let state = if ch.complete { l("label-chain-complete") } else { l("label-chain-incomplete") };
-            let sig = if ch.signatures_valid { l("label-signatures-valid") } else { l("label-signatures-invalid") };
-            let _ = writeln!(o, "<p class=\"meta\">{} ({state}, {sig})</p>", l("label-chain-path"));
+            let state = if ch.complete {
+                l("label-chain-complete")
+            } else {
+                l("label-chain-incomplete")
+            };
+            let sig = if ch.signatures_valid {
+                l("label-signatures-valid")
+            } else {
+                l("label-signatures-invalid")
+            };
+            let _ = writeln!(
+                o,
+                "<p class=\"meta\">{} ({state}, {sig})</p>",
+                l("label-chain-path")
+            );
             let _ = writeln!(o, "<ol class=\"chain\">");
             if !ch.complete {
-                let missing = ch.path.last().and_then(|s| by_sha(s)).map(|c| c.issuer.clone()).unwrap_or_default();
+                let missing = ch
+                    .path
+                    .last()
+                    .and_then(|s| by_sha(s))
+                    .map(|c| c.issuer.clone())
+                    .unwrap_or_default();
                 let _ = writeln!(
                     o,
                     "<li class=\"missing\"><span aria-hidden=\"true\">✘ </span>{} — {}</li>",
@@ -313,7 +386,12 @@ pub fn render(r: &Report) -> String {
                         );
                     }
                     None => {
-                        let _ = writeln!(o, "<li><code>{}</code> {}</li>", escape(sha), l("label-not-in-input"));
+                        let _ = writeln!(
+                            o,
+                            "<li><code>{}</code> {}</li>",
+                            escape(sha),
+                            l("label-not-in-input")
+                        );
                     }
                 }
             }
@@ -406,7 +484,11 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "</tbody>\n</table>\n</div>\n</section>");
 
     if !r.notices.is_empty() {
-        let _ = writeln!(o, "<section id=\"notices\" aria-labelledby=\"h-no\">\n<h2 id=\"h-no\">{}</h2>\n<ul>", l("heading-notices"));
+        let _ = writeln!(
+            o,
+            "<section id=\"notices\" aria-labelledby=\"h-no\">\n<h2 id=\"h-no\">{}</h2>\n<ul>",
+            l("heading-notices")
+        );
         for n in &r.notices {
             let _ = writeln!(o, "<li>{}</li>", escape(n));
         }
@@ -416,7 +498,13 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(
         o,
         "</main>\n<footer><p>{}</p></footer>\n</div>\n</body>\n</html>",
-        escape(&m.text("label-footer", &[("tool", r.tool.name.clone()), ("version", r.tool.version.clone())]))
+        escape(&m.text(
+            "label-footer",
+            &[
+                ("tool", r.tool.name.clone()),
+                ("version", r.tool.version.clone())
+            ]
+        ))
     );
     o
 }
@@ -433,7 +521,13 @@ fn display_name(c: &CertificateEntry) -> String {
     c.subject_cn.clone().unwrap_or_else(|| c.subject.clone())
 }
 
-fn cert_card(o: &mut String, c: &CertificateEntry, now: Option<i64>, m: &Messages, lang: super::Lang) {
+fn cert_card(
+    o: &mut String,
+    c: &CertificateEntry,
+    now: Option<i64>,
+    m: &Messages,
+    lang: super::Lang,
+) {
     let l = |id: &str| escape(&m.text(id, &[]));
     let (nb, na) = (unix(&c.not_before), unix(&c.not_after));
     let mut class = "f-info";
@@ -448,7 +542,10 @@ fn cert_card(o: &mut String, c: &CertificateEntry, now: Option<i64>, m: &Message
         } else if now < nb {
             l("label-not-yet-valid")
         } else {
-            escape(&m.text("label-days-left", &[("days", ((na - now) / 86_400).to_string())]))
+            escape(&m.text(
+                "label-days-left",
+                &[("days", ((na - now) / 86_400).to_string())],
+            ))
         };
         if gone {
             class = "f-error";
@@ -490,7 +587,10 @@ fn cert_card(o: &mut String, c: &CertificateEntry, now: Option<i64>, m: &Message
     row(l("label-subject"), escape(&c.subject));
     row(l("label-issuer"), escape(&c.issuer));
     let bits = c.key.bits.map(|b| format!(" {b}")).unwrap_or_default();
-    row(l("label-key"), format!("{}{}", escape(&serde_plain(&c.key.algorithm)), bits));
+    row(
+        l("label-key"),
+        format!("{}{}", escape(&serde_plain(&c.key.algorithm)), bits),
+    );
     row(l("label-signature"), escape(&c.signature_algorithm));
     if !c.extended_key_usage.is_empty() {
         row(l("label-eku"), escape(&c.extended_key_usage.join(", ")));
@@ -501,8 +601,14 @@ fn cert_card(o: &mut String, c: &CertificateEntry, now: Option<i64>, m: &Message
     if let Some(t) = &c.template {
         row(l("label-template"), escape(t));
     }
-    row(l("label-fingerprint"), format!("<code>{}</code>", escape(&c.sha256)));
-    row(l("label-serial"), format!("<code>{}</code>", escape(&c.serial_hex)));
+    row(
+        l("label-fingerprint"),
+        format!("<code>{}</code>", escape(&c.sha256)),
+    );
+    row(
+        l("label-serial"),
+        format!("<code>{}</code>", escape(&c.serial_hex)),
+    );
     row(l("label-sources"), escape(&c.sources.join(", ")));
     let _ = writeln!(o, "</dl>\n</article>");
 }

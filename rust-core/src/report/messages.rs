@@ -61,7 +61,8 @@ impl Messages {
     fn load(lang: Lang) -> Messages {
         // The message files are part of the binary and covered by tests: a syntax error
         // would fail `every_message_parses`; keep what parsed rather than abort.
-        let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
+        let resource =
+            FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
         let langid = lang.tag().parse().unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
@@ -86,12 +87,19 @@ impl Messages {
             }
         }
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
     }
 
     /// An attribute (`.title`, `.remedy`) of message `id`.
     pub fn attr(&self, id: &str, attr: &str, args: &[(&str, String)]) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.get_attribute(attr)).map(|a| a.value()) else {
+        let Some(pattern) = self
+            .bundle
+            .get_message(id)
+            .and_then(|m| m.get_attribute(attr))
+            .map(|a| a.value())
+        else {
             return format!("{id}.{attr}");
         };
         let mut fargs = FluentArgs::new();
@@ -99,13 +107,18 @@ impl Messages {
             fargs.set(*k, FluentValue::from(v.clone()));
         }
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
     }
 }
 
 /// Fluent ID of a finding ID: `CERT_EXPIRED` → `finding-cert-expired`.
 pub fn finding_message_id(id: crate::diagnosis::FindingId) -> String {
-    format!("finding-{}", id.as_str().to_ascii_lowercase().replace('_', "-"))
+    format!(
+        "finding-{}",
+        id.as_str().to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 #[cfg(test)]
@@ -129,9 +142,17 @@ mod tests {
                 let key = finding_message_id(*id);
                 assert!(m.has(&key), "{} lacks {key}", lang.tag());
                 let title = m.attr(&key, "title", &[]);
-                assert!(!title.contains(".title"), "{} lacks {key}.title", lang.tag());
+                assert!(
+                    !title.contains(".title"),
+                    "{} lacks {key}.title",
+                    lang.tag()
+                );
                 let remedy = m.attr(&key, "remedy", &[("variant", "other".into())]);
-                assert!(!remedy.contains(".remedy"), "{} lacks {key}.remedy", lang.tag());
+                assert!(
+                    !remedy.contains(".remedy"),
+                    "{} lacks {key}.remedy",
+                    lang.tag()
+                );
             }
         }
     }
@@ -164,7 +185,11 @@ mod tests {
             let missing: Vec<_> = en.difference(&other).collect();
             let extra: Vec<_> = other.difference(&en).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
-            assert!(extra.is_empty(), "{} has messages English lacks: {extra:?}", lang.tag());
+            assert!(
+                extra.is_empty(),
+                "{} has messages English lacks: {extra:?}",
+                lang.tag()
+            );
         }
     }
 
@@ -185,18 +210,45 @@ mod tests {
     fn traditional_chinese_uses_the_article_terms() {
         let m = Messages::get(Lang::ZhHant);
         assert_eq!(m.text("verdict-delivered", &[]), "已送達");
-        assert!(m.attr("finding-root-cert-not-installed", "title", &[]).contains("根憑證"));
-        assert!(m.attr("finding-scep-request-rejected", "title", &[]).contains("憑證授權單位"));
-        let t = m.text("date-time", &[("year", "2026".into()), ("month", "6".into()), ("day", "1".into()), ("hour", "08".into()), ("minute", "00".into())]);
+        assert!(
+            m.attr("finding-root-cert-not-installed", "title", &[])
+                .contains("根憑證")
+        );
+        assert!(
+            m.attr("finding-scep-request-rejected", "title", &[])
+                .contains("憑證授權單位")
+        );
+        let t = m.text(
+            "date-time",
+            &[
+                ("year", "2026".into()),
+                ("month", "6".into()),
+                ("day", "1".into()),
+                ("hour", "08".into()),
+                ("minute", "00".into()),
+            ],
+        );
         assert_eq!(t, "2026年6月1日 08:00 UTC");
     }
 
     #[test]
     fn arguments_are_substituted() {
         let m = Messages::get(Lang::En);
-        let t = m.text("detail-scep-rejected", &[("fail_info_kind", "badRequest".into()), ("fail_info", "badRequest".into())]);
+        let t = m.text(
+            "detail-scep-rejected",
+            &[
+                ("fail_info_kind", "badRequest".into()),
+                ("fail_info", "badRequest".into()),
+            ],
+        );
         assert!(t.contains("badRequest"), "{t}");
-        let t = m.text("detail-scep-rejected", &[("fail_info_kind", "other".into()), ("fail_info", "weird".into())]);
+        let t = m.text(
+            "detail-scep-rejected",
+            &[
+                ("fail_info_kind", "other".into()),
+                ("fail_info", "weird".into()),
+            ],
+        );
         assert!(t.contains("weird"), "{t}");
     }
 }

@@ -113,7 +113,9 @@ pub fn human_time(s: &str, lang: Lang) -> String {
     if !s.ends_with('Z') {
         return s.to_string();
     }
-    let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) else { return s.to_string() };
+    let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) else {
+        return s.to_string();
+    };
     Messages::get(lang).text(
         "date-time",
         &[
@@ -145,14 +147,30 @@ pub fn render(r: &Report) -> String {
         l(&format!("verdict-{}", r.verdict.as_str())).to_uppercase()
     );
     o.push_str(&wrap(&r.summary, "", WIDTH));
-    o.push_str(&wrap(&format!("{}: {}", l("heading-next"), r.next_action), "", WIDTH));
-    let _ = writeln!(o, "{}: {}", l("label-generated"), human_time(&r.generated_at, lang_of(r)));
+    o.push_str(&wrap(
+        &format!("{}: {}", l("heading-next"), r.next_action),
+        "",
+        WIDTH,
+    ));
+    let _ = writeln!(
+        o,
+        "{}: {}",
+        l("label-generated"),
+        human_time(&r.generated_at, lang_of(r))
+    );
     if !r.platforms.is_empty() {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
         let _ = writeln!(o, "{}: {}", l("label-platforms"), p.join(", "));
     }
     if r.redaction.applied {
-        o.push_str(&wrap(&m.text("redaction-applied", &[("kinds", r.redaction.kinds.join(", "))]), "", WIDTH));
+        o.push_str(&wrap(
+            &m.text(
+                "redaction-applied",
+                &[("kinds", r.redaction.kinds.join(", "))],
+            ),
+            "",
+            WIDTH,
+        ));
     } else {
         o.push_str(&wrap(&l("redaction-off"), "", WIDTH));
     }
@@ -163,12 +181,19 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "{}", "-".repeat(title.width().min(WIDTH)));
     };
 
-    section(&mut o, format!("{} ({})", l("heading-findings"), r.findings.len()));
+    section(
+        &mut o,
+        format!("{} ({})", l("heading-findings"), r.findings.len()),
+    );
     if r.findings.is_empty() {
         let _ = writeln!(o, "{}", l("label-none"));
     }
     for f in &r.findings {
-        let resolved = if f.resolved { format!(" — {}", l("label-resolved")) } else { String::new() };
+        let resolved = if f.resolved {
+            format!(" — {}", l("label-resolved"))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
             "[{}] {} · {} {}{}",
@@ -180,7 +205,11 @@ pub fn render(r: &Report) -> String {
         );
         o.push_str(&wrap(&f.title, "  ", WIDTH));
         o.push_str(&wrap(&f.detail, "  ", WIDTH));
-        o.push_str(&wrap(&format!("{}: {}", l("label-remedy"), f.remedy), "  ", WIDTH));
+        o.push_str(&wrap(
+            &format!("{}: {}", l("label-remedy"), f.remedy),
+            "  ",
+            WIDTH,
+        ));
         if let Some(c) = &f.certificate {
             let _ = writeln!(o, "  SHA-256 {c}");
         }
@@ -195,9 +224,19 @@ pub fn render(r: &Report) -> String {
     if !r.enrollments.is_empty() {
         section(&mut o, l("heading-enrollments"));
         for e in &r.enrollments {
-            let _ = writeln!(o, "{} · {}: {}", e.platform.as_str(), l("label-state"), e.state);
+            let _ = writeln!(
+                o,
+                "{} · {}: {}",
+                e.platform.as_str(),
+                l("label-state"),
+                e.state
+            );
             if let Some(p) = &e.profile {
-                o.push_str(&wrap(&format!("{}: {}", l("label-profile"), p), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {}", l("label-profile"), p),
+                    "  ",
+                    WIDTH,
+                ));
             }
             if let (Some(a), Some(b)) = (&e.first_seen, &e.last_seen) {
                 let _ = writeln!(o, "  {}: {a} → {b}", l("label-seen"));
@@ -209,11 +248,18 @@ pub fn render(r: &Report) -> String {
     }
 
     if !r.certificates.is_empty() {
-        section(&mut o, format!("{} ({})", l("heading-certificates"), r.certificates.len()));
+        section(
+            &mut o,
+            format!("{} ({})", l("heading-certificates"), r.certificates.len()),
+        );
         for c in &r.certificates {
             let name = c.subject_cn.clone().unwrap_or_else(|| c.subject.clone());
             let _ = writeln!(o, "{} · {}", serde_plain(&c.role), name);
-            o.push_str(&wrap(&format!("{}: {}", l("label-issuer"), c.issuer), "  ", WIDTH));
+            o.push_str(&wrap(
+                &format!("{}: {}", l("label-issuer"), c.issuer),
+                "  ",
+                WIDTH,
+            ));
             let _ = writeln!(
                 o,
                 "  {}: {} → {}",
@@ -222,12 +268,27 @@ pub fn render(r: &Report) -> String {
                 human_time(&c.not_after, lang_of(r))
             );
             let bits = c.key.bits.map(|b| format!(" {b}")).unwrap_or_default();
-            let _ = writeln!(o, "  {}: {}{} · {}", l("label-key"), serde_plain(&c.key.algorithm), bits, c.signature_algorithm);
+            let _ = writeln!(
+                o,
+                "  {}: {}{} · {}",
+                l("label-key"),
+                serde_plain(&c.key.algorithm),
+                bits,
+                c.signature_algorithm
+            );
             if !c.extended_key_usage.is_empty() {
-                o.push_str(&wrap(&format!("{}: {}", l("label-eku"), c.extended_key_usage.join(", ")), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {}", l("label-eku"), c.extended_key_usage.join(", ")),
+                    "  ",
+                    WIDTH,
+                ));
             }
             if !c.subject_alt_names.is_empty() {
-                o.push_str(&wrap(&format!("{}: {}", l("label-san"), c.subject_alt_names.join(", ")), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {}", l("label-san"), c.subject_alt_names.join(", ")),
+                    "  ",
+                    WIDTH,
+                ));
             }
             if let Some(t) = &c.template {
                 o.push_str(&wrap(&format!("{}: {t}", l("label-template")), "  ", WIDTH));
@@ -236,10 +297,30 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "  serial  {}", c.serial_hex);
         }
         for ch in &r.chains {
-            let short: Vec<String> = ch.path.iter().map(|s| s.chars().take(12).collect()).collect();
-            let state = if ch.complete { l("label-chain-complete") } else { l("label-chain-incomplete") };
-            let sig = if ch.signatures_valid { l("label-signatures-valid") } else { l("label-signatures-invalid") };
-            o.push_str(&wrap(&format!("{}: {} ({state}, {sig})", l("heading-chains"), short.join(" → ")), "", WIDTH));
+            let short: Vec<String> = ch
+                .path
+                .iter()
+                .map(|s| s.chars().take(12).collect())
+                .collect();
+            let state = if ch.complete {
+                l("label-chain-complete")
+            } else {
+                l("label-chain-incomplete")
+            };
+            let sig = if ch.signatures_valid {
+                l("label-signatures-valid")
+            } else {
+                l("label-signatures-invalid")
+            };
+            o.push_str(&wrap(
+                &format!(
+                    "{}: {} ({state}, {sig})",
+                    l("heading-chains"),
+                    short.join(" → ")
+                ),
+                "",
+                WIDTH,
+            ));
         }
     }
 
@@ -247,7 +328,11 @@ pub fn render(r: &Report) -> String {
         section(&mut o, l("heading-timeline"));
         for t in &r.timeline {
             let time = t.time.clone().unwrap_or_else(|| "—".into());
-            o.push_str(&wrap(&format!("{time} [{}] {} ({})", t.step, t.text, t.source), "", WIDTH));
+            o.push_str(&wrap(
+                &format!("{time} [{}] {} ({})", t.step, t.text, t.source),
+                "",
+                WIDTH,
+            ));
         }
     }
 
@@ -258,7 +343,13 @@ pub fn render(r: &Report) -> String {
             InputStatus::Error => "error",
             InputStatus::Ignored => "ignored",
         };
-        let mut line = format!("{status:7} {} ({}, {} {})", i.path, i.kind.as_str(), i.records, l("label-records"));
+        let mut line = format!(
+            "{status:7} {} ({}, {} {})",
+            i.path,
+            i.kind.as_str(),
+            i.records,
+            l("label-records")
+        );
         if let Some(e) = &i.error {
             line.push_str(": ");
             line.push_str(e);
@@ -276,7 +367,10 @@ pub fn render(r: &Report) -> String {
 
 /// The serde name of a unit enum value (`leaf`, `rsa`, …).
 pub(crate) fn serde_plain<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -289,7 +383,10 @@ mod tests {
         let out = wrap(&text, "  ", 40);
         for line in out.lines() {
             assert!(line.width() <= 40, "{line} is {} columns", line.width());
-            assert!(!line.trim_start().starts_with('，') && !line.trim_start().starts_with('。'), "{line}");
+            assert!(
+                !line.trim_start().starts_with('，') && !line.trim_start().starts_with('。'),
+                "{line}"
+            );
         }
         assert!(out.lines().count() > 3);
         assert!(out.contains("Intune"), "Latin words stay whole: {out}");
@@ -297,9 +394,18 @@ mod tests {
 
     #[test]
     fn dates_follow_the_language() {
-        assert_eq!(human_time("2026-06-01T08:00:00Z", Lang::En), "1 Jun 2026 08:00 UTC");
-        assert_eq!(human_time("2026-06-01T08:00:00Z", Lang::ZhHant), "2026年6月1日 08:00 UTC");
-        assert_eq!(human_time("2018-02-27T05:16:28.034", Lang::ZhHant), "2018-02-27T05:16:28.034");
+        assert_eq!(
+            human_time("2026-06-01T08:00:00Z", Lang::En),
+            "1 Jun 2026 08:00 UTC"
+        );
+        assert_eq!(
+            human_time("2026-06-01T08:00:00Z", Lang::ZhHant),
+            "2026年6月1日 08:00 UTC"
+        );
+        assert_eq!(
+            human_time("2018-02-27T05:16:28.034", Lang::ZhHant),
+            "2018-02-27T05:16:28.034"
+        );
     }
 
     #[test]
