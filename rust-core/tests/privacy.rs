@@ -399,3 +399,26 @@ fn the_pipeline_hides_planted_values_in_every_fixture_and_format() {
         }
     }
 }
+
+#[test]
+fn scanners_find_every_planted_value_in_the_raw_log() {
+    // The redactor sees log text through the report; here it reads the raw lines, so a
+    // parser that quotes any of them can never leak a planted value.
+    let log = std::fs::read_to_string(repo().join("tests/fixtures/privacy/android-planted.log"))
+        .expect("fixture");
+    let mut r = Redactor::new([9; 32]);
+    for line in log.lines() {
+        r.scan(line);
+    }
+    let replacer = r.finish();
+    for line in log.lines() {
+        let out = replacer.apply(line);
+        for v in PLANTED {
+            assert!(!out.contains(v), "{v:?} left in {out}");
+        }
+        assert!(
+            !out.contains("Hash=") || out.contains("Hash=1677525787"),
+            "the profile hash stays"
+        );
+    }
+}

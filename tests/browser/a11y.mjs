@@ -71,6 +71,14 @@ try {
         await page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
         // The first screen as a person sees it (the README's picture is one of these).
         await page.screenshot({ path: join(outDir, `${name}-top.png`) });
+        if (width === 1280 && scheme === 'light') {
+          // The print stylesheet: navigation hidden, black on white.
+          await page.emulateMediaType('print');
+          const navShown = await page.evaluate(() => getComputedStyle(document.querySelector('nav')).display !== 'none');
+          await page.screenshot({ path: join(outDir, `${name}-print.png`), fullPage: true });
+          await page.emulateMediaType(null);
+          if (navShown) fetched.push('(print stylesheet did not apply)');
+        }
         await page.close();
         const bad = byImpact.critical + byImpact.serious > 0 || fetched.length > 0 || !lang || overflow;
         summary.push({ name, lang, ...byImpact, fetched: fetched.length, overflow, ok: !bad });

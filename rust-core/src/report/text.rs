@@ -33,11 +33,13 @@ fn units(para: &str) -> Vec<(bool, String)> {
         let mut narrow = String::new();
         for ch in word.chars() {
             let wide = ch.width().unwrap_or(0) >= 2;
-            if NO_LINE_START.contains(ch) && narrow.is_empty() && !first {
-                if let Some(last) = out.last_mut() {
-                    last.1.push(ch);
-                    continue;
-                }
+            if NO_LINE_START.contains(ch)
+                && narrow.is_empty()
+                && !first
+                && let Some(last) = out.last_mut()
+            {
+                last.1.push(ch);
+                continue;
             }
             if wide {
                 if !narrow.is_empty() {
