@@ -4,8 +4,8 @@
 mod decode;
 mod sniff;
 
-pub use decode::LineDecoder;
-pub use sniff::{sniff, Sniffed};
+pub use decode::{LineDecoder, cp1252, decode_lines};
+pub use sniff::{Sniffed, sniff};
 
 use serde::Serialize;
 
