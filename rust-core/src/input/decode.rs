@@ -324,10 +324,10 @@ pub(crate) fn clean_debris<'a>(line: &'a str, buf: &'a mut String) -> &'a str {
     let mut s = strip_prefixes(line);
     // One trailing RTF line break (`\`, not an escaped `\\`) plus blanks around it.
     let trimmed = s.trim_end_matches([' ', '\t']);
-    if trimmed.ends_with('\\') {
+    if let Some(before) = trimmed.strip_suffix('\\') {
         let n = trimmed.len() - trimmed.trim_end_matches('\\').len();
         if n % 2 == 1 {
-            s = trimmed[..trimmed.len() - 1].trim_end_matches([' ', '\t']);
+            s = before.trim_end_matches([' ', '\t']);
         }
     }
     if !s.contains('\\') {

@@ -108,7 +108,7 @@ fn der_kind(head: &[u8], complete: bool) -> Option<InputKind> {
         return None;
     }
     if let Some(len) = len {
-        if len < 64 || len > limits::MAX_CERT_FILE_BYTES {
+        if !(64..=limits::MAX_CERT_FILE_BYTES).contains(&len) {
             return None;
         }
         if complete && hdr + len > head.len() {

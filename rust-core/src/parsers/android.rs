@@ -141,102 +141,103 @@ impl AndroidParser {
         }
         self.management_hints(rec, has(P::Afw), has(P::Knox), has(P::DeviceAdmin));
 
-        if has(P::ThereAre) {
-            if let Some(n) = there_are(msg) {
-                self.emit(rec, EventKind::PendingRequests { count: n });
-            }
+        if has(P::ThereAre)
+            && let Some(n) = there_are(msg)
+        {
+            self.emit(rec, EventKind::PendingRequests { count: n });
         }
-        if has(P::TryingToEnroll) {
-            if let Some(rest) = after(msg, "Trying to enroll certificate request:") {
-                if let Some(profile) = ProfileId::parse(rest) {
-                    self.emit(rec, EventKind::EnrollmentAttempt { profile });
-                }
-            }
+        if has(P::TryingToEnroll)
+            && let Some(rest) = after(msg, "Trying to enroll certificate request:")
+            && let Some(profile) = ProfileId::parse(rest)
+        {
+            self.emit(rec, EventKind::EnrollmentAttempt { profile });
         }
-        if has(P::Sending) {
-            if let Some(kind) = sending(msg, &rec.class) {
-                self.emit(rec, kind);
-            }
+        if has(P::Sending)
+            && let Some(kind) = sending(msg, &rec.class)
+        {
+            self.emit(rec, kind);
         }
-        if has(P::Received) {
-            if let Some(kind) = received(msg) {
-                self.emit(rec, kind);
-            }
+        if has(P::Received)
+            && let Some(kind) = received(msg)
+        {
+            self.emit(rec, kind);
         }
-        if has(P::CertRep) {
-            if let Some(kind) = cert_rep(msg) {
-                self.emit(rec, kind);
-            }
+        if has(P::CertRep)
+            && let Some(kind) = cert_rep(msg)
+        {
+            self.emit(rec, kind);
         }
-        if has(P::Encoding) {
-            if let Some(kind) = encoding(msg) {
-                self.emit(rec, kind);
-            }
+        if has(P::Encoding)
+            && let Some(kind) = encoding(msg)
+        {
+            self.emit(rec, kind);
         }
-        if has(P::Invalid) {
-            if let Some(detail) = invalid_response(text) {
-                self.emit(rec, EventKind::ScepInvalidResponse { detail });
-            }
+        if has(P::Invalid)
+            && let Some(detail) = invalid_response(text)
+        {
+            self.emit(rec, EventKind::ScepInvalidResponse { detail });
         }
         if has(P::Capabilities) {
             let detail = line_containing(text, "problem when determining capabilities");
             self.emit(rec, EventKind::ScepCapabilitiesMissing { detail });
         }
-        if has(P::OperationFailed) {
-            if let Some(rest) = after(text, "Operation failed due to") {
-                let word: String = rest
-                    .trim_start()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                self.emit(
-                    rec,
-                    EventKind::CertRep {
-                        status: PkiStatus::Failure,
-                        fail_info: FailInfo::parse(&word),
-                        transaction_id: None,
-                    },
-                );
-            }
+        if has(P::OperationFailed)
+            && let Some(rest) = after(text, "Operation failed due to")
+        {
+            let word: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            self.emit(
+                rec,
+                EventKind::CertRep {
+                    status: PkiStatus::Failure,
+                    fail_info: FailInfo::parse(&word),
+                    transaction_id: None,
+                },
+            );
         }
-        if has(P::Transport) {
-            if let Some(kind) = transport_error(text) {
-                self.emit(rec, kind);
-            }
+        if has(P::Transport)
+            && let Some(kind) = transport_error(text)
+        {
+            self.emit(rec, kind);
         }
-        if has(P::StateChanged) {
-            if let Some(kind) = state_change(msg) {
-                self.emit(rec, kind);
-            }
+        if has(P::StateChanged)
+            && let Some(kind) = state_change(msg)
+        {
+            self.emit(rec, kind);
         }
-        if has(P::PendingCerts) {
-            if let Some(profile) = skipping_profile(msg) {
-                self.emit(rec, EventKind::DependentProfileWaiting { profile });
-            }
+        if has(P::PendingCerts)
+            && let Some(profile) = skipping_profile(msg)
+        {
+            self.emit(rec, EventKind::DependentProfileWaiting { profile });
         }
-        if has(P::Applied) {
-            if let Some(profile) = applied_profile(msg) {
-                self.emit(rec, EventKind::DependentProfileApplied { profile });
-            }
+        if has(P::Applied)
+            && let Some(profile) = applied_profile(msg)
+        {
+            self.emit(rec, EventKind::DependentProfileApplied { profile });
         }
         if has(P::Criteria) {
             self.selection_count(rec, msg);
         }
-        if has(P::Excluding) {
-            if let Some(i) = msg.find("Excluding cert") {
-                let detail = limits::clip(msg[i..].trim_end(), limits::MAX_EVIDENCE_TEXT);
-                self.emit(rec, EventKind::CertificateExcluded { detail });
-            }
+        if has(P::Excluding)
+            && let Some(i) = msg.find("Excluding cert")
+        {
+            let detail = limits::clip(msg[i..].trim_end(), limits::MAX_EVIDENCE_TEXT);
+            self.emit(rec, EventKind::CertificateExcluded { detail });
         }
         if has(P::CertStore) {
             self.syncml(rec, text);
         }
-        if has(P::ModelName) && has(P::Fail) && is_error_level(&rec.level) {
-            if find_ascii_ci(text, "enrol").is_some() {
-                let detail = limits::clip(msg.trim(), limits::MAX_EVIDENCE_TEXT);
-                let profile = ProfileId::parse(text);
-                self.emit(rec, EventKind::EnrollmentFailed { profile, detail });
-            }
+        if has(P::ModelName)
+            && has(P::Fail)
+            && is_error_level(&rec.level)
+            && find_ascii_ci(text, "enrol").is_some()
+        {
+            let detail = limits::clip(msg.trim(), limits::MAX_EVIDENCE_TEXT);
+            let profile = ProfileId::parse(text);
+            self.emit(rec, EventKind::EnrollmentFailed { profile, detail });
         }
     }
 
@@ -264,22 +265,21 @@ impl AndroidParser {
         if let Some((idx, pid, has_m, has_e)) = self.selection {
             let slot_free = if matched { !has_m } else { !has_e };
             if pid == rec.pid && slot_free {
-                if let Some(ev) = self.out.events.get_mut(idx) {
-                    if let EventKind::CertificateSelection {
+                if let Some(ev) = self.out.events.get_mut(idx)
+                    && let EventKind::CertificateSelection {
                         matched: m,
                         excluded: e,
                     } = &mut ev.kind
-                    {
-                        if matched {
-                            *m = n;
-                        } else {
-                            *e = n;
-                        }
-                        ev.text = limits::clip(
-                            &format!("{}\n{}", ev.text, rec.text),
-                            limits::MAX_EVIDENCE_TEXT,
-                        );
+                {
+                    if matched {
+                        *m = n;
+                    } else {
+                        *e = n;
                     }
+                    ev.text = limits::clip(
+                        &format!("{}\n{}", ev.text, rec.text),
+                        limits::MAX_EVIDENCE_TEXT,
+                    );
                 }
                 self.selection = None;
                 return;

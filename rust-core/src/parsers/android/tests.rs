@@ -746,7 +746,9 @@ fn sample_access_requested_and_install_requested() {
     assert_eq!(waiting, 2);
 }
 
-fn signature(out: &LogOutput) -> Vec<(Option<u64>, EventKind, Option<String>, Option<u32>)> {
+type Signature = Vec<(Option<u64>, EventKind, Option<String>, Option<u32>)>;
+
+fn signature(out: &LogOutput) -> Signature {
     out.events
         .iter()
         .map(|e| {
