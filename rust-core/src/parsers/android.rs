@@ -39,7 +39,8 @@ pub struct AndroidParser {
 #[derive(Default)]
 struct Record {
     line: u64,
-    time: Option<LogTime>,
+    /// The timestamp as written; empty when the record has none.
+    time: String,
     level: String,
     class: String,
     pid: Option<u32>,
@@ -79,7 +80,8 @@ impl AndroidParser {
         self.flush();
         let r = &mut self.rec;
         r.line = number;
-        r.time = h.time.map(log_time);
+        r.time.clear();
+        r.time.push_str(h.time.unwrap_or(""));
         r.level.clear();
         r.level.push_str(h.level);
         r.class.clear();
@@ -111,7 +113,7 @@ impl AndroidParser {
         self.out.events.push(LogEvent {
             platform: Platform::Android,
             source: SourceRef::line(self.path.clone(), rec.line),
-            time: rec.time.clone(),
+            time: (!rec.time.is_empty()).then(|| log_time(&rec.time)),
             pid: rec.pid,
             kind,
             text: limits::clip(&rec.text, limits::MAX_EVIDENCE_TEXT),
@@ -369,17 +371,21 @@ impl LogParser for AndroidParser {
             self.flush();
             let r = &mut self.rec;
             r.line = number;
-            r.time = None;
+            r.time.clear();
             r.level.clear();
             r.class.clear();
             r.pid = None;
             r.text.clear();
             r.full = false;
             push_bounded(&mut r.text, &mut r.full, line.trim());
-            self.out.records += 1;
+            let before = self.out.events.len() as u64 + self.out.events_dropped;
             let rec = std::mem::take(&mut self.rec);
             self.classify(&rec);
             self.rec = rec;
+            // Counted as a record only when it said something recognisable.
+            if self.out.events.len() as u64 + self.out.events_dropped > before {
+                self.out.records += 1;
+            }
         }
     }
 
@@ -632,6 +638,7 @@ const PATTERNS: &[(&str, P)] = &[
     // Management hints (log-formats.md §7; real markers: Company Portal packages
     // `com.microsoft.omadm.platforms.afw.*`, messages naming the work profile).
     (".afw.", P::Afw),
+    (" afw ", P::Afw),
     ("android enterprise", P::Afw),
     ("android for work", P::Afw),
     ("androidforwork", P::Afw),

@@ -804,3 +804,26 @@ fn every_sample_parses_and_chunking_does_not_matter() {
         assert_eq!(signature(&out), signature(&whole), "{name}");
     }
 }
+
+#[test]
+fn message_only_lines_without_events_are_not_records() {
+    let out = run("The sync failed again\nSending logs to support\n");
+    assert_eq!(out.records, 0);
+    assert!(out.events.is_empty());
+}
+
+proptest::proptest! {
+    #[test]
+    fn arbitrary_lines_never_panic(lines in proptest::collection::vec(
+        "(2018-02-27T04:50:49\\.9010000|Time|x)[ \t]{1,3}(VERB|INFO|ERROR|e)[ \t]+(Event[ \t]+)?(org\\.jscep\\.A|com\\.microsoft\\.omadm\\.B|C)[ \t]+[0-9]{1,6}[ \t]+[0-9]{1,5}[ \t]?(.|\\PC){0,80}",
+        0..40,
+    ), noise in "\\PC{0,200}") {
+        let mut p = AndroidParser::new(Arc::from("p.log"));
+        for (i, l) in lines.iter().enumerate() {
+            p.line(i as u64 * 2 + 1, l);
+            p.line(i as u64 * 2 + 2, &noise);
+        }
+        let out = p.finish();
+        proptest::prop_assert!(out.events.len() as u64 <= out.records * 4 + 4);
+    }
+}
