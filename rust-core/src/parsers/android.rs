@@ -20,6 +20,24 @@ use crate::limits;
 /// Bytes of one record's text (message plus continuation lines) kept for matching.
 const MAX_RECORD_BYTES: usize = limits::MAX_LINE_BYTES;
 
+/// Characters kept of a URL in an event (GET PKIOperation URLs carry the whole CMS).
+const MAX_URL_CHARS: usize = 512;
+
+/// Bytes/characters kept of identifiers, state names and reasons in an event.
+const MAX_ID_BYTES: usize = 1024;
+
+/// The first `max` bytes of `s`, cut on a char boundary.
+fn head(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
+}
+
 /// Streaming parser for Company Portal `OMADM.log` / `OMADMLog_n.log` files.
 pub struct AndroidParser {
     path: InputPath,
@@ -150,7 +168,7 @@ impl AndroidParser {
         }
         if has(P::TryingToEnroll)
             && let Some(rest) = after(msg, "Trying to enroll certificate request:")
-            && let Some(profile) = ProfileId::parse(rest)
+            && let Some(profile) = ProfileId::parse(head(rest, MAX_ID_BYTES))
         {
             self.emit(rec, EventKind::EnrollmentAttempt { profile });
         }
@@ -238,7 +256,9 @@ impl AndroidParser {
             && find_ascii_ci(text, "enrol").is_some()
         {
             let detail = limits::clip(msg.trim(), limits::MAX_EVIDENCE_TEXT);
-            let profile = ProfileId::parse(text);
+            let profile = text
+                .find("ModelName")
+                .and_then(|i| ProfileId::parse(head(&text[i..], MAX_ID_BYTES)));
             self.emit(rec, EventKind::EnrollmentFailed { profile, detail });
         }
     }
@@ -325,7 +345,7 @@ impl AndroidParser {
                     continue;
                 }
                 seen.push(raw.to_string());
-                if let Some(profile) = ProfileId::parse(raw) {
+                if let Some(profile) = ProfileId::parse(head(raw, MAX_ID_BYTES)) {
                     self.emit(
                         rec,
                         EventKind::ProfileReceived {
@@ -701,7 +721,7 @@ fn sending(msg: &str, class: &str) -> Option<EventKind> {
         }
         return Some(EventKind::ScepRequest {
             operation: op,
-            url: Some(url.to_string()).filter(|u| !u.is_empty()),
+            url: Some(limits::clip(url, MAX_URL_CHARS)).filter(|u| !u.is_empty()),
         });
     }
     let label = rest.split_whitespace().next().unwrap_or("");
@@ -746,8 +766,8 @@ fn received(msg: &str) -> Option<EventKind> {
     Some(EventKind::ScepHttpResponse {
         operation,
         status,
-        reason: reason.to_string(),
-        url: url.map(str::to_string),
+        reason: limits::clip(reason, MAX_ID_BYTES),
+        url: url.map(|u| limits::clip(u, MAX_URL_CHARS)),
     })
 }
 
@@ -790,7 +810,7 @@ fn non_null(v: &str) -> Option<String> {
     if v.is_empty() || v == "<null>" || v.eq_ignore_ascii_case("null") {
         None
     } else {
-        Some(v.to_string())
+        Some(limits::clip(v, MAX_ID_BYTES))
     }
 }
 
@@ -920,22 +940,19 @@ fn unquote(s: &str) -> &str {
 /// `SCEP cert '{id}' state changed from S1 to S2` / `Root cert '{id}' …`.
 fn state_change(msg: &str) -> Option<EventKind> {
     let i = msg.find(" state changed from ")?;
-    let head = &msg[..i];
+    let subject = &msg[..i];
     let tail = &msg[i + " state changed from ".len()..];
     let (from, to) = tail.split_once(" to ")?;
-    let from = from.trim().to_string();
-    let to = to
-        .split_whitespace()
-        .next()?
-        .trim_end_matches(['.', ','])
-        .to_string();
-    if let Some(j) = head.find("SCEP cert") {
-        let id = unquote(&head[j + "SCEP cert".len()..]);
-        let profile = ProfileId::parse(id)?;
+    let from = limits::clip(from.trim(), MAX_ID_BYTES);
+    let to = to.split_whitespace().next()?.trim_end_matches(['.', ',']);
+    let to = limits::clip(to, MAX_ID_BYTES);
+    if let Some(j) = subject.find("SCEP cert") {
+        let id = unquote(&subject[j + "SCEP cert".len()..]);
+        let profile = ProfileId::parse(head(id, MAX_ID_BYTES))?;
         return Some(EventKind::ScepInstallState { profile, from, to });
     }
-    if let Some(j) = head.find("Root cert") {
-        let root = unquote(&head[j + "Root cert".len()..]).to_string();
+    if let Some(j) = subject.find("Root cert") {
+        let root = limits::clip(unquote(&subject[j + "Root cert".len()..]), MAX_ID_BYTES);
         return Some(EventKind::RootInstallState { root, from, to });
     }
     None
@@ -948,19 +965,19 @@ fn skipping_profile(msg: &str) -> Option<String> {
     let after_p = &rest[p + "profile ".len()..];
     let end = after_p.find(" because").unwrap_or(after_p.len());
     let id = unquote(&after_p[..end]);
-    (!id.is_empty()).then(|| id.to_string())
+    (!id.is_empty()).then(|| limits::clip(id, MAX_ID_BYTES))
 }
 
 fn applied_profile(msg: &str) -> Option<String> {
     if let Some(rest) = after(msg, "Applied profile ") {
         let id = unquote(rest.trim_end_matches('.'));
-        return (!id.is_empty()).then(|| id.to_string());
+        return (!id.is_empty()).then(|| limits::clip(id, MAX_ID_BYTES));
     }
     if let Some(rest) = after(msg, "applied, enabled and saved ") {
         // `… saved wifi profile '<id>'`
         let rest = rest.split_once("profile ").map(|(_, r)| r).unwrap_or(rest);
         let id = unquote(rest.trim_end_matches('.'));
-        return (!id.is_empty()).then(|| id.to_string());
+        return (!id.is_empty()).then(|| limits::clip(id, MAX_ID_BYTES));
     }
     None
 }

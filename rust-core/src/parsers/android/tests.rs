@@ -827,3 +827,27 @@ proptest::proptest! {
         proptest::prop_assert!(out.events.len() as u64 <= out.records * 4 + 4);
     }
 }
+
+#[test]
+fn huge_get_pkioperation_url_is_bounded() {
+    let msg = "A".repeat(300_000);
+    let line = format!(
+        "{L}Sending org.spongycastle.cms.CMSSignedData@1 to https://h/m.dll?operation=PKIOperation&message={msg}\n"
+    );
+    let out = run(&line);
+    match &out.events[..] {
+        [e] => {
+            let EventKind::ScepRequest {
+                operation,
+                url: Some(url),
+            } = &e.kind
+            else {
+                panic!("{:?}", e.kind)
+            };
+            assert_eq!(operation, &ScepOperation::PkiOperation);
+            assert!(url.chars().count() <= MAX_URL_CHARS + 1);
+            assert!(e.text.chars().count() <= limits::MAX_EVIDENCE_TEXT + 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}
