@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Accessibility and screenshot test of the HTML report: installs Debian's chromium and the
 # npm packages only when missing, then runs axe-core at 360/1280 px, light and dark.
-# Extra arguments are more HTML reports to check. Closes with "browser: N passed, M failed".
+# Extra arguments are more HTML reports to check; BROWSER_CLI=0 checks only the goldens.
+# Closes with "browser: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")"
 need_apt=()
@@ -15,4 +16,28 @@ fi
 if [ ! -d node_modules/puppeteer-core ] || [ ! -d node_modules/axe-core ]; then
   PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi
-exec node a11y.mjs "$@"
+# Besides the goldens, the HTML the real CLI writes for the shared samples, both languages.
+reports=()
+if [ "${BROWSER_CLI:-1}" = 1 ]; then
+  (cd ../.. && cargo build -q -p certdoctor-cli --locked)
+  bin=../../target/debug/certdoctor
+  out=../output/cli
+  rm -rf "$out" && mkdir -p "$out"
+  for f in ../fixtures/seed/android-seed.log ../fixtures/android/*.log ../fixtures/privacy/android-planted.log; do
+    [ -f "$f" ] || continue
+    for lang in en zh-Hant; do
+      html="$out/$(basename "$f" .log).$lang.html"
+      rc=0
+      "$bin" diagnose --format html --lang "$lang" --now 2026-06-01T00:00:00Z --output "$html" "$f" || rc=$?
+      if [ "$rc" -gt 1 ]; then
+        echo "certdoctor failed ($rc) on $f"
+        echo "browser: 0 passed, 1 failed"
+        exit 1
+      fi
+      reports+=("$html")
+    done
+  done
+  largest=$(ls -S "$out"/*.html | head -1)
+  echo "largest CLI report: $largest ($(wc -c <"$largest") bytes)"
+fi
+exec node a11y.mjs "${reports[@]}" "$@"

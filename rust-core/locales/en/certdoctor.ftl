@@ -59,6 +59,7 @@ label-records = records
 label-none = none
 label-more-timeline = { $count } earlier timeline entries not shown; see the JSON report.
 redaction-applied = Personal data was replaced by tokens (kinds: { $kinds }). Run with --no-redact to see the values.
+redaction-none = Redaction is on, but no names, addresses or identifiers were found to replace.
 redaction-off = Not redacted: this report shows names, addresses and identifiers as logged.
 
 ## HTML report and dates

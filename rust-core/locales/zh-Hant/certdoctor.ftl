@@ -60,6 +60,7 @@ label-records = 筆記錄
 label-none = 無
 label-more-timeline = 另有 { $count } 筆較早的時間軸項目未顯示，請參閱 JSON 報告。
 redaction-applied = 個人資料已替換為代號（類型：{ $kinds }）。若要查看原始值，請加上 --no-redact 重新執行。
+redaction-none = 已啟用遮蔽，但輸入中找不到需要替換的姓名、位址或識別碼。
 redaction-off = 未遮蔽：本報告會依記錄原樣顯示姓名、位址與識別碼。
 
 ## HTML 報告與日期

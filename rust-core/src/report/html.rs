@@ -36,7 +36,7 @@ const CSS: &str = r#"
 --ok:#81d99b;--ok-bg:#10291a;--err:#ffb4ab;--err-bg:#3b1412;--act:#ffcc80;--act-bg:#33240a;--run:#a8c7fa;--run-bg:#102040;--unk:#c4c7c5;--unk-bg:#26282b}}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",sans-serif}
+body{margin:0;background:var(--bg);color:var(--fg);overflow-wrap:break-word;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK TC","PingFang TC","Microsoft JhengHei",sans-serif}
 a{color:var(--link)}
 .wrap{max-width:60rem;margin:0 auto;padding:1rem}
 .skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem}
@@ -193,7 +193,9 @@ pub fn render(r: &Report) -> String {
         l("heading-next"),
         escape(&r.next_action)
     );
-    let red = if r.redaction.applied {
+    let red = if r.redaction.applied && r.redaction.kinds.is_empty() {
+        m.text("redaction-none", &[])
+    } else if r.redaction.applied {
         m.text(
             "redaction-applied",
             &[("kinds", r.redaction.kinds.join(", "))],

@@ -164,7 +164,9 @@ pub fn render(r: &Report) -> String {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
         let _ = writeln!(o, "{}: {}", l("label-platforms"), p.join(", "));
     }
-    if r.redaction.applied {
+    if r.redaction.applied && r.redaction.kinds.is_empty() {
+        o.push_str(&wrap(&l("redaction-none"), "", WIDTH));
+    } else if r.redaction.applied {
         o.push_str(&wrap(
             &m.text(
                 "redaction-applied",
