@@ -3,6 +3,7 @@
 
 pub mod android;
 pub mod certs;
+pub mod ios;
 
 use std::sync::Arc;
 
