@@ -102,14 +102,14 @@ impl IosParser {
             return;
         }
         match self.current.as_mut() {
-            Some(rec) => {
+            Some(rec)
                 if rec.cont.len() < MAX_CONTINUATION_LINES
-                    && rec.cont_bytes + seg.len() <= MAX_CONTINUATION_BYTES
-                {
-                    rec.cont_bytes += seg.len();
-                    rec.cont.push(seg.to_string());
-                }
+                    && rec.cont_bytes + seg.len() <= MAX_CONTINUATION_BYTES =>
+            {
+                rec.cont_bytes += seg.len();
+                rec.cont.push(seg.to_string());
             }
+            Some(_) => {}
             None if cont => {
                 // A bare NSError dump: a message-only record.
                 self.current = Some(Record {
@@ -152,10 +152,10 @@ impl IosParser {
         };
         self.out.records += 1;
         self.out.platform = Some(Platform::Ios);
-        if let Some(p) = &rec.process {
-            if !p.to_ascii_lowercase().starts_with("profiled") {
-                return;
-            }
+        if let Some(p) = &rec.process
+            && !p.to_ascii_lowercase().starts_with("profiled")
+        {
+            return;
         }
         self.classify(&rec);
     }
@@ -189,20 +189,20 @@ impl IosParser {
             );
             return;
         }
-        if let Some(rest) = m.strip_prefix("URL request to ") {
-            if let Some(i) = rest.find(" failed") {
-                let url = &rest[..i];
-                let op = ScepOperation::from_url(url).or_else(|| self.last_op.clone());
-                let detail = transport_detail(&chain, &full, rest.get(i + 7..).unwrap_or(""));
-                self.emit(
-                    rec,
-                    EventKind::ScepTransportError {
-                        operation: op,
-                        detail,
-                    },
-                );
-                return;
-            }
+        if let Some(rest) = m.strip_prefix("URL request to ")
+            && let Some(i) = rest.find(" failed")
+        {
+            let url = &rest[..i];
+            let op = ScepOperation::from_url(url).or_else(|| self.last_op.clone());
+            let detail = transport_detail(&chain, &full, rest.get(i + 7..).unwrap_or(""));
+            self.emit(
+                rec,
+                EventKind::ScepTransportError {
+                    operation: op,
+                    detail,
+                },
+            );
+            return;
         }
         if let Some(rest) = m.strip_prefix("URL request failed. Status code:") {
             let digits: String = rest
@@ -210,23 +210,23 @@ impl IosParser {
                 .chars()
                 .take_while(|c| c.is_ascii_digit())
                 .collect();
-            if let Ok(status) = digits.parse::<u16>() {
-                if status >= 300 {
-                    let operation = self
-                        .last_op
-                        .clone()
-                        .unwrap_or_else(|| ScepOperation::Other(String::new()));
-                    let url = self.last_url.clone();
-                    self.emit(
-                        rec,
-                        EventKind::ScepHttpResponse {
-                            operation,
-                            status,
-                            reason: String::new(),
-                            url,
-                        },
-                    );
-                }
+            if let Ok(status) = digits.parse::<u16>()
+                && status >= 300
+            {
+                let operation = self
+                    .last_op
+                    .clone()
+                    .unwrap_or_else(|| ScepOperation::Other(String::new()));
+                let url = self.last_url.clone();
+                self.emit(
+                    rec,
+                    EventKind::ScepHttpResponse {
+                        operation,
+                        status,
+                        reason: String::new(),
+                        url,
+                    },
+                );
             }
             return;
         }
@@ -454,10 +454,10 @@ fn is_continuation(line: &str) -> bool {
         return true;
     }
     for k in NSERROR_KEYS {
-        if let Some(rest) = t.strip_prefix(k) {
-            if rest.trim_start().starts_with(':') {
-                return true;
-            }
+        if let Some(rest) = t.strip_prefix(k)
+            && rest.trim_start().starts_with(':')
+        {
+            return true;
         }
     }
     false
@@ -585,7 +585,7 @@ fn parse_small(s: &str, max_len: usize) -> Option<i128> {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
 pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(-100_000..=100_000).contains(&y) {
         return None;
     }
     let y = if m <= 2 { y - 1 } else { y };
@@ -735,17 +735,17 @@ fn parse_header(line: &str) -> Option<Header> {
         let mut msg_start = toks.get(j).map(|t| t.0).unwrap_or(line.len());
         let rest = line.get(msg_start..).unwrap_or("");
         // `(Note ) MC:` / `(Warn ) MC:` / `(Error) MC:`
-        if rest.starts_with('(') {
-            if let Some(close) = rest.get(..10).unwrap_or(rest).find(')') {
-                let mut k = msg_start + close + 1;
-                let after = line.get(k..).unwrap_or("");
-                let trimmed = after.trim_start();
-                k += after.len() - trimmed.len();
-                if let Some(r) = trimmed.strip_prefix("MC:") {
-                    k += 3 + (r.len() - r.trim_start().len());
-                }
-                msg_start = k;
+        if rest.starts_with('(')
+            && let Some(close) = rest.get(..10).unwrap_or(rest).find(')')
+        {
+            let mut k = msg_start + close + 1;
+            let after = line.get(k..).unwrap_or("");
+            let trimmed = after.trim_start();
+            k += after.len() - trimmed.len();
+            if let Some(r) = trimmed.strip_prefix("MC:") {
+                k += 3 + (r.len() - r.trim_start().len());
             }
+            msg_start = k;
         }
         return Some(Header {
             time,
@@ -889,10 +889,10 @@ fn error_detail(full: &str, message: &str) -> String {
             if let Some(v) = r.trim_start().strip_prefix(':') {
                 us = Some(v.trim());
             }
-        } else if let Some(r) = t.strip_prefix("Desc") {
-            if let Some(v) = r.trim_start().strip_prefix(':') {
-                desc = Some(v.trim());
-            }
+        } else if let Some(r) = t.strip_prefix("Desc")
+            && let Some(v) = r.trim_start().strip_prefix(':')
+        {
+            desc = Some(v.trim());
         }
     }
     if let Some(v) = us.or(desc).filter(|v| !v.is_empty()) {

@@ -250,10 +250,10 @@ fn infer_id(msg: &str) -> Option<u32> {
 }
 
 fn profile_of(raw: &RawEvent, msg: &str) -> Option<ProfileId> {
-    if let Some(v) = field_paren(msg, "UniqueId") {
-        if let Some(p) = ProfileId::parse(v) {
-            return Some(p);
-        }
+    if let Some(v) = field_paren(msg, "UniqueId")
+        && let Some(p) = ProfileId::parse(v)
+    {
+        return Some(p);
     }
     raw.data
         .iter()
@@ -407,15 +407,13 @@ pub(crate) fn classify(raw: &RawEvent) -> (Option<u32>, Vec<EventKind>) {
                 }),
             }
         }
-        256 => {
-            if msg.contains("SCEPcertinstall.result")
-                || raw
-                    .data
-                    .iter()
-                    .any(|(_, v)| v.contains("SCEPcertinstall.result"))
-            {
-                out.push(EventKind::ResultReported);
-            }
+        256 if msg.contains("SCEPcertinstall.result")
+            || raw
+                .data
+                .iter()
+                .any(|(_, v)| v.contains("SCEPcertinstall.result")) =>
+        {
+            out.push(EventKind::ResultReported);
         }
         _ => {}
     }
@@ -456,7 +454,7 @@ mod tests {
         assert_eq!(local_time("03.11.2024 16:27:49").order_key, Some(base));
         assert_eq!(local_time("2024-11-03 16:27:49").order_key, Some(base));
         assert_eq!(local_time("2024/11/03 16:27:49").order_key, Some(base));
-        assert_eq!(local_time("13/11/2024 16:27:49").order_key.is_some(), true);
+        assert!(local_time("13/11/2024 16:27:49").order_key.is_some());
         assert_eq!(local_time("03/11/2024 16:27:49").order_key, None);
         assert_eq!(
             local_time("12/3/2024 12:05:00 AM").order_key,

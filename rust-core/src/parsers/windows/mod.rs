@@ -153,23 +153,23 @@ impl WindowsParser {
     fn xml_event(&mut self, number: u64, x: &str) {
         let ev = xml::parse_event(x);
         // The `Event Xml:` copy of the text record being read: merge, do not duplicate.
-        if let Some(rec) = self.text.as_ref().filter(|r| r.awaiting_xml) {
-            if rec.event_id.is_none() || rec.event_id == ev.event_id {
-                let mut raw = rec.to_raw();
-                self.text = None;
-                raw.event_id = raw.event_id.or(ev.event_id);
-                raw.provider = raw.provider.or(ev.provider);
-                if raw.time.is_none() {
-                    raw.time = ev.system_time.as_deref().map(xml_time);
-                }
-                if raw.message.is_none() {
-                    raw.message = ev.message;
-                }
-                raw.pid = ev.pid;
-                raw.data = ev.data;
-                self.emit_raw(raw);
-                return;
+        if let Some(rec) = self.text.as_ref().filter(|r| r.awaiting_xml)
+            && (rec.event_id.is_none() || rec.event_id == ev.event_id)
+        {
+            let mut raw = rec.to_raw();
+            self.text = None;
+            raw.event_id = raw.event_id.or(ev.event_id);
+            raw.provider = raw.provider.or(ev.provider);
+            if raw.time.is_none() {
+                raw.time = ev.system_time.as_deref().map(xml_time);
             }
+            if raw.message.is_none() {
+                raw.message = ev.message;
+            }
+            raw.pid = ev.pid;
+            raw.data = ev.data;
+            self.emit_raw(raw);
+            return;
         }
         self.flush_text();
         self.emit_raw(RawEvent {
@@ -310,10 +310,10 @@ impl WindowsParser {
                 .filter(|(r, _)| r.abs_diff(*rec) <= NEIGHBOUR_RECORDS)
                 .min_by_key(|(r, _)| r.abs_diff(*rec))
                 .map(|(_, c)| c.clone());
-            if let (Some(c), Some(ev)) = (best, self.out.events.get_mut(*i)) {
-                if let EventKind::InstallError { code, .. } = &mut ev.kind {
-                    *code = Some(c);
-                }
+            if let (Some(c), Some(ev)) = (best, self.out.events.get_mut(*i))
+                && let EventKind::InstallError { code, .. } = &mut ev.kind
+            {
+                *code = Some(c);
             }
         }
     }
@@ -390,10 +390,10 @@ impl LogParser for WindowsParser {
     }
 
     fn finish(&mut self) -> LogOutput {
-        if let Mode::Csv(reader) = &mut self.mode {
-            if let Some((n, rec)) = reader.finish() {
-                self.csv_record(n, &rec);
-            }
+        if let Mode::Csv(reader) = &mut self.mode
+            && let Some((n, rec)) = reader.finish()
+        {
+            self.csv_record(n, &rec);
         }
         if self.xml_active {
             self.truncated += 1;

@@ -137,11 +137,11 @@ pub(crate) fn flattened(line: &str, number: u64) -> Option<TextRecord> {
         let start = i + l.len();
         let end = found.get(k + 1).map(|(j, _)| *j).unwrap_or(t.len());
         let mut value = t.get(start..end).unwrap_or("");
-        if *l == "Description:" {
-            if let Some(x) = value.find("Event Xml:") {
-                value = &value[..x];
-                rec.awaiting_xml = true;
-            }
+        if *l == "Description:"
+            && let Some(x) = value.find("Event Xml:")
+        {
+            value = &value[..x];
+            rec.awaiting_xml = true;
         }
         rec.set(l, value);
     }
