@@ -368,6 +368,28 @@ impl IosParser {
             );
             return;
         }
+        if [
+            "Cannot retrieve SCEP identity",
+            "Could not retrieve issued certificate",
+            "Certificate retrieval reported error",
+        ]
+        .iter()
+        .any(|p| m.starts_with(p))
+            && !full.contains("PENDING error 3")
+        {
+            // A failure without a readable domain/code: keep it, `codes::apple_text` may explain it.
+            let detail = clip(&error_detail(&full, m), MAX_EVIDENCE_TEXT);
+            let profile = self.profile.clone();
+            self.emit(
+                rec,
+                EventKind::InstallError {
+                    profile,
+                    code: None,
+                    detail,
+                },
+            );
+            return;
+        }
         if full.contains("PENDING error 3") {
             self.emit(
                 rec,
@@ -1334,6 +1356,33 @@ Issued certificate received.\n\
             out.events[0].kind,
             EventKind::InstallError { code: None, .. }
         ));
+    }
+
+    #[test]
+    fn log_show_syslog_and_default_with_library() {
+        let out = run(
+            "2024-05-06 08:41:07.322190-0400  localhost profiled[412]: (ManagedConfiguration) [com.apple.ManagedConfiguration:MC] Performing synchronous URL request: https://h/certsrv/mscep/mscep.dll?operation=GetCACaps&message=x\n\
+2024-05-06 08:41:07.322191-0400 0x2b41c    Default     0x0                  412    0    profiled: (ManagedConfiguration) [com.apple.ManagedConfiguration:MC] Issued certificate received.\n\
+2024-05-06 08:41:07.322192-0400 0x2b41c    Error       0x0                  412    0    profiled: [com.apple.ManagedConfiguration:MC] Cannot retrieve SCEP identity: (null)",
+        );
+        let k = kinds(&out);
+        assert_eq!(k.len(), 3, "{k:?}");
+        assert!(matches!(
+            k[0],
+            EventKind::ScepRequest {
+                operation: ScepOperation::GetCaCaps,
+                ..
+            }
+        ));
+        assert_eq!(out.events[0].pid, Some(412));
+        assert!(matches!(
+            k[1],
+            EventKind::CertRep {
+                status: PkiStatus::Success,
+                ..
+            }
+        ));
+        assert!(matches!(k[2], EventKind::InstallError { code: None, .. }));
     }
 
     #[test]

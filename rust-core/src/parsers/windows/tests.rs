@@ -377,3 +377,21 @@ proptest::proptest! {
         let _ = p.finish();
     }
 }
+
+#[test]
+fn many_events_on_one_long_line() {
+    let one = include_str!("../../../../tests/fixtures/windows/event39.xml")
+        .lines()
+        .nth(4)
+        .unwrap_or("")
+        .to_string();
+    let line = one.repeat(3000);
+    let start = std::time::Instant::now();
+    let out = run(&format!("<Events>{line}</Events>"));
+    assert_eq!(out.records, 3000);
+    assert_eq!(out.events.len(), 3000);
+    assert!(start.elapsed().as_secs() < 20);
+    // The same event spread over many short lines.
+    let many = one.replace('>', ">\n").repeat(300);
+    assert_eq!(run(&many).records, 300);
+}
