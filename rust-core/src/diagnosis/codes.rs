@@ -590,8 +590,8 @@ fn http_status_name(status: u32) -> &'static str {
 
 /// `FormatMessage` texts of `HTTP_E_STATUS_*` codes (status → English text).
 const HTTP_MESSAGES: &[(u32, &str, &str)] = &[
-    (400, "HTTP_E_STATUS_BAD_REQUEST", "Bad request (400)."),
-    (401, "HTTP_E_STATUS_DENIED", "Unauthorized (401)."),
+    (400, "HTTP_E_STATUS_BAD_REQUEST", "Invalid syntax (400)."),
+    (401, "HTTP_E_STATUS_DENIED", "Access denied (401)."),
     (403, "HTTP_E_STATUS_FORBIDDEN", "Forbidden (403)."),
     (404, "HTTP_E_STATUS_NOT_FOUND", "Not found (404)."),
     (405, "HTTP_E_STATUS_BAD_METHOD", "Method not allowed (405)."),
@@ -602,7 +602,7 @@ const HTTP_MESSAGES: &[(u32, &str, &str)] = &[
     ),
     (
         414,
-        "HTTP_E_STATUS_REQUEST_URI_TOO_LONG",
+        "HTTP_E_STATUS_URI_TOO_LONG",
         "Request URI too long (414).",
     ),
     (
@@ -611,16 +611,20 @@ const HTTP_MESSAGES: &[(u32, &str, &str)] = &[
         "Internal server error (500).",
     ),
     (501, "HTTP_E_STATUS_NOT_SUPPORTED", "Not supported (501)."),
-    (502, "HTTP_E_STATUS_BAD_GATEWAY", "Bad gateway (502)."),
+    (
+        502,
+        "HTTP_E_STATUS_BAD_GATEWAY",
+        "Error response received from gateway (502).",
+    ),
     (
         503,
         "HTTP_E_STATUS_SERVICE_UNAVAIL",
-        "Service unavailable (503).",
+        "Temporarily overloaded (503).",
     ),
     (
         504,
         "HTTP_E_STATUS_GATEWAY_TIMEOUT",
-        "Gateway timeout (504).",
+        "Timed out waiting for gateway (504).",
     ),
 ];
 
@@ -975,6 +979,13 @@ mod tests {
             Some("HTTP_E_STATUS_NOT_FOUND")
         );
         assert_eq!(hresult_from_message("Not found (404)."), Some(0x8019_0194));
+        for (status, name, message) in HTTP_MESSAGES {
+            let code = 0x8019_0000 | status;
+            assert_eq!(hresult_from_message(message), Some(code), "{name}");
+            assert_eq!(hresult_name(code).as_deref(), Some(*name));
+            assert_eq!(hresult_message(code), Some(*message));
+            assert_eq!(hresult(code).finding, ScepServerUnreachable);
+        }
     }
 
     #[test]
