@@ -733,7 +733,8 @@ fn parse_header(line: &str) -> Option<Header> {
         }
         return Some(Header {
             time,
-            process: None,
+            // A dated line without a recognisable process: a record, but not profiled's.
+            process: Some(String::new()),
             pid: None,
             msg_start: line.len(),
         });
