@@ -750,8 +750,8 @@ pub fn parse_hresult(text: &str) -> Option<u32> {
     }
     let all_digits = t.bytes().all(|b| b.is_ascii_digit());
     let all_hex = t.bytes().all(|b| b.is_ascii_hexdigit());
-    if t.len() == 8 && all_hex && (!all_digits || t.starts_with('8')) {
-        // Eight hex digits starting with 8 are an HRESULT in hex (`80190194`); a decimal
+    if t.len() == 8 && all_hex && (!all_digits || t.starts_with(['8', '9'])) {
+        // Eight hex digits starting with 8 or 9 are a failure HRESULT in hex (`80190194`); a decimal
         // failure HRESULT has ten digits (`2148204809`).
         return u32::from_str_radix(t, 16).ok();
     }
@@ -1082,5 +1082,34 @@ mod tests {
             None
         );
         assert_eq!(hresult_from_message(""), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_input_is_total(code in proptest::num::u32::ANY, text in ".{0,40}", c in proptest::num::i64::ANY) {
+            let v = hresult(code);
+            proptest::prop_assert!((1..=6).contains(&v.step));
+            proptest::prop_assert!(!v.explanation.is_empty());
+            let _ = hresult_with_context(code, true);
+            let _ = parse_hresult(&text);
+            let _ = hresult_from_message(&text);
+            let _ = apple_text(&text);
+            let v = apple_error(&[(text.clone(), c), ("MCSCEPErrorDomain".to_string(), c)]);
+            proptest::prop_assert!((1..=6).contains(&v.step));
+        }
+
+        #[test]
+        fn hex_and_decimal_spellings_agree(code in proptest::num::u32::ANY) {
+            proptest::prop_assert_eq!(parse_hresult(&format!("0x{code:08x}")), Some(code));
+            let dec = format!("{}", code as i32);
+            // Eight decimal digits starting with 8 or 9 read as hex (documented ambiguity).
+            if !(dec.len() == 8 && dec.starts_with(['8', '9'])) {
+                proptest::prop_assert_eq!(parse_hresult(&dec), Some(code));
+            }
+            if code >= 0x8000_0000 {
+                proptest::prop_assert_eq!(parse_hresult(&format!("{code}")), Some(code));
+                proptest::prop_assert_eq!(parse_hresult(&format!("{code:08X}")), Some(code));
+            }
+        }
     }
 }
