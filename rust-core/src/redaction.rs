@@ -258,7 +258,9 @@ impl Replacer {
             let ends_word = value.chars().next_back().is_some_and(word_char);
             let before = text[..start].chars().next_back();
             let after = text[end..].chars().next();
-            if (starts_word && before.is_some_and(word_char)) || (ends_word && after.is_some_and(word_char)) {
+            if (starts_word && before.is_some_and(word_char))
+                || (ends_word && after.is_some_and(word_char))
+            {
                 continue;
             }
             out.push_str(&text[last..start]);
@@ -326,7 +328,10 @@ fn scan_urls(text: &str, r: &mut Redactor) {
             // challenge among them) is replaced.
             let ca_query = matches!(
                 crate::evidence::ScepOperation::from_url(url),
-                Some(crate::evidence::ScepOperation::GetCaCert | crate::evidence::ScepOperation::GetCaCaps)
+                Some(
+                    crate::evidence::ScepOperation::GetCaCert
+                        | crate::evidence::ScepOperation::GetCaCaps
+                )
             );
             register_query(&url[q + 1..], ca_query, r);
         }
@@ -619,9 +624,16 @@ mod tests {
 
     #[test]
     fn ca_identifier_of_getcacert_stays_but_pkioperation_message_goes() {
-        let out = tokens("Sending GetCACert(ca) to https://h.example.com/certsrv/mscep/mscep.dll?operation=GetCACert&message=ca");
-        assert!(out.contains("GetCACert(ca)") && out.contains("message=ca"), "{out}");
-        let out = tokens("GET https://h.example.com/certsrv/mscep/mscep.dll?operation=PKIOperation&message=MIAGCSqGSIb3DQEHAqCAMIACAQExDzAN");
+        let out = tokens(
+            "Sending GetCACert(ca) to https://h.example.com/certsrv/mscep/mscep.dll?operation=GetCACert&message=ca",
+        );
+        assert!(
+            out.contains("GetCACert(ca)") && out.contains("message=ca"),
+            "{out}"
+        );
+        let out = tokens(
+            "GET https://h.example.com/certsrv/mscep/mscep.dll?operation=PKIOperation&message=MIAGCSqGSIb3DQEHAqCAMIACAQExDzAN",
+        );
         assert!(!out.contains("MIAGCSqGSIb3"), "{out}");
     }
 
@@ -632,7 +644,10 @@ mod tests {
         );
         assert!(!out.contains("fabrikam-example"), "{out}");
         assert!(out.contains("operation=PKIOperation"), "{out}");
-        assert!(!out.contains("Q2hhbGxlbmdl") && !out.contains("=kai"), "{out}");
+        assert!(
+            !out.contains("Q2hhbGxlbmdl") && !out.contains("=kai"),
+            "{out}"
+        );
         assert!(out.contains("‹host-") && out.contains("‹query-"), "{out}");
     }
 

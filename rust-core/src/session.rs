@@ -17,6 +17,8 @@ use crate::input::{InputKind, LineDecoder, Sniffed, sniff};
 use crate::limits;
 use crate::parsers::android::AndroidParser;
 use crate::parsers::certs::{CertError, parse_certificate_file};
+use crate::parsers::ios::IosParser;
+use crate::parsers::windows::WindowsParser;
 use crate::parsers::{LogOutput, LogParser};
 use crate::report::build::{Parts, build};
 use crate::report::{InputEntry, InputStatus, Lang, Report};
@@ -70,7 +72,19 @@ pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Sen
     let path: Arc<str> = Arc::from(path);
     match kind {
         InputKind::AndroidOmadmLog => Some(Box::new(AndroidParser::new(path))),
+        InputKind::IosProfiledLog => Some(Box::new(IosParser::new(path))),
+        InputKind::WindowsDmEvents => Some(Box::new(WindowsParser::new(path))),
         _ => None,
+    }
+}
+
+/// The line decoder for a log kind: Windows XML exports may hold many events on one line.
+fn decoder_for(kind: InputKind) -> LineDecoder {
+    match kind {
+        InputKind::WindowsDmEvents | InputKind::WindowsServerEvents => {
+            LineDecoder::with_max_line(limits::MAX_XML_LINE_BYTES)
+        }
+        _ => LineDecoder::new(),
     }
 }
 
@@ -134,9 +148,11 @@ impl InputStream {
                     kind: s.kind,
                     too_big: false,
                 },
-                kind @ InputKind::AndroidOmadmLog => match log_parser(kind, &path) {
+                kind @ (InputKind::AndroidOmadmLog
+                | InputKind::IosProfiledLog
+                | InputKind::WindowsDmEvents) => match log_parser(kind, &path) {
                     Some(parser) => State::Log {
-                        decoder: LineDecoder::new(),
+                        decoder: decoder_for(kind),
                         parser,
                         kind,
                     },

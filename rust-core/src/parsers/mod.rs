@@ -3,6 +3,8 @@
 
 pub mod android;
 pub mod certs;
+pub mod ios;
+pub mod windows;
 
 use std::sync::Arc;
 
