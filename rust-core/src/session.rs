@@ -261,17 +261,13 @@ impl InputStream {
                         limits::MAX_EVENTS_PER_INPUT
                     ));
                 }
-                let (status, error) = match self.read_error {
-                    Some(e) => (InputStatus::Error, Some(e)),
-                    None => (InputStatus::Ok, None),
-                };
                 (
                     InputEntry {
                         path: path.clone(),
                         kind,
-                        status,
+                        status: InputStatus::Ok,
                         records,
-                        error,
+                        error: None,
                     },
                     events,
                     Vec::new(),
@@ -350,6 +346,15 @@ impl InputStream {
             ),
             State::Sniffing => unreachable_state(&path),
         };
+        let mut entry = entry;
+        // A read that failed part-way: what was read is analysed, the input is an error.
+        if let Some(e) = self.read_error {
+            entry.status = InputStatus::Error;
+            entry.error = Some(match entry.error.take() {
+                Some(prev) if entry.kind != InputKind::Unknown => format!("{e}; {prev}"),
+                _ => e,
+            });
+        }
         ParsedInput {
             entry,
             events,
