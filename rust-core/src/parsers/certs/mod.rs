@@ -1,8 +1,16 @@
 //! Certificate files: DER, PEM (many blocks, junk around them), PKCS#7 certs-only (DER,
 //! PEM, BER indefinite lengths) → [`Certificate`] facts.
 
+pub(crate) mod der;
+pub mod facts;
+mod pem;
+mod pkcs7;
+
 use crate::evidence::Certificate;
 use crate::input::InputKind;
+use crate::limits::{MAX_CERT_FILE_BYTES, MAX_CERTIFICATES};
+
+pub use facts::certificate_from_der;
 
 /// The certificates of one file.
 #[derive(Debug, Clone)]
@@ -23,7 +31,117 @@ pub enum CertError {
     Invalid(String),
 }
 
+/// PEM labels whose bodies hold certificates or PKCS#7.
+const CERT_LABELS: &[&str] = &["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PKCS7", "PKCS #7 SIGNED DATA", "CMS"];
+
+/// What one DER object (file or PEM body) held.
+struct Decoded {
+    pkcs7: bool,
+    certificates: Vec<Certificate>,
+    warnings: Vec<String>,
+}
+
 /// Decodes a certificate or PKCS#7 file of any supported shape.
-pub fn parse_certificate_file(_bytes: &[u8]) -> Result<CertificateFile, CertError> {
-    todo!("implemented by the certificate parser")
+pub fn parse_certificate_file(bytes: &[u8]) -> Result<CertificateFile, CertError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(CertError::Empty);
+    }
+    if bytes.len() > MAX_CERT_FILE_BYTES {
+        return Err(CertError::Invalid(format!(
+            "file is {} bytes, more than the {} bytes read for a certificate file",
+            bytes.len(),
+            MAX_CERT_FILE_BYTES
+        )));
+    }
+    let mut file = if bytes[0] == 0x30 {
+        let d = decode_der(bytes).map_err(CertError::Invalid)?;
+        CertificateFile {
+            kind: if d.pkcs7 { InputKind::Pkcs7 } else { InputKind::Certificate },
+            certificates: d.certificates,
+            warnings: d.warnings,
+        }
+    } else if pem::looks_like_pem(bytes) {
+        parse_pem(bytes)?
+    } else if let Some(decoded) = pem::bare_base64(bytes).filter(|d| d.first() == Some(&0x30)) {
+        let d = decode_der(&decoded).map_err(|e| CertError::Invalid(format!("base64 text: {e}")))?;
+        CertificateFile {
+            kind: if d.pkcs7 { InputKind::Pkcs7 } else { InputKind::Certificate },
+            certificates: d.certificates,
+            warnings: d.warnings,
+        }
+    } else {
+        return Err(CertError::Invalid(format!(
+            "not a certificate: neither DER (first byte 0x{:02X}, expected 0x30) nor PEM (no -----BEGIN line)",
+            bytes[0]
+        )));
+    };
+    if file.certificates.len() > MAX_CERTIFICATES {
+        file.warnings.push(format!(
+            "{} certificates in the file; only the first {MAX_CERTIFICATES} are kept",
+            file.certificates.len()
+        ));
+        file.certificates.truncate(MAX_CERTIFICATES);
+    }
+    Ok(file)
+}
+
+fn parse_pem(bytes: &[u8]) -> Result<CertificateFile, CertError> {
+    let mut certificates = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let mut pkcs7 = false;
+    for block in pem::blocks(bytes) {
+        let name = format!("PEM block {}", block.number);
+        if !block.label.is_empty() && !CERT_LABELS.contains(&block.label.as_str()) {
+            warnings.push(format!("{name} ({}): not a certificate, skipped", block.label));
+            continue;
+        }
+        match block.body.and_then(|body| decode_der(&body)) {
+            Ok(d) => {
+                pkcs7 |= d.pkcs7;
+                certificates.extend(d.certificates);
+                warnings.extend(d.warnings.into_iter().map(|w| format!("{name}: {w}")));
+            }
+            Err(e) => errors.push(format!("{name}: {e}")),
+        }
+    }
+    if certificates.is_empty() {
+        let reason = if errors.is_empty() {
+            "PEM file holds no certificate block".to_string()
+        } else {
+            errors.join("; ")
+        };
+        return Err(CertError::Invalid(reason));
+    }
+    warnings.extend(errors);
+    Ok(CertificateFile { kind: if pkcs7 { InputKind::Pkcs7 } else { InputKind::Certificate }, certificates, warnings })
+}
+
+/// One DER (or BER) object: a certificate or a PKCS#7 ContentInfo.
+fn decode_der(bytes: &[u8]) -> Result<Decoded, String> {
+    let (top, _) = match der::read(bytes) {
+        Ok(t) => t,
+        Err(e @ der::DerError::Truncated { .. }) => return Err(format!("truncated DER: {e}")),
+        Err(e) => return Err(format!("invalid DER: {e}")),
+    };
+    if top.tag != der::TAG_SEQUENCE {
+        return Err(format!("invalid DER: starts with tag 0x{:02X}, not a SEQUENCE", top.tag));
+    }
+    if pkcs7::is_content_info(&top) {
+        let mut certificates = Vec::new();
+        let mut warnings = Vec::new();
+        let list = pkcs7::certificates(&top)?;
+        for (i, raw) in list.iter().enumerate() {
+            match facts::certificate_from_der(raw) {
+                Ok(c) => certificates.push(c),
+                Err(e) => warnings.push(format!("PKCS#7 certificate {}: {e}", i + 1)),
+            }
+        }
+        if certificates.is_empty() {
+            return Err(format!("PKCS#7 holds no decodable certificate ({})", warnings.join("; ")));
+        }
+        return Ok(Decoded { pkcs7: true, certificates, warnings });
+    }
+    let cert = facts::certificate_from_der(top.raw)?;
+    Ok(Decoded { pkcs7: false, certificates: vec![cert], warnings: Vec::new() })
 }
