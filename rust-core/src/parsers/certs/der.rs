@@ -10,10 +10,8 @@ pub const TAG_BOOLEAN: u8 = 0x01;
 pub const TAG_INTEGER: u8 = 0x02;
 pub const TAG_BIT_STRING: u8 = 0x03;
 pub const TAG_OCTET_STRING: u8 = 0x04;
-pub const TAG_NULL: u8 = 0x05;
 pub const TAG_OID: u8 = 0x06;
 pub const TAG_SEQUENCE: u8 = 0x30;
-pub const TAG_SET: u8 = 0x31;
 
 /// One element: its identifier octet (high-tag-number forms keep only the first octet),
 /// its content and the whole encoding.
@@ -25,13 +23,6 @@ pub struct Tlv<'a> {
     pub content: &'a [u8],
     /// Header, content and (for indefinite lengths) the end-of-contents marker.
     pub raw: &'a [u8],
-    pub indefinite: bool,
-}
-
-impl Tlv<'_> {
-    pub fn constructed(&self) -> bool {
-        self.tag & 0x20 != 0
-    }
 }
 
 /// Why an element could not be read.
@@ -90,7 +81,7 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
             if rest.len() >= 2 && rest[0] == 0 && rest[1] == 0 {
                 let end = input.len() - rest.len();
                 let total = end + 2;
-                let tlv = Tlv { tag, content: &input[start..end], raw: &input[..total], indefinite: true };
+                let tlv = Tlv { tag, content: &input[start..end], raw: &input[..total] };
                 return Ok((tlv, &input[total..]));
             }
             if rest.is_empty() {
@@ -121,7 +112,7 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
     if end > input.len() {
         return Err(DerError::Truncated { needed: end, available: input.len() });
     }
-    let tlv = Tlv { tag, content: &input[pos..end], raw: &input[..end], indefinite: false };
+    let tlv = Tlv { tag, content: &input[pos..end], raw: &input[..end] };
     Ok((tlv, &input[end..]))
 }
 
@@ -207,7 +198,6 @@ mod tests {
         assert_eq!(rest, &[0xff]);
         let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x80, 0x00, 0x00, 0x00, 0x00, 0xee];
         let (t, rest) = read(&ber).unwrap();
-        assert!(t.indefinite);
         assert_eq!(t.content, &[0x02, 0x01, 0x05, 0x30, 0x80, 0x00, 0x00]);
         assert_eq!(rest, &[0xee]);
         assert_eq!(children(t.content).unwrap().len(), 2);
