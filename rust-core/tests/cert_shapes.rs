@@ -449,3 +449,27 @@ fn bare_base64_der() {
     let file = parse_certificate_file(b64.as_bytes()).unwrap();
     assert_eq!(file.certificates[0].der, root.der);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+    /// Damaged real certificates (flipped bytes, cuts) never panic the parser or the chain.
+    #[test]
+    fn damaged_certificates_never_panic(flips in proptest::collection::vec((0usize..2000, 0u8..=255), 1..6), cut in 0usize..2000) {
+        let root = parse_certificate_file(&fixture("openssl-root.pem")).unwrap().certificates.remove(0);
+        let leaf = parse_certificate_file(&fixture("openssl-pss-sha256-leaf.pem")).unwrap().certificates.remove(0);
+        let mut der = leaf.der.clone();
+        for (pos, x) in flips {
+            if let Some(b) = der.get_mut(pos % leaf.der.len()) {
+                *b ^= x;
+            }
+        }
+        der.truncate(cut.max(1).min(der.len()));
+        if let Ok(file) = parse_certificate_file(&der) {
+            let mut certs = file.certificates;
+            certs.push(root);
+            let _ = build_chains(&certs);
+        }
+        let p7 = pkcs7(&[&der, &leaf.der], true);
+        let _ = parse_certificate_file(&p7);
+    }
+}

@@ -75,7 +75,7 @@ pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
                 Verification::Unsupported(algorithm) => {
                     chain.complete = true;
                     chain.signatures_valid = false;
-                    chain.problem = Some(ChainProblem::UnsupportedAlgorithm { cert: current, algorithm });
+                    chain.problem.get_or_insert(ChainProblem::UnsupportedAlgorithm { cert: current, algorithm });
                     return chain;
                 }
                 // Self-issued but not self-signed (a key rollover certificate, or a
@@ -124,10 +124,6 @@ pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
                 chain.problem.get_or_insert(ChainProblem::UnsupportedAlgorithm { cert: current, algorithm });
                 chain.path.push(cand);
                 current = cand;
-                if certs[cand].self_issued() {
-                    chain.complete = true;
-                    return chain;
-                }
             }
             (None, None) => {
                 chain.signatures_valid = false;
@@ -135,5 +131,76 @@ pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
                 return chain;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::{KeyAlgorithm, KeyInfo};
+
+    fn cert(subject: &[u8], issuer: &[u8], is_ca: Option<bool>) -> Certificate {
+        Certificate {
+            der: Vec::new(),
+            sha256: String::new(),
+            sha1: String::new(),
+            serial_hex: "01".into(),
+            subject: String::new(),
+            subject_cn: None,
+            issuer: String::new(),
+            issuer_cn: None,
+            subject_der: subject.to_vec(),
+            issuer_der: issuer.to_vec(),
+            not_before: time::OffsetDateTime::UNIX_EPOCH,
+            not_after: time::OffsetDateTime::UNIX_EPOCH,
+            key: KeyInfo { algorithm: KeyAlgorithm::Other, bits: None },
+            signature_algorithm: String::new(),
+            extended_key_usage: None,
+            subject_alt_names: Vec::new(),
+            template: None,
+            is_ca,
+            subject_key_id: None,
+            authority_key_id: None,
+            sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn roles() {
+        assert_eq!(role(&cert(b"a", b"a", Some(true))), CertRole::Root);
+        assert_eq!(role(&cert(b"a", b"a", None)), CertRole::Root);
+        assert_eq!(role(&cert(b"a", b"a", Some(false))), CertRole::Leaf);
+        assert_eq!(role(&cert(b"a", b"b", Some(true))), CertRole::Intermediate);
+        assert_eq!(role(&cert(b"a", b"b", None)), CertRole::Leaf);
+        assert_eq!(role(&cert(b"a", b"b", Some(false))), CertRole::Leaf);
+    }
+
+    #[test]
+    fn unreadable_signature_is_unsupported_not_bad() {
+        // Certificates without a DER encoding: the link cannot be checked.
+        let certs = vec![cert(b"leaf", b"ca", Some(false)), cert(b"ca", b"ca", Some(true))];
+        let chains = build_chains(&certs);
+        assert_eq!(chains.len(), 1);
+        assert_eq!(chains[0].path, vec![0, 1]);
+        assert!(!chains[0].signatures_valid);
+        assert!(matches!(chains[0].problem, Some(ChainProblem::UnsupportedAlgorithm { cert: 0, .. })));
+    }
+
+    #[test]
+    fn issuer_loops_stop() {
+        // a issued by b, b issued by a: no self-signed end.
+        let certs = vec![cert(b"x", b"a", Some(false)), cert(b"a", b"b", Some(true)), cert(b"b", b"a", Some(true))];
+        let chain = build_chain(&certs, 0);
+        assert!(chain.path.len() <= MAX_CHAIN_DEPTH);
+        assert!(!chain.complete);
+    }
+
+    #[test]
+    fn missing_issuer() {
+        let certs = vec![cert(b"x", b"nobody", Some(false))];
+        let chain = &build_chains(&certs)[0];
+        assert_eq!(chain.problem, Some(ChainProblem::MissingIssuer { cert: 0 }));
+        assert!(!chain.complete);
+        assert!(chain.signatures_valid);
     }
 }

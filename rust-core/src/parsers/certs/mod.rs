@@ -145,3 +145,65 @@ fn decode_der(bytes: &[u8]) -> Result<Decoded, String> {
     let cert = facts::certificate_from_der(top.raw)?;
     Ok(Decoded { pkcs7: false, certificates: vec![cert], warnings: Vec::new() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = parse_certificate_file(&bytes);
+        }
+
+        #[test]
+        fn der_shaped_bytes_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512), len in any::<u8>()) {
+            let mut bytes = vec![0x30, 0x80 | (len % 5)];
+            bytes.extend(tail);
+            let _ = parse_certificate_file(&bytes);
+        }
+
+        #[test]
+        fn pem_shaped_text_never_panics(body in "[A-Za-z0-9+/=\\s*-]{0,400}") {
+            let text = format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n-----BEGIN PKCS7-----\n{body}");
+            let _ = parse_certificate_file(text.as_bytes());
+        }
+
+        #[test]
+        fn nested_indefinite_pkcs7_never_panics(depth in 0usize..80, tail in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let mut bytes = vec![0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+            for _ in 0..depth {
+                bytes.extend([0xa0, 0x80]);
+            }
+            bytes.extend(tail);
+            let _ = parse_certificate_file(&bytes);
+        }
+    }
+
+    #[test]
+    fn openssl_pkcs7_and_kinds() {
+        let p7 = include_bytes!("../../../../tests/fixtures/certs/openssl-bundle.p7b");
+        let file = parse_certificate_file(p7).unwrap();
+        assert_eq!(file.kind, InputKind::Pkcs7);
+        assert_eq!(file.certificates.len(), 3);
+        let mut truncated = p7.to_vec();
+        truncated.truncate(p7.len() - 10);
+        match parse_certificate_file(&truncated) {
+            Err(CertError::Invalid(m)) => assert!(m.starts_with("truncated DER: "), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let pem = include_bytes!("../../../../tests/fixtures/certs/openssl-root.pem");
+        assert_eq!(parse_certificate_file(pem).unwrap().kind, InputKind::Certificate);
+    }
+
+    #[test]
+    fn not_signed_data() {
+        // ContentInfo of type data.
+        let bytes = [0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+        assert_eq!(
+            parse_certificate_file(&bytes).unwrap_err(),
+            CertError::Invalid("PKCS#7 content type 1.2.840.113549.1.7.1 is not signedData".into())
+        );
+    }
+}
