@@ -7,9 +7,9 @@ use certdoctor_core::evidence::{CertRole, Certificate, ChainProblem, KeyAlgorith
 use certdoctor_core::input::InputKind;
 use certdoctor_core::parsers::certs::{CertError, parse_certificate_file};
 use rcgen::{
-    BasicConstraints, CertificateParams, CustomExtension, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384, PKCS_ED25519, PKCS_RSA_SHA256, SanType,
-    SerialNumber, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, CustomExtension, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, PKCS_ECDSA_P256_SHA256, PKCS_ECDSA_P384_SHA384, PKCS_ED25519,
+    PKCS_RSA_SHA256, SanType, SerialNumber, SignatureAlgorithm,
 };
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
@@ -31,7 +31,8 @@ fn key(alg: &'static SignatureAlgorithm) -> KeyPair {
 
 fn params(cn: &str, ca: bool) -> CertificateParams {
     let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.distinguished_name.push(DnType::OrganizationName, "certdoctor tests");
+    p.distinguished_name
+        .push(DnType::OrganizationName, "certdoctor tests");
     p.distinguished_name.push(DnType::CommonName, cn);
     p.not_before = OffsetDateTime::now_utc() - Duration::days(1);
     p.not_after = OffsetDateTime::now_utc() + Duration::days(365);
@@ -82,7 +83,9 @@ fn pem_of(der: &[u8]) -> String {
 }
 
 fn parse_all(ders: &[&[u8]]) -> Vec<Certificate> {
-    ders.iter().flat_map(|d| parse_certificate_file(d).unwrap().certificates).collect()
+    ders.iter()
+        .flat_map(|d| parse_certificate_file(d).unwrap().certificates)
+        .collect()
 }
 
 /// Definite-length TLV.
@@ -92,7 +95,12 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     if len < 0x80 {
         out.push(len as u8);
     } else {
-        let bytes: Vec<u8> = len.to_be_bytes().iter().copied().skip_while(|&b| b == 0).collect();
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|&b| b == 0)
+            .collect();
         out.push(0x80 | bytes.len() as u8);
         out.extend(bytes);
     }
@@ -108,12 +116,22 @@ fn tlv_indef(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
-const OID_SIGNED_DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-const OID_DATA: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+const OID_SIGNED_DATA: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+];
+const OID_DATA: &[u8] = &[
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+];
 
 /// A certs-only SignedData ContentInfo, definite or indefinite lengths.
 fn pkcs7(certs: &[&[u8]], indefinite: bool) -> Vec<u8> {
-    let wrap = |tag: u8, c: &[u8]| if indefinite { tlv_indef(tag, c) } else { tlv(tag, c) };
+    let wrap = |tag: u8, c: &[u8]| {
+        if indefinite {
+            tlv_indef(tag, c)
+        } else {
+            tlv(tag, c)
+        }
+    };
     let mut sd = tlv(0x02, &[1]);
     sd.extend(tlv(0x31, &[]));
     sd.extend(wrap(0x30, OID_DATA));
@@ -129,7 +147,10 @@ fn pkcs7(certs: &[&[u8]], indefinite: bool) -> Vec<u8> {
 /// root (RSA) → intermediate (P-384) → leaf (P-256).
 fn three_level() -> (Made, Made, Made) {
     let root = Made::root("Test Root CA", rsa_key("rsa2048-a.key"));
-    let inter = root.issue(params("Test Issuing CA", true), key(&PKCS_ECDSA_P384_SHA384));
+    let inter = root.issue(
+        params("Test Issuing CA", true),
+        key(&PKCS_ECDSA_P384_SHA384),
+    );
     let leaf = inter.issue(params("device-1234", false), key(&PKCS_ECDSA_P256_SHA256));
     (root, inter, leaf)
 }
@@ -160,7 +181,10 @@ fn complete_chain_from_pem_bundle_with_junk() {
     // Inventory order does not matter.
     let shuffled = vec![certs[2].clone(), certs[0].clone(), certs[1].clone()];
     let c = &build_chains(&shuffled)[0];
-    assert_eq!((c.leaf, c.path.clone(), c.complete, c.signatures_valid), (1, vec![1, 2, 0], true, true));
+    assert_eq!(
+        (c.leaf, c.path.clone(), c.complete, c.signatures_valid),
+        (1, vec![1, 2, 0], true, true)
+    );
 }
 
 #[test]
@@ -178,11 +202,17 @@ fn missing_root() {
 fn wrong_issuer_same_name_other_key() {
     let (_root, inter, leaf) = three_level();
     // Same name as the intermediate, different key.
-    let impostor = Made::root("Other Root", key(&PKCS_ECDSA_P384_SHA384)).issue(params("Test Issuing CA", true), key(&PKCS_ECDSA_P384_SHA384));
+    let impostor = Made::root("Other Root", key(&PKCS_ECDSA_P384_SHA384)).issue(
+        params("Test Issuing CA", true),
+        key(&PKCS_ECDSA_P384_SHA384),
+    );
     let certs = parse_all(&[&leaf.der, &impostor.der]);
     let c = &build_chains(&certs)[0];
     assert!(!c.signatures_valid);
-    assert_eq!(c.problem, Some(ChainProblem::BadSignature { cert: 0, issuer: 1 }));
+    assert_eq!(
+        c.problem,
+        Some(ChainProblem::BadSignature { cert: 0, issuer: 1 })
+    );
     // With the genuine one present too, the verifying candidate wins.
     let certs = parse_all(&[&leaf.der, &impostor.der, &inter.der]);
     let c = &build_chains(&certs)[0];
@@ -199,7 +229,10 @@ fn corrupted_signature_byte() {
     bad[last] ^= 0x01;
     let certs = parse_all(&[&bad, &root.der]);
     let c = &build_chains(&certs)[0];
-    assert_eq!(c.problem, Some(ChainProblem::BadSignature { cert: 0, issuer: 1 }));
+    assert_eq!(
+        c.problem,
+        Some(ChainProblem::BadSignature { cert: 0, issuer: 1 })
+    );
     assert!(!c.signatures_valid);
     let certs = parse_all(&[&leaf.der, &root.der]);
     let c = &build_chains(&certs)[0];
@@ -217,7 +250,10 @@ fn corrupted_root_self_signature() {
     bad_root[last] ^= 0x80;
     let certs = parse_all(&[&leaf.der, &bad_root]);
     let c = &build_chains(&certs)[0];
-    assert_eq!(c.problem, Some(ChainProblem::BadSignature { cert: 1, issuer: 1 }));
+    assert_eq!(
+        c.problem,
+        Some(ChainProblem::BadSignature { cert: 1, issuer: 1 })
+    );
     assert!(!c.signatures_valid);
 }
 
@@ -245,16 +281,34 @@ fn pkcs7_definite_and_indefinite() {
 fn pkcs7_without_certificates_is_an_error() {
     for indefinite in [false, true] {
         let err = parse_certificate_file(&pkcs7(&[], indefinite)).unwrap_err();
-        assert_eq!(err, CertError::Invalid("PKCS#7 contains no certificates".into()));
+        assert_eq!(
+            err,
+            CertError::Invalid("PKCS#7 contains no certificates".into())
+        );
     }
 }
 
 #[test]
 fn ec_and_ed25519_chains() {
     for (root_alg, leaf_alg, name, bits) in [
-        (&PKCS_ECDSA_P256_SHA256, &PKCS_ECDSA_P256_SHA256, "ecdsa-with-SHA256", 256),
-        (&PKCS_ECDSA_P384_SHA384, &PKCS_ECDSA_P384_SHA384, "ecdsa-with-SHA384", 384),
-        (&PKCS_ECDSA_P384_SHA384, &PKCS_ECDSA_P256_SHA256, "ecdsa-with-SHA384", 256),
+        (
+            &PKCS_ECDSA_P256_SHA256,
+            &PKCS_ECDSA_P256_SHA256,
+            "ecdsa-with-SHA256",
+            256,
+        ),
+        (
+            &PKCS_ECDSA_P384_SHA384,
+            &PKCS_ECDSA_P384_SHA384,
+            "ecdsa-with-SHA384",
+            384,
+        ),
+        (
+            &PKCS_ECDSA_P384_SHA384,
+            &PKCS_ECDSA_P256_SHA256,
+            "ecdsa-with-SHA384",
+            256,
+        ),
         (&PKCS_ED25519, &PKCS_ED25519, "ED25519", 256),
     ] {
         let root = Made::root("Root", key(root_alg));
@@ -262,7 +316,11 @@ fn ec_and_ed25519_chains() {
         let certs = parse_all(&[&leaf.der, &root.der]);
         assert_eq!(certs[0].signature_algorithm, name);
         assert_eq!(certs[0].key.bits, Some(bits));
-        let expected = if leaf_alg == &PKCS_ED25519 { KeyAlgorithm::Ed25519 } else { KeyAlgorithm::Ec };
+        let expected = if leaf_alg == &PKCS_ED25519 {
+            KeyAlgorithm::Ed25519
+        } else {
+            KeyAlgorithm::Ec
+        };
         assert_eq!(certs[0].key.algorithm, expected);
         let c = &build_chains(&certs)[0];
         assert!(c.complete && c.signatures_valid, "{name}: {c:?}");
@@ -271,7 +329,9 @@ fn ec_and_ed25519_chains() {
 
 #[test]
 fn openssl_fixtures_verify() {
-    let root = parse_certificate_file(&fixture("openssl-root.pem")).unwrap().certificates;
+    let root = parse_certificate_file(&fixture("openssl-root.pem"))
+        .unwrap()
+        .certificates;
     for (file, alg, bits) in [
         ("openssl-sha1-leaf.pem", "sha1WithRSAEncryption", 2048),
         ("openssl-md5-leaf.pem", "md5WithRSAEncryption", 2048),
@@ -282,15 +342,26 @@ fn openssl_fixtures_verify() {
         let mut certs = parse_certificate_file(&fixture(file)).unwrap().certificates;
         assert_eq!(certs[0].signature_algorithm, alg, "{file}");
         assert_eq!(certs[0].key.bits, Some(bits), "{file}");
-        assert_eq!(certs[0].extended_key_usage, Some(vec!["client_auth".to_string()]));
+        assert_eq!(
+            certs[0].extended_key_usage,
+            Some(vec!["client_auth".to_string()])
+        );
         certs.extend(root.iter().cloned());
         let c = &build_chains(&certs)[0];
         assert!(c.complete && c.signatures_valid, "{file}: {c:?}");
     }
-    let sha1 = &parse_certificate_file(&fixture("openssl-sha1-leaf.pem")).unwrap().certificates[0];
+    let sha1 = &parse_certificate_file(&fixture("openssl-sha1-leaf.pem"))
+        .unwrap()
+        .certificates[0];
     assert_eq!(sha1.serial_hex, "A1B2C3D4E5F60718");
-    assert_eq!(root[0].subject, "O=certdoctor fixtures, CN=certdoctor Fixture RSA Root");
-    assert_eq!(root[0].subject_cn.as_deref(), Some("certdoctor Fixture RSA Root"));
+    assert_eq!(
+        root[0].subject,
+        "O=certdoctor fixtures, CN=certdoctor Fixture RSA Root"
+    );
+    assert_eq!(
+        root[0].subject_cn.as_deref(),
+        Some("certdoctor Fixture RSA Root")
+    );
     assert_eq!(role(&root[0]), CertRole::Root);
     let p7 = parse_certificate_file(&fixture("openssl-bundle.p7b")).unwrap();
     assert_eq!(p7.kind, InputKind::Pkcs7);
@@ -311,7 +382,11 @@ fn facts_of_the_certificate_findings() {
         let c = root.issue(p, key(&PKCS_ECDSA_P256_SHA256));
         parse_all(&[&c.der]).remove(0)
     };
-    let expired = dated("expired", now - Duration::days(400), now - Duration::days(35));
+    let expired = dated(
+        "expired",
+        now - Duration::days(400),
+        now - Duration::days(35),
+    );
     assert!(expired.not_after < now);
     assert_eq!(expired.not_after, now - Duration::days(35));
     let future = dated("future", now + Duration::days(3), now + Duration::days(300));
@@ -320,18 +395,36 @@ fn facts_of_the_certificate_findings() {
     assert!(soon.not_after - now < Duration::days(14));
 
     let mut p = params("server only", false);
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::EmailProtection];
+    p.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsagePurpose::EmailProtection,
+    ];
     let c = parse_all(&[&root.issue(p, key(&PKCS_ECDSA_P256_SHA256)).der]).remove(0);
-    assert_eq!(c.extended_key_usage, Some(vec!["server_auth".to_string(), "email_protection".to_string()]));
+    assert_eq!(
+        c.extended_key_usage,
+        Some(vec![
+            "server_auth".to_string(),
+            "email_protection".to_string()
+        ])
+    );
     let mut p = params("no eku", false);
     p.extended_key_usages = vec![];
     let c = parse_all(&[&root.issue(p, key(&PKCS_ECDSA_P256_SHA256)).der]).remove(0);
     assert_eq!(c.extended_key_usage, None);
     assert_eq!(c.is_ca, Some(false));
 
-    let weak = parse_certificate_file(&fixture("openssl-rsa1024-leaf.pem")).unwrap().certificates.remove(0);
-    assert_eq!((weak.key.algorithm, weak.key.bits), (KeyAlgorithm::Rsa, Some(1024)));
-    let sha1 = parse_certificate_file(&fixture("openssl-sha1-leaf.pem")).unwrap().certificates.remove(0);
+    let weak = parse_certificate_file(&fixture("openssl-rsa1024-leaf.pem"))
+        .unwrap()
+        .certificates
+        .remove(0);
+    assert_eq!(
+        (weak.key.algorithm, weak.key.bits),
+        (KeyAlgorithm::Rsa, Some(1024))
+    );
+    let sha1 = parse_certificate_file(&fixture("openssl-sha1-leaf.pem"))
+        .unwrap()
+        .certificates
+        .remove(0);
     assert_eq!(sha1.signature_algorithm, "sha1WithRSAEncryption");
 }
 
@@ -339,10 +432,16 @@ fn facts_of_the_certificate_findings() {
 fn names_sans_template_serial_and_key_ids() {
     let root = Made::root("SAN Root", key(&PKCS_ECDSA_P256_SHA256));
     let mut p = params("Jane Doe", false);
-    p.distinguished_name.push(DnType::CustomDnType(vec![0, 9, 2342, 19200300, 100, 1, 25]), "example");
+    p.distinguished_name.push(
+        DnType::CustomDnType(vec![0, 9, 2342, 19200300, 100, 1, 25]),
+        "example",
+    );
     p.serial_number = Some(SerialNumber::from_slice(&[0x00, 0x8f, 0x01, 0x02]));
     p.subject_alt_names = vec![
-        SanType::OtherName((vec![1, 3, 6, 1, 4, 1, 311, 20, 2, 3], "jane@example.com".into())),
+        SanType::OtherName((
+            vec![1, 3, 6, 1, 4, 1, 311, 20, 2, 3],
+            "jane@example.com".into(),
+        )),
         SanType::Rfc822Name("jane@example.com".try_into().unwrap()),
         SanType::DnsName("device.example.com".try_into().unwrap()),
         SanType::URI("urn:uuid:1234".try_into().unwrap()),
@@ -350,21 +449,35 @@ fn names_sans_template_serial_and_key_ids() {
         SanType::IpAddress("2001:db8::1".parse().unwrap()),
     ];
     // 1.3.6.1.4.1.311.20.2: BMPString "IntuneUser"
-    let bmp: Vec<u8> = "IntuneUser".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+    let bmp: Vec<u8> = "IntuneUser"
+        .encode_utf16()
+        .flat_map(|u| u.to_be_bytes())
+        .collect();
     let mut name_ext = vec![0x1e, bmp.len() as u8];
     name_ext.extend(bmp);
-    p.custom_extensions.push(CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 311, 20, 2], name_ext));
+    p.custom_extensions.push(CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 4, 1, 311, 20, 2],
+        name_ext,
+    ));
     // 1.3.6.1.4.1.311.21.7: SEQUENCE { OID 1.3.6.1.4.1.311.21.8.1.2, INTEGER 100, INTEGER 4 }
     let info = tlv(
         0x30,
         &[
-            tlv(0x06, &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x15, 0x08, 0x01, 0x02]),
+            tlv(
+                0x06,
+                &[
+                    0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x15, 0x08, 0x01, 0x02,
+                ],
+            ),
             tlv(0x02, &[100]),
             tlv(0x02, &[4]),
         ]
         .concat(),
     );
-    p.custom_extensions.push(CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 311, 21, 7], info));
+    p.custom_extensions.push(CustomExtension::from_oid_content(
+        &[1, 3, 6, 1, 4, 1, 311, 21, 7],
+        info,
+    ));
     let leaf = root.issue(p, key(&PKCS_ECDSA_P256_SHA256));
     let certs = parse_all(&[&leaf.der, &root.der]);
     let c = &certs[0];
@@ -384,7 +497,10 @@ fn names_sans_template_serial_and_key_ids() {
             "ip:2001:db8::1"
         ]
     );
-    assert_eq!(c.template.as_deref(), Some("IntuneUser (1.3.6.1.4.1.311.21.8.1.2)"));
+    assert_eq!(
+        c.template.as_deref(),
+        Some("IntuneUser (1.3.6.1.4.1.311.21.8.1.2)")
+    );
     let digest = Sha256::digest(&leaf.der);
     let hex: String = digest.iter().map(|b| format!("{b:02X}")).collect();
     assert_eq!(c.sha256, hex);
@@ -409,21 +525,38 @@ fn partial_pem_gives_warnings() {
     let file = parse_certificate_file(text.as_bytes()).unwrap();
     assert_eq!(file.certificates.len(), 2);
     assert_eq!(file.warnings.len(), 2, "{:?}", file.warnings);
-    assert!(file.warnings.iter().any(|w| w.starts_with("PEM block 2: bad base64 at line")), "{:?}", file.warnings);
-    assert!(file.warnings.iter().any(|w| w.starts_with("PEM block 3 (PRIVATE KEY)")), "{:?}", file.warnings);
+    assert!(
+        file.warnings
+            .iter()
+            .any(|w| w.starts_with("PEM block 2: bad base64 at line")),
+        "{:?}",
+        file.warnings
+    );
+    assert!(
+        file.warnings
+            .iter()
+            .any(|w| w.starts_with("PEM block 3 (PRIVATE KEY)")),
+        "{:?}",
+        file.warnings
+    );
 }
 
 #[test]
 fn bad_inputs_are_clear_errors() {
     assert_eq!(parse_certificate_file(b"").unwrap_err(), CertError::Empty);
-    assert_eq!(parse_certificate_file(b" \r\n\t").unwrap_err(), CertError::Empty);
+    assert_eq!(
+        parse_certificate_file(b" \r\n\t").unwrap_err(),
+        CertError::Empty
+    );
     let (root, _, _) = three_level();
     let truncated = &root.der[..root.der.len() / 2];
     match parse_certificate_file(truncated) {
         Err(CertError::Invalid(m)) => assert!(m.starts_with("truncated DER: "), "{m}"),
         other => panic!("{other:?}"),
     }
-    match parse_certificate_file(b"-----BEGIN CERTIFICATE-----\nMII$%^&\n-----END CERTIFICATE-----\n") {
+    match parse_certificate_file(
+        b"-----BEGIN CERTIFICATE-----\nMII$%^&\n-----END CERTIFICATE-----\n",
+    ) {
         Err(CertError::Invalid(m)) => assert!(m.contains("bad base64"), "{m}"),
         other => panic!("{other:?}"),
     }
@@ -438,7 +571,10 @@ fn bad_inputs_are_clear_errors() {
     // A truncated PEM body.
     let pem = root.pem();
     let cut = format!("{}\n-----END CERTIFICATE-----\n", &pem[..pem.len() / 2]);
-    assert!(matches!(parse_certificate_file(cut.as_bytes()), Err(CertError::Invalid(_))));
+    assert!(matches!(
+        parse_certificate_file(cut.as_bytes()),
+        Err(CertError::Invalid(_))
+    ));
 }
 
 #[test]

@@ -16,12 +16,22 @@ use certdoctor_core::parsers::certs::parse_certificate_file;
 const STORE: &str = "/etc/ssl/certs";
 
 fn openssl(args: &[&str], file: &Path) -> Option<String> {
-    let out = Command::new("openssl").arg("x509").arg("-in").arg(file).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = Command::new("openssl")
+        .arg("x509")
+        .arg("-in")
+        .arg(file)
+        .args(args)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn value<'a>(out: &'a str, prefix: &str) -> Option<&'a str> {
-    out.lines().find_map(|l| l.strip_prefix(prefix)).map(str::trim)
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix))
+        .map(str::trim)
 }
 
 fn openssl_date(t: time::OffsetDateTime) -> String {
@@ -33,7 +43,9 @@ fn openssl_date(t: time::OffsetDateTime) -> String {
 
 /// Certificate files of the store: symlinks resolved, each target once.
 fn store_files() -> Vec<PathBuf> {
-    let Ok(dir) = std::fs::read_dir(STORE) else { return Vec::new() };
+    let Ok(dir) = std::fs::read_dir(STORE) else {
+        return Vec::new();
+    };
     let mut seen = BTreeSet::new();
     for entry in dir.flatten() {
         if let Ok(real) = std::fs::canonicalize(entry.path())
@@ -47,17 +59,32 @@ fn store_files() -> Vec<PathBuf> {
 
 fn compare(file: &Path, cert: &Certificate, problems: &mut Vec<String>) -> bool {
     let Some(main) = openssl(
-        &["-noout", "-fingerprint", "-sha256", "-serial", "-enddate", "-subject", "-nameopt", "multiline,utf8,-esc_msb"],
+        &[
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+            "-serial",
+            "-enddate",
+            "-subject",
+            "-nameopt",
+            "multiline,utf8,-esc_msb",
+        ],
         file,
     ) else {
         return false;
     };
-    let Some(sha1) = openssl(&["-noout", "-fingerprint", "-sha1"], file) else { return false };
+    let Some(sha1) = openssl(&["-noout", "-fingerprint", "-sha1"], file) else {
+        return false;
+    };
     let name = file.display();
     let fp = |s: Option<&str>| s.map(|v| v.replace(':', "")).unwrap_or_default();
-    let sha256 = fp(value(&main, "sha256 Fingerprint=").or_else(|| value(&main, "SHA256 Fingerprint=")));
+    let sha256 =
+        fp(value(&main, "sha256 Fingerprint=").or_else(|| value(&main, "SHA256 Fingerprint=")));
     if sha256 != cert.sha256 {
-        problems.push(format!("{name}: sha256 {} vs openssl {sha256}", cert.sha256));
+        problems.push(format!(
+            "{name}: sha256 {} vs openssl {sha256}",
+            cert.sha256
+        ));
     }
     let sha1 = fp(value(&sha1, "sha1 Fingerprint=").or_else(|| value(&sha1, "SHA1 Fingerprint=")));
     if sha1 != cert.sha1 {
@@ -65,18 +92,30 @@ fn compare(file: &Path, cert: &Certificate, problems: &mut Vec<String>) -> bool 
     }
     let serial = value(&main, "serial=").unwrap_or_default();
     if serial != cert.serial_hex {
-        problems.push(format!("{name}: serial {} vs openssl {serial}", cert.serial_hex));
+        problems.push(format!(
+            "{name}: serial {} vs openssl {serial}",
+            cert.serial_hex
+        ));
     }
     let not_after = value(&main, "notAfter=").unwrap_or_default();
     if not_after != openssl_date(cert.not_after) {
-        problems.push(format!("{name}: notAfter {} vs openssl {not_after}", openssl_date(cert.not_after)));
+        problems.push(format!(
+            "{name}: notAfter {} vs openssl {not_after}",
+            openssl_date(cert.not_after)
+        ));
     }
-    let cns: Vec<&str> = main.lines().filter_map(|l| l.trim().strip_prefix("commonName")).map(|l| l.trim_start().trim_start_matches('=').trim()).collect();
+    let cns: Vec<&str> = main
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("commonName"))
+        .map(|l| l.trim_start().trim_start_matches('=').trim())
+        .collect();
     match (&cert.subject_cn, cns.as_slice()) {
         (None, []) => {}
         (Some(cn), [only]) if cn == only => {}
         (Some(cn), many) if many.len() > 1 && many.contains(&cn.as_str()) => {}
-        (mine, theirs) => problems.push(format!("{name}: subject CN {mine:?} vs openssl {theirs:?}")),
+        (mine, theirs) => {
+            problems.push(format!("{name}: subject CN {mine:?} vs openssl {theirs:?}"))
+        }
     }
     true
 }
@@ -97,11 +136,16 @@ fn openssl_peer() {
     let mut unsupported = Vec::new();
     let mut problems = Vec::new();
     for file in &files {
-        let Ok(bytes) = std::fs::read(file) else { continue };
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
         let Ok(parsed) = parse_certificate_file(&bytes) else {
             // Not a certificate file (e.g. a stray text file); openssl must agree.
             if openssl(&["-noout"], file).is_some() {
-                problems.push(format!("{}: openssl reads it, certdoctor does not", file.display()));
+                problems.push(format!(
+                    "{}: openssl reads it, certdoctor does not",
+                    file.display()
+                ));
             }
             continue;
         };
@@ -110,8 +154,14 @@ fn openssl_peer() {
                 roots += 1;
                 match verify_signature(cert, cert) {
                     Verification::Valid => {}
-                    Verification::Invalid => problems.push(format!("{}: self-signature of {} does not verify", file.display(), cert.subject)),
-                    Verification::Unsupported(a) => unsupported.push(format!("{} ({a})", cert.subject)),
+                    Verification::Invalid => problems.push(format!(
+                        "{}: self-signature of {} does not verify",
+                        file.display(),
+                        cert.subject
+                    )),
+                    Verification::Unsupported(a) => {
+                        unsupported.push(format!("{} ({a})", cert.subject))
+                    }
                 }
             }
         }
@@ -121,9 +171,16 @@ fn openssl_peer() {
             compared += 1;
         }
     }
-    println!("openssl peer: {compared} certificates compared, {roots} self-signed signatures checked");
+    println!(
+        "openssl peer: {compared} certificates compared, {roots} self-signed signatures checked"
+    );
     for u in &unsupported {
         println!("openssl peer: self-signature not checked, unsupported algorithm: {u}");
     }
-    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

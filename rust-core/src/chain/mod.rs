@@ -48,7 +48,10 @@ fn issuer_candidates(certs: &[Certificate], child: usize) -> Vec<usize> {
     by_name.sort_by_key(|&(rank, i)| (rank, i));
     let mut out: Vec<usize> = by_name.into_iter().map(|(_, i)| i).collect();
     out.extend(certs.iter().enumerate().filter_map(|(i, cand)| {
-        (i != child && cand.subject_der != c.issuer_der && key_match(cand) == Some(true) && cand.subject == c.issuer)
+        (i != child
+            && cand.subject_der != c.issuer_der
+            && key_match(cand) == Some(true)
+            && cand.subject == c.issuer)
             .then_some(i)
     }));
     out
@@ -56,12 +59,21 @@ fn issuer_candidates(certs: &[Certificate], child: usize) -> Vec<usize> {
 
 /// One chain per leaf of `certs` (in inventory order).
 pub fn build_chains(certs: &[Certificate]) -> Vec<Chain> {
-    (0..certs.len()).filter(|&i| role(&certs[i]) == CertRole::Leaf).map(|leaf| build_chain(certs, leaf)).collect()
+    (0..certs.len())
+        .filter(|&i| role(&certs[i]) == CertRole::Leaf)
+        .map(|leaf| build_chain(certs, leaf))
+        .collect()
 }
 
 /// The path from `leaf` upwards, as far as the inventory allows.
 pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
-    let mut chain = Chain { leaf, path: vec![leaf], complete: false, signatures_valid: true, problem: None };
+    let mut chain = Chain {
+        leaf,
+        path: vec![leaf],
+        complete: false,
+        signatures_valid: true,
+        problem: None,
+    };
     let mut current = leaf;
     loop {
         let cert = &certs[current];
@@ -75,7 +87,12 @@ pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
                 Verification::Unsupported(algorithm) => {
                     chain.complete = true;
                     chain.signatures_valid = false;
-                    chain.problem.get_or_insert(ChainProblem::UnsupportedAlgorithm { cert: current, algorithm });
+                    chain
+                        .problem
+                        .get_or_insert(ChainProblem::UnsupportedAlgorithm {
+                            cert: current,
+                            algorithm,
+                        });
                     return chain;
                 }
                 // Self-issued but not self-signed (a key rollover certificate, or a
@@ -88,12 +105,17 @@ pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
             chain.problem = Some(ChainProblem::MissingIssuer { cert: current });
             return chain;
         }
-        let candidates: Vec<usize> =
-            issuer_candidates(certs, current).into_iter().filter(|i| !chain.path.contains(i)).collect();
+        let candidates: Vec<usize> = issuer_candidates(certs, current)
+            .into_iter()
+            .filter(|i| !chain.path.contains(i))
+            .collect();
         if candidates.is_empty() {
             if cert.self_issued() {
                 chain.signatures_valid = false;
-                chain.problem = Some(ChainProblem::BadSignature { cert: current, issuer: current });
+                chain.problem = Some(ChainProblem::BadSignature {
+                    cert: current,
+                    issuer: current,
+                });
             } else {
                 chain.problem = Some(ChainProblem::MissingIssuer { cert: current });
             }
@@ -121,13 +143,21 @@ pub fn build_chain(certs: &[Certificate], leaf: usize) -> Chain {
             (None, Some((cand, algorithm))) => {
                 // Follow the issuer by name; the link itself cannot be checked.
                 chain.signatures_valid = false;
-                chain.problem.get_or_insert(ChainProblem::UnsupportedAlgorithm { cert: current, algorithm });
+                chain
+                    .problem
+                    .get_or_insert(ChainProblem::UnsupportedAlgorithm {
+                        cert: current,
+                        algorithm,
+                    });
                 chain.path.push(cand);
                 current = cand;
             }
             (None, None) => {
                 chain.signatures_valid = false;
-                chain.problem = Some(ChainProblem::BadSignature { cert: current, issuer: candidates[0] });
+                chain.problem = Some(ChainProblem::BadSignature {
+                    cert: current,
+                    issuer: candidates[0],
+                });
                 return chain;
             }
         }
@@ -153,7 +183,10 @@ mod tests {
             issuer_der: issuer.to_vec(),
             not_before: time::OffsetDateTime::UNIX_EPOCH,
             not_after: time::OffsetDateTime::UNIX_EPOCH,
-            key: KeyInfo { algorithm: KeyAlgorithm::Other, bits: None },
+            key: KeyInfo {
+                algorithm: KeyAlgorithm::Other,
+                bits: None,
+            },
             signature_algorithm: String::new(),
             extended_key_usage: None,
             subject_alt_names: Vec::new(),
@@ -178,18 +211,28 @@ mod tests {
     #[test]
     fn unreadable_signature_is_unsupported_not_bad() {
         // Certificates without a DER encoding: the link cannot be checked.
-        let certs = vec![cert(b"leaf", b"ca", Some(false)), cert(b"ca", b"ca", Some(true))];
+        let certs = vec![
+            cert(b"leaf", b"ca", Some(false)),
+            cert(b"ca", b"ca", Some(true)),
+        ];
         let chains = build_chains(&certs);
         assert_eq!(chains.len(), 1);
         assert_eq!(chains[0].path, vec![0, 1]);
         assert!(!chains[0].signatures_valid);
-        assert!(matches!(chains[0].problem, Some(ChainProblem::UnsupportedAlgorithm { cert: 0, .. })));
+        assert!(matches!(
+            chains[0].problem,
+            Some(ChainProblem::UnsupportedAlgorithm { cert: 0, .. })
+        ));
     }
 
     #[test]
     fn issuer_loops_stop() {
         // a issued by b, b issued by a: no self-signed end.
-        let certs = vec![cert(b"x", b"a", Some(false)), cert(b"a", b"b", Some(true)), cert(b"b", b"a", Some(true))];
+        let certs = vec![
+            cert(b"x", b"a", Some(false)),
+            cert(b"a", b"b", Some(true)),
+            cert(b"b", b"a", Some(true)),
+        ];
         let chain = build_chain(&certs, 0);
         assert!(chain.path.len() <= MAX_CHAIN_DEPTH);
         assert!(!chain.complete);

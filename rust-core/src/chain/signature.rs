@@ -82,7 +82,12 @@ fn split_certificate(der_bytes: &[u8]) -> Option<Signed<'_>> {
     if unused != 0 {
         return None;
     }
-    Some(Signed { tbs: tbs.raw, alg_oid, alg_params: params, signature })
+    Some(Signed {
+        tbs: tbs.raw,
+        alg_oid,
+        alg_params: params,
+        signature,
+    })
 }
 
 /// OID and optional parameters of an AlgorithmIdentifier.
@@ -130,13 +135,25 @@ pub fn verify(child: &[u8], issuer: &[u8]) -> Verification {
         "1.2.840.113549.1.1.13" => rsa_pkcs1(Hash::Sha512, &signed, &key_oid, key),
         "1.2.840.113549.1.1.10" => match pss_params(signed.alg_params.as_ref()) {
             Some((hash, salt)) => rsa_pss(hash, salt, &signed, &key_oid, key),
-            None => return Verification::Unsupported(format!("{name} (unsupported PSS parameters)")),
+            None => {
+                return Verification::Unsupported(format!("{name} (unsupported PSS parameters)"));
+            }
         },
-        "1.2.840.10045.4.1" => ecdsa_verify(Hash::Sha1, &signed, &key_oid, key_params.as_ref(), key),
-        "1.2.840.10045.4.3.1" => ecdsa_verify(Hash::Sha224, &signed, &key_oid, key_params.as_ref(), key),
-        "1.2.840.10045.4.3.2" => ecdsa_verify(Hash::Sha256, &signed, &key_oid, key_params.as_ref(), key),
-        "1.2.840.10045.4.3.3" => ecdsa_verify(Hash::Sha384, &signed, &key_oid, key_params.as_ref(), key),
-        "1.2.840.10045.4.3.4" => ecdsa_verify(Hash::Sha512, &signed, &key_oid, key_params.as_ref(), key),
+        "1.2.840.10045.4.1" => {
+            ecdsa_verify(Hash::Sha1, &signed, &key_oid, key_params.as_ref(), key)
+        }
+        "1.2.840.10045.4.3.1" => {
+            ecdsa_verify(Hash::Sha224, &signed, &key_oid, key_params.as_ref(), key)
+        }
+        "1.2.840.10045.4.3.2" => {
+            ecdsa_verify(Hash::Sha256, &signed, &key_oid, key_params.as_ref(), key)
+        }
+        "1.2.840.10045.4.3.3" => {
+            ecdsa_verify(Hash::Sha384, &signed, &key_oid, key_params.as_ref(), key)
+        }
+        "1.2.840.10045.4.3.4" => {
+            ecdsa_verify(Hash::Sha512, &signed, &key_oid, key_params.as_ref(), key)
+        }
         "1.3.101.112" => ed25519(&signed, &key_oid, key),
         _ => return Verification::Unsupported(name),
     };
@@ -163,10 +180,14 @@ fn rsa_key(key_oid: &str, key: &[u8]) -> Result<RsaPublicKey, KeyCheck> {
         let (seq, _) = der::expect(key, der::TAG_SEQUENCE).ok()?;
         let (n, rest) = der::expect(seq.content, der::TAG_INTEGER).ok()?;
         let (e, _) = der::expect(rest, der::TAG_INTEGER).ok()?;
-        Some((BoxedUint::from_be_slice_vartime(n.content), BoxedUint::from_be_slice_vartime(e.content)))
+        Some((
+            BoxedUint::from_be_slice_vartime(n.content),
+            BoxedUint::from_be_slice_vartime(e.content),
+        ))
     };
     let (n, e) = parse().ok_or(KeyCheck::Unsupported("unreadable RSA key"))?;
-    RsaPublicKey::new_with_size_limits(n, e, 512..=16384).map_err(|_| KeyCheck::Unsupported("RSA key outside supported sizes"))
+    RsaPublicKey::new_with_size_limits(n, e, 512..=16384)
+        .map_err(|_| KeyCheck::Unsupported("RSA key outside supported sizes"))
 }
 
 fn rsa_pkcs1(hash: Hash, s: &Signed<'_>, key_oid: &str, key: &[u8]) -> KeyCheck {
@@ -174,7 +195,10 @@ fn rsa_pkcs1(hash: Hash, s: &Signed<'_>, key_oid: &str, key: &[u8]) -> KeyCheck 
         Ok(k) => k,
         Err(e) => return e,
     };
-    KeyCheck::Verified(key.verify(hash.pkcs1v15(), &hash.digest(s.tbs), s.signature).is_ok())
+    KeyCheck::Verified(
+        key.verify(hash.pkcs1v15(), &hash.digest(s.tbs), s.signature)
+            .is_ok(),
+    )
 }
 
 /// RSASSA-PSS-params: hash (default SHA-1), MGF1 hash (must equal it), salt (default 20).
@@ -203,7 +227,10 @@ fn pss_params(params: Option<&Tlv<'_>>) -> Option<(Hash, usize)> {
                     if n.content.len() > 4 {
                         return None;
                     }
-                    salt = n.content.iter().fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+                    salt = n
+                        .content
+                        .iter()
+                        .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
                 }
                 _ => {}
             }
@@ -221,19 +248,43 @@ fn rsa_pss(hash: Hash, salt: usize, s: &Signed<'_>, key_oid: &str, key: &[u8]) -
     let ok = match hash {
         Hash::Md5 => return KeyCheck::Unsupported("PSS with MD5"),
         Hash::Sha1 => key.verify(Pss::<sha1::Sha1>::new_with_salt(salt), &digest, s.signature),
-        Hash::Sha224 => key.verify(Pss::<sha2::Sha224>::new_with_salt(salt), &digest, s.signature),
-        Hash::Sha256 => key.verify(Pss::<sha2::Sha256>::new_with_salt(salt), &digest, s.signature),
-        Hash::Sha384 => key.verify(Pss::<sha2::Sha384>::new_with_salt(salt), &digest, s.signature),
-        Hash::Sha512 => key.verify(Pss::<sha2::Sha512>::new_with_salt(salt), &digest, s.signature),
+        Hash::Sha224 => key.verify(
+            Pss::<sha2::Sha224>::new_with_salt(salt),
+            &digest,
+            s.signature,
+        ),
+        Hash::Sha256 => key.verify(
+            Pss::<sha2::Sha256>::new_with_salt(salt),
+            &digest,
+            s.signature,
+        ),
+        Hash::Sha384 => key.verify(
+            Pss::<sha2::Sha384>::new_with_salt(salt),
+            &digest,
+            s.signature,
+        ),
+        Hash::Sha512 => key.verify(
+            Pss::<sha2::Sha512>::new_with_salt(salt),
+            &digest,
+            s.signature,
+        ),
     };
     KeyCheck::Verified(ok.is_ok())
 }
 
-fn ecdsa_verify(hash: Hash, s: &Signed<'_>, key_oid: &str, params: Option<&Tlv<'_>>, key: &[u8]) -> KeyCheck {
+fn ecdsa_verify(
+    hash: Hash,
+    s: &Signed<'_>,
+    key_oid: &str,
+    params: Option<&Tlv<'_>>,
+    key: &[u8],
+) -> KeyCheck {
     if key_oid != "1.2.840.10045.2.1" {
         return KeyCheck::WrongKeyType;
     }
-    let curve = params.filter(|p| p.tag == der::TAG_OID).and_then(|p| der::oid_to_string(p.content));
+    let curve = params
+        .filter(|p| p.tag == der::TAG_OID)
+        .and_then(|p| der::oid_to_string(p.content));
     let prehash = hash.digest(s.tbs);
     match curve.as_deref() {
         Some("1.2.840.10045.3.1.7") => {

@@ -38,7 +38,10 @@ impl std::fmt::Display for DerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DerError::Truncated { needed, available } => {
-                write!(f, "element needs {needed} bytes but only {available} remain")
+                write!(
+                    f,
+                    "element needs {needed} bytes but only {available} remain"
+                )
             }
             DerError::Malformed(m) => f.write_str(m),
         }
@@ -54,12 +57,18 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
     if depth > MAX_DEPTH {
         return Err(DerError::Malformed("nesting too deep"));
     }
-    let (&tag, _) = input.split_first().ok_or(DerError::Truncated { needed: 1, available: 0 })?;
+    let (&tag, _) = input.split_first().ok_or(DerError::Truncated {
+        needed: 1,
+        available: 0,
+    })?;
     let mut pos = 1usize;
     if tag & 0x1f == 0x1f {
         // High tag number: base-128 octets, the last without bit 8.
         loop {
-            let b = *input.get(pos).ok_or(DerError::Truncated { needed: pos + 1, available: input.len() })?;
+            let b = *input.get(pos).ok_or(DerError::Truncated {
+                needed: pos + 1,
+                available: input.len(),
+            })?;
             pos += 1;
             if b & 0x80 == 0 {
                 break;
@@ -69,11 +78,16 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
             }
         }
     }
-    let first = *input.get(pos).ok_or(DerError::Truncated { needed: pos + 1, available: input.len() })?;
+    let first = *input.get(pos).ok_or(DerError::Truncated {
+        needed: pos + 1,
+        available: input.len(),
+    })?;
     pos += 1;
     if first == 0x80 {
         if tag & 0x20 == 0 {
-            return Err(DerError::Malformed("indefinite length on a primitive element"));
+            return Err(DerError::Malformed(
+                "indefinite length on a primitive element",
+            ));
         }
         let start = pos;
         let mut rest = &input[pos..];
@@ -81,11 +95,18 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
             if rest.len() >= 2 && rest[0] == 0 && rest[1] == 0 {
                 let end = input.len() - rest.len();
                 let total = end + 2;
-                let tlv = Tlv { tag, content: &input[start..end], raw: &input[..total] };
+                let tlv = Tlv {
+                    tag,
+                    content: &input[start..end],
+                    raw: &input[..total],
+                };
                 return Ok((tlv, &input[total..]));
             }
             if rest.is_empty() {
-                return Err(DerError::Truncated { needed: input.len() + 2, available: input.len() });
+                return Err(DerError::Truncated {
+                    needed: input.len() + 2,
+                    available: input.len(),
+                });
             }
             let (_, after) = read_depth(rest, depth + 1)?;
             rest = after;
@@ -98,9 +119,10 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
         if n > 8 {
             return Err(DerError::Malformed("length field too long"));
         }
-        let bytes = input
-            .get(pos..pos + n)
-            .ok_or(DerError::Truncated { needed: pos + n, available: input.len() })?;
+        let bytes = input.get(pos..pos + n).ok_or(DerError::Truncated {
+            needed: pos + n,
+            available: input.len(),
+        })?;
         pos += n;
         let mut len: u64 = 0;
         for &b in bytes {
@@ -108,11 +130,20 @@ fn read_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), DerError> 
         }
         usize::try_from(len).map_err(|_| DerError::Malformed("length does not fit in memory"))?
     };
-    let end = pos.checked_add(len).ok_or(DerError::Malformed("length overflows"))?;
+    let end = pos
+        .checked_add(len)
+        .ok_or(DerError::Malformed("length overflows"))?;
     if end > input.len() {
-        return Err(DerError::Truncated { needed: end, available: input.len() });
+        return Err(DerError::Truncated {
+            needed: end,
+            available: input.len(),
+        });
     }
-    let tlv = Tlv { tag, content: &input[pos..end], raw: &input[..end] };
+    let tlv = Tlv {
+        tag,
+        content: &input[pos..end],
+        raw: &input[..end],
+    };
     Ok((tlv, &input[end..]))
 }
 
@@ -196,7 +227,9 @@ mod tests {
         assert_eq!(t.tag, 0x30);
         assert_eq!(t.content, &[0x02, 0x01, 0x05]);
         assert_eq!(rest, &[0xff]);
-        let ber = [0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x80, 0x00, 0x00, 0x00, 0x00, 0xee];
+        let ber = [
+            0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x80, 0x00, 0x00, 0x00, 0x00, 0xee,
+        ];
         let (t, rest) = read(&ber).unwrap();
         assert_eq!(t.content, &[0x02, 0x01, 0x05, 0x30, 0x80, 0x00, 0x00]);
         assert_eq!(rest, &[0xee]);
@@ -205,7 +238,10 @@ mod tests {
 
     #[test]
     fn truncation_and_garbage() {
-        assert!(matches!(read(&[0x30, 0x82, 0x01, 0x00, 0x00]), Err(DerError::Truncated { .. })));
+        assert!(matches!(
+            read(&[0x30, 0x82, 0x01, 0x00, 0x00]),
+            Err(DerError::Truncated { .. })
+        ));
         assert!(read(&[0x30, 0x80, 0x02, 0x01]).is_err());
         assert!(read(&[0x30, 0x89, 1, 1, 1, 1, 1, 1, 1, 1, 1]).is_err());
         assert!(read(&[]).is_err());
@@ -215,8 +251,14 @@ mod tests {
 
     #[test]
     fn oids() {
-        assert_eq!(oid_to_string(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]).unwrap(), "1.2.840.113549.1.7.2");
-        assert_eq!(oid_to_string(&[0x55, 0x1d, 0x25, 0x00]).unwrap(), "2.5.29.37.0");
+        assert_eq!(
+            oid_to_string(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]).unwrap(),
+            "1.2.840.113549.1.7.2"
+        );
+        assert_eq!(
+            oid_to_string(&[0x55, 0x1d, 0x25, 0x00]).unwrap(),
+            "2.5.29.37.0"
+        );
         assert_eq!(oid_to_string(&[0x86]), None);
     }
 }

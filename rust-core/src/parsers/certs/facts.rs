@@ -13,7 +13,8 @@ use crate::evidence::{Certificate, KeyAlgorithm, KeyInfo};
 /// Decodes one certificate; `der` must be exactly its encoding (trailing bytes are
 /// ignored by the caller before this point). The error is a short human reason.
 pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
+    let (rest, cert) =
+        X509Certificate::from_der(der).map_err(|e| format!("not an X.509 certificate: {e}"))?;
     let der = &der[..der.len() - rest.len()];
     let tbs = &cert.tbs_certificate;
     let subject_der = tbs.subject.as_raw().to_vec();
@@ -33,10 +34,16 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
             "2.5.29.37" => extended_key_usage = Some(eku_names(ext.value)),
             "2.5.29.17" => subject_alt_names = san_entries(ext.value),
             "2.5.29.14" => {
-                subject_key_id = der::expect(ext.value, der::TAG_OCTET_STRING).ok().map(|(t, _)| t.content.to_vec())
+                subject_key_id = der::expect(ext.value, der::TAG_OCTET_STRING)
+                    .ok()
+                    .map(|(t, _)| t.content.to_vec())
             }
             "2.5.29.35" => authority_key_id = aki_key_id(ext.value),
-            "1.3.6.1.4.1.311.20.2" => template_name = der::read(ext.value).ok().and_then(|(t, _)| string_value(&t)),
+            "1.3.6.1.4.1.311.20.2" => {
+                template_name = der::read(ext.value)
+                    .ok()
+                    .and_then(|(t, _)| string_value(&t))
+            }
             "1.3.6.1.4.1.311.21.7" => template_oid = template_info_oid(ext.value),
             _ => {}
         }
@@ -61,11 +68,21 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
         not_after: tbs.validity.not_after.to_datetime(),
         key: key_info(
             &tbs.subject_pki.algorithm.algorithm.to_id_string(),
-            tbs.subject_pki.algorithm.parameters.as_ref().map(|p| p.data.as_ref()),
-            tbs.subject_pki.algorithm.parameters.as_ref().map(|p| p.tag().0),
+            tbs.subject_pki
+                .algorithm
+                .parameters
+                .as_ref()
+                .map(|p| p.data.as_ref()),
+            tbs.subject_pki
+                .algorithm
+                .parameters
+                .as_ref()
+                .map(|p| p.tag().0),
             &tbs.subject_pki.subject_public_key.data,
         ),
-        signature_algorithm: signature_algorithm_name(&cert.signature_algorithm.algorithm.to_id_string()),
+        signature_algorithm: signature_algorithm_name(
+            &cert.signature_algorithm.algorithm.to_id_string(),
+        ),
         extended_key_usage,
         subject_alt_names,
         template,
@@ -117,14 +134,19 @@ pub fn signature_algorithm_name(oid: &str) -> String {
 
 fn key_info(alg_oid: &str, params: Option<&[u8]>, params_tag: Option<u32>, key: &[u8]) -> KeyInfo {
     match alg_oid {
-        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => KeyInfo { algorithm: KeyAlgorithm::Rsa, bits: rsa_modulus_bits(key) },
+        "1.2.840.113549.1.1.1" | "1.2.840.113549.1.1.10" => KeyInfo {
+            algorithm: KeyAlgorithm::Rsa,
+            bits: rsa_modulus_bits(key),
+        },
         "1.2.840.10045.2.1" => {
             let curve = match (params_tag, params) {
                 (Some(6), Some(p)) => der::oid_to_string(p),
                 _ => None,
             };
             let bits = match curve.as_deref() {
-                Some("1.2.840.10045.3.1.7") | Some("1.3.132.0.10") | Some("1.3.36.3.3.2.8.1.1.7") => Some(256),
+                Some("1.2.840.10045.3.1.7")
+                | Some("1.3.132.0.10")
+                | Some("1.3.36.3.3.2.8.1.1.7") => Some(256),
                 Some("1.3.132.0.34") | Some("1.3.36.3.3.2.8.1.1.11") => Some(384),
                 Some("1.3.132.0.35") => Some(521),
                 Some("1.3.132.0.33") => Some(224),
@@ -136,10 +158,19 @@ fn key_info(alg_oid: &str, params: Option<&[u8]>, params_tag: Option<u32>, key: 
                     _ => None,
                 },
             };
-            KeyInfo { algorithm: KeyAlgorithm::Ec, bits }
+            KeyInfo {
+                algorithm: KeyAlgorithm::Ec,
+                bits,
+            }
         }
-        "1.3.101.112" => KeyInfo { algorithm: KeyAlgorithm::Ed25519, bits: Some(256) },
-        _ => KeyInfo { algorithm: KeyAlgorithm::Other, bits: None },
+        "1.3.101.112" => KeyInfo {
+            algorithm: KeyAlgorithm::Ed25519,
+            bits: Some(256),
+        },
+        _ => KeyInfo {
+            algorithm: KeyAlgorithm::Other,
+            bits: None,
+        },
     }
 }
 
@@ -157,7 +188,9 @@ pub fn rsa_modulus_bits(key: &[u8]) -> Option<u32> {
 }
 
 fn basic_constraints_ca(value: &[u8]) -> bool {
-    let Ok((seq, _)) = der::expect(value, der::TAG_SEQUENCE) else { return false };
+    let Ok((seq, _)) = der::expect(value, der::TAG_SEQUENCE) else {
+        return false;
+    };
     match der::read(seq.content) {
         Ok((t, _)) if t.tag == der::TAG_BOOLEAN => t.content.first().is_some_and(|&b| b != 0),
         _ => false,
@@ -181,7 +214,9 @@ fn eku_name(oid: &str) -> String {
 }
 
 fn eku_names(value: &[u8]) -> Vec<String> {
-    let Ok((seq, _)) = der::expect(value, der::TAG_SEQUENCE) else { return Vec::new() };
+    let Ok((seq, _)) = der::expect(value, der::TAG_SEQUENCE) else {
+        return Vec::new();
+    };
     der::children(seq.content)
         .unwrap_or_default()
         .iter()
@@ -193,7 +228,11 @@ fn eku_names(value: &[u8]) -> Vec<String> {
 
 fn aki_key_id(value: &[u8]) -> Option<Vec<u8>> {
     let (seq, _) = der::expect(value, der::TAG_SEQUENCE).ok()?;
-    der::children(seq.content).ok()?.into_iter().find(|t| t.tag == 0x80).map(|t| t.content.to_vec())
+    der::children(seq.content)
+        .ok()?
+        .into_iter()
+        .find(|t| t.tag == 0x80)
+        .map(|t| t.content.to_vec())
 }
 
 fn template_info_oid(value: &[u8]) -> Option<String> {
@@ -203,7 +242,9 @@ fn template_info_oid(value: &[u8]) -> Option<String> {
 }
 
 fn san_entries(value: &[u8]) -> Vec<String> {
-    let Ok((seq, _)) = der::expect(value, der::TAG_SEQUENCE) else { return Vec::new() };
+    let Ok((seq, _)) = der::expect(value, der::TAG_SEQUENCE) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for t in der::children(seq.content).unwrap_or_default() {
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
@@ -213,7 +254,9 @@ fn san_entries(value: &[u8]) -> Vec<String> {
             0x82 => Some(format!("dns:{}", text(t.content))),
             0x86 => Some(format!("uri:{}", text(t.content))),
             0x87 => Some(format!("ip:{}", ip_text(t.content))),
-            0xa4 => der::expect(t.content, der::TAG_SEQUENCE).ok().map(|(n, _)| format!("dn:{}", name_to_string(n.raw))),
+            0xa4 => der::expect(t.content, der::TAG_SEQUENCE)
+                .ok()
+                .map(|(n, _)| format!("dn:{}", name_to_string(n.raw))),
             0x88 => der::oid_to_string(t.content).map(|o| format!("other:{o}")),
             _ => None,
         };
@@ -223,7 +266,9 @@ fn san_entries(value: &[u8]) -> Vec<String> {
 }
 
 fn other_name(content: &[u8]) -> String {
-    let Ok((oid, rest)) = der::expect(content, der::TAG_OID) else { return "other:?".to_string() };
+    let Ok((oid, rest)) = der::expect(content, der::TAG_OID) else {
+        return "other:?".to_string();
+    };
     let oid = der::oid_to_string(oid.content).unwrap_or_else(|| "?".to_string());
     if oid == "1.3.6.1.4.1.311.20.2.3" {
         let upn = der::expect(rest, 0xa0)
@@ -255,12 +300,17 @@ fn string_value(t: &Tlv<'_>) -> Option<String> {
         // T61String: treat as Latin-1, which is what it holds in practice.
         0x14 => c.iter().map(|&b| char::from(b)).collect(),
         0x1e => {
-            let units: Vec<u16> = c.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+            let units: Vec<u16> = c
+                .chunks_exact(2)
+                .map(|p| u16::from_be_bytes([p[0], p[1]]))
+                .collect();
             String::from_utf16_lossy(&units)
         }
         0x1c => c
             .chunks_exact(4)
-            .map(|p| char::from_u32(u32::from_be_bytes([p[0], p[1], p[2], p[3]])).unwrap_or('\u{fffd}'))
+            .map(|p| {
+                char::from_u32(u32::from_be_bytes([p[0], p[1], p[2], p[3]])).unwrap_or('\u{fffd}')
+            })
             .collect(),
         _ => return None,
     })
@@ -294,15 +344,21 @@ fn attribute_short_name(oid: &str) -> Option<&'static str> {
 
 /// Attributes of a Name's DER, in encoded order: (attribute OID, value text).
 fn name_attributes(name_der: &[u8]) -> Vec<Vec<(String, String)>> {
-    let Ok((seq, _)) = der::expect(name_der, der::TAG_SEQUENCE) else { return Vec::new() };
+    let Ok((seq, _)) = der::expect(name_der, der::TAG_SEQUENCE) else {
+        return Vec::new();
+    };
     let mut rdns = Vec::new();
     for set in der::children(seq.content).unwrap_or_default() {
         let mut attrs = Vec::new();
         for atv in der::children(set.content).unwrap_or_default() {
-            let Ok((oid, rest)) = der::expect(atv.content, der::TAG_OID) else { continue };
+            let Ok((oid, rest)) = der::expect(atv.content, der::TAG_OID) else {
+                continue;
+            };
             let oid = der::oid_to_string(oid.content).unwrap_or_else(|| "?".to_string());
             let value = match der::read(rest) {
-                Ok((v, _)) => string_value(&v).unwrap_or_else(|| format!("#{}", der::hex_upper(v.raw))),
+                Ok((v, _)) => {
+                    string_value(&v).unwrap_or_else(|| format!("#{}", der::hex_upper(v.raw)))
+                }
                 Err(_) => String::new(),
             };
             attrs.push((oid, value));
@@ -328,5 +384,9 @@ pub fn name_to_string(name_der: &[u8]) -> String {
 
 /// The first commonName of a Name, in encoded order.
 pub fn first_cn(name_der: &[u8]) -> Option<String> {
-    name_attributes(name_der).into_iter().flatten().find(|(oid, _)| oid == "2.5.4.3").map(|(_, v)| v)
+    name_attributes(name_der)
+        .into_iter()
+        .flatten()
+        .find(|(oid, _)| oid == "2.5.4.3")
+        .map(|(_, v)| v)
 }

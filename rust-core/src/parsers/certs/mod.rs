@@ -32,7 +32,14 @@ pub enum CertError {
 }
 
 /// PEM labels whose bodies hold certificates or PKCS#7.
-const CERT_LABELS: &[&str] = &["CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE", "PKCS7", "PKCS #7 SIGNED DATA", "CMS"];
+const CERT_LABELS: &[&str] = &[
+    "CERTIFICATE",
+    "X509 CERTIFICATE",
+    "TRUSTED CERTIFICATE",
+    "PKCS7",
+    "PKCS #7 SIGNED DATA",
+    "CMS",
+];
 
 /// What one DER object (file or PEM body) held.
 struct Decoded {
@@ -56,16 +63,25 @@ pub fn parse_certificate_file(bytes: &[u8]) -> Result<CertificateFile, CertError
     let mut file = if bytes[0] == 0x30 {
         let d = decode_der(bytes).map_err(CertError::Invalid)?;
         CertificateFile {
-            kind: if d.pkcs7 { InputKind::Pkcs7 } else { InputKind::Certificate },
+            kind: if d.pkcs7 {
+                InputKind::Pkcs7
+            } else {
+                InputKind::Certificate
+            },
             certificates: d.certificates,
             warnings: d.warnings,
         }
     } else if pem::looks_like_pem(bytes) {
         parse_pem(bytes)?
     } else if let Some(decoded) = pem::bare_base64(bytes).filter(|d| d.first() == Some(&0x30)) {
-        let d = decode_der(&decoded).map_err(|e| CertError::Invalid(format!("base64 text: {e}")))?;
+        let d =
+            decode_der(&decoded).map_err(|e| CertError::Invalid(format!("base64 text: {e}")))?;
         CertificateFile {
-            kind: if d.pkcs7 { InputKind::Pkcs7 } else { InputKind::Certificate },
+            kind: if d.pkcs7 {
+                InputKind::Pkcs7
+            } else {
+                InputKind::Certificate
+            },
             certificates: d.certificates,
             warnings: d.warnings,
         }
@@ -93,7 +109,10 @@ fn parse_pem(bytes: &[u8]) -> Result<CertificateFile, CertError> {
     for block in pem::blocks(bytes) {
         let name = format!("PEM block {}", block.number);
         if !block.label.is_empty() && !CERT_LABELS.contains(&block.label.as_str()) {
-            warnings.push(format!("{name} ({}): not a certificate, skipped", block.label));
+            warnings.push(format!(
+                "{name} ({}): not a certificate, skipped",
+                block.label
+            ));
             continue;
         }
         match block.body.and_then(|body| decode_der(&body)) {
@@ -114,7 +133,15 @@ fn parse_pem(bytes: &[u8]) -> Result<CertificateFile, CertError> {
         return Err(CertError::Invalid(reason));
     }
     warnings.extend(errors);
-    Ok(CertificateFile { kind: if pkcs7 { InputKind::Pkcs7 } else { InputKind::Certificate }, certificates, warnings })
+    Ok(CertificateFile {
+        kind: if pkcs7 {
+            InputKind::Pkcs7
+        } else {
+            InputKind::Certificate
+        },
+        certificates,
+        warnings,
+    })
 }
 
 /// One DER (or BER) object: a certificate or a PKCS#7 ContentInfo.
@@ -125,7 +152,10 @@ fn decode_der(bytes: &[u8]) -> Result<Decoded, String> {
         Err(e) => return Err(format!("invalid DER: {e}")),
     };
     if top.tag != der::TAG_SEQUENCE {
-        return Err(format!("invalid DER: starts with tag 0x{:02X}, not a SEQUENCE", top.tag));
+        return Err(format!(
+            "invalid DER: starts with tag 0x{:02X}, not a SEQUENCE",
+            top.tag
+        ));
     }
     if pkcs7::is_content_info(&top) {
         let mut certificates = Vec::new();
@@ -138,12 +168,23 @@ fn decode_der(bytes: &[u8]) -> Result<Decoded, String> {
             }
         }
         if certificates.is_empty() {
-            return Err(format!("PKCS#7 holds no decodable certificate ({})", warnings.join("; ")));
+            return Err(format!(
+                "PKCS#7 holds no decodable certificate ({})",
+                warnings.join("; ")
+            ));
         }
-        return Ok(Decoded { pkcs7: true, certificates, warnings });
+        return Ok(Decoded {
+            pkcs7: true,
+            certificates,
+            warnings,
+        });
     }
     let cert = facts::certificate_from_der(top.raw)?;
-    Ok(Decoded { pkcs7: false, certificates: vec![cert], warnings: Vec::new() })
+    Ok(Decoded {
+        pkcs7: false,
+        certificates: vec![cert],
+        warnings: Vec::new(),
+    })
 }
 
 #[cfg(test)]
@@ -194,13 +235,18 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let pem = include_bytes!("../../../../tests/fixtures/certs/openssl-root.pem");
-        assert_eq!(parse_certificate_file(pem).unwrap().kind, InputKind::Certificate);
+        assert_eq!(
+            parse_certificate_file(pem).unwrap().kind,
+            InputKind::Certificate
+        );
     }
 
     #[test]
     fn not_signed_data() {
         // ContentInfo of type data.
-        let bytes = [0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01];
+        let bytes = [
+            0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+        ];
         assert_eq!(
             parse_certificate_file(&bytes).unwrap_err(),
             CertError::Invalid("PKCS#7 content type 1.2.840.113549.1.7.1 is not signedData".into())

@@ -37,12 +37,20 @@ pub fn blocks(text: &[u8]) -> Vec<PemBlock> {
     while let Some(begin) = find(text, BEGIN, pos) {
         let number = out.len() + 1;
         let label_start = begin + BEGIN.len();
-        let Some(label_end) = find(text, DASHES, label_start).filter(|&e| !text[label_start..e].contains(&b'\n')) else {
-            out.push(PemBlock { number, label: String::new(), body: Err("BEGIN line is not closed by -----".to_string()) });
+        let Some(label_end) =
+            find(text, DASHES, label_start).filter(|&e| !text[label_start..e].contains(&b'\n'))
+        else {
+            out.push(PemBlock {
+                number,
+                label: String::new(),
+                body: Err("BEGIN line is not closed by -----".to_string()),
+            });
             pos = label_start;
             continue;
         };
-        let label = String::from_utf8_lossy(&text[label_start..label_end]).trim().to_string();
+        let label = String::from_utf8_lossy(&text[label_start..label_end])
+            .trim()
+            .to_string();
         let body_start = label_end + DASHES.len();
         let end_line = [END, label.as_bytes(), DASHES].concat();
         // A block ends at its END line, or is cut short by the next BEGIN.
@@ -50,11 +58,19 @@ pub fn blocks(text: &[u8]) -> Vec<PemBlock> {
         match find(text, &end_line, body_start) {
             Some(end) if next_begin.is_none_or(|nb| end < nb) => {
                 let body = decode_body(&text[body_start..end], body_start, text);
-                out.push(PemBlock { number, label, body });
+                out.push(PemBlock {
+                    number,
+                    label,
+                    body,
+                });
                 pos = end + end_line.len();
             }
             _ => {
-                out.push(PemBlock { number, label: label.clone(), body: Err(format!("no -----END {label}----- line")) });
+                out.push(PemBlock {
+                    number,
+                    label: label.clone(),
+                    body: Err(format!("no -----END {label}----- line")),
+                });
                 pos = next_begin.unwrap_or(text.len());
             }
         }
@@ -72,7 +88,11 @@ fn engine() -> GeneralPurpose {
 }
 
 fn line_of(text: &[u8], offset: usize) -> usize {
-    text[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Decodes a block body; `offset` is where `body` starts in `whole` (for messages).
@@ -113,14 +133,24 @@ fn decode_body(body: &[u8], offset: usize, whole: &[u8]) -> Result<Vec<u8>, Stri
     if clean.len() % 4 == 1 {
         return Err("bad base64: length is not a whole number of bytes (truncated?)".to_string());
     }
-    engine().decode(&clean).map_err(|e| format!("bad base64: {e}"))
+    engine()
+        .decode(&clean)
+        .map_err(|e| format!("bad base64: {e}"))
 }
 
 /// Decodes a whole text as bare base64 (no PEM armour), e.g. a SCEP reply pasted from a
 /// log; `None` when it is not base64.
 pub fn bare_base64(text: &[u8]) -> Option<Vec<u8>> {
-    let clean: Vec<u8> = text.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
-    if clean.len() < 16 || !clean.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')) {
+    let clean: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if clean.len() < 16
+        || !clean
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
         return None;
     }
     let trimmed: Vec<u8> = clean.iter().copied().take_while(|&b| b != b'=').collect();
@@ -136,16 +166,27 @@ mod tests {
         let text = b"Bag Attributes\r\n  localKeyID: 01\r\nsubject=CN = x\r\n-----BEGIN CERTIFICATE-----\r\nMA\tMC\r\n AQU=\r\n-----END CERTIFICATE-----\r\njunk\n-----BEGIN X509 CERTIFICATE-----\nMAMCAQU\n-----END X509 CERTIFICATE-----\n";
         let b = blocks(text);
         assert_eq!(b.len(), 2);
-        assert_eq!(b[0].body.as_deref().unwrap(), &[0x30, 0x03, 0x02, 0x01, 0x05]);
+        assert_eq!(
+            b[0].body.as_deref().unwrap(),
+            &[0x30, 0x03, 0x02, 0x01, 0x05]
+        );
         assert_eq!(b[1].label, "X509 CERTIFICATE");
-        assert_eq!(b[1].body.as_deref().unwrap(), &[0x30, 0x03, 0x02, 0x01, 0x05]);
+        assert_eq!(
+            b[1].body.as_deref().unwrap(),
+            &[0x30, 0x03, 0x02, 0x01, 0x05]
+        );
     }
 
     #[test]
     fn bad_base64_and_missing_end() {
         let b = blocks(b"-----BEGIN CERTIFICATE-----\nMA*C\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nMAMC\n");
         assert_eq!(b.len(), 2);
-        assert!(b[0].body.as_ref().unwrap_err().contains("bad base64 at line 2"));
+        assert!(
+            b[0].body
+                .as_ref()
+                .unwrap_err()
+                .contains("bad base64 at line 2")
+        );
         assert!(b[1].body.as_ref().unwrap_err().contains("no -----END"));
     }
 }

@@ -32,7 +32,8 @@ pub fn certificates<'a>(content_info: &Tlv<'a>) -> Result<Vec<&'a [u8]>, String>
     if oid != SIGNED_DATA {
         return Err(format!("PKCS#7 content type {oid} is not signedData"));
     }
-    let (explicit, _) = der::expect(rest, 0xa0).map_err(|_| "PKCS#7 signedData has no content".to_string())?;
+    let (explicit, _) =
+        der::expect(rest, 0xa0).map_err(|_| "PKCS#7 signedData has no content".to_string())?;
     let (signed_data, _) = der::expect(explicit.content, der::TAG_SEQUENCE).map_err(describe)?;
     let parts = der::children(signed_data.content).map_err(describe)?;
     let Some(certs) = parts.iter().find(|t| t.tag == 0xa0) else {
