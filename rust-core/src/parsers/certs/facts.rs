@@ -72,7 +72,7 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
                 .algorithm
                 .parameters
                 .as_ref()
-                .map(|p| p.data.as_ref()),
+                .map(|p| p.data),
             tbs.subject_pki
                 .algorithm
                 .parameters
