@@ -609,3 +609,22 @@ proptest::proptest! {
         let _ = parse_certificate_file(&p7);
     }
 }
+
+#[test]
+fn trusted_certificate_block_with_aux_data() {
+    let (root, _, _) = three_level();
+    // openssl's TRUSTED CERTIFICATE: the certificate followed by its trust settings.
+    let mut body = root.der.clone();
+    body.extend(tlv(
+        0x30,
+        &tlv(
+            0x30,
+            &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02],
+        ),
+    ));
+    let text = pem_of(&body).replace("CERTIFICATE", "TRUSTED CERTIFICATE");
+    let file = parse_certificate_file(text.as_bytes()).unwrap();
+    assert_eq!(file.kind, InputKind::Certificate);
+    assert_eq!(file.certificates.len(), 1);
+    assert_eq!(file.certificates[0].der, root.der);
+}
