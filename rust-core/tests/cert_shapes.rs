@@ -628,3 +628,29 @@ fn trusted_certificate_block_with_aux_data() {
     assert_eq!(file.certificates.len(), 1);
     assert_eq!(file.certificates[0].der, root.der);
 }
+
+#[test]
+fn ecdsa_hash_and_curve_pairings_from_openssl() {
+    let root = parse_certificate_file(&fixture("openssl-ec-p256-sha512-root.pem"))
+        .unwrap()
+        .certificates;
+    assert_eq!(root[0].signature_algorithm, "ecdsa-with-SHA512");
+    assert_eq!(root[0].key.bits, Some(256));
+    let mut certs = parse_certificate_file(&fixture("openssl-ec-p384-sha384-leaf.pem"))
+        .unwrap()
+        .certificates;
+    assert_eq!(certs[0].signature_algorithm, "ecdsa-with-SHA384");
+    assert_eq!(certs[0].key.bits, Some(384));
+    certs.extend(root);
+    let c = &build_chains(&certs)[0];
+    assert!(c.complete && c.signatures_valid, "{c:?}");
+    assert_eq!(c.path, vec![0, 1]);
+    let p384_root = parse_certificate_file(&fixture("openssl-ec-p384-sha256-root.pem"))
+        .unwrap()
+        .certificates;
+    assert_eq!(p384_root[0].signature_algorithm, "ecdsa-with-SHA256");
+    assert_eq!(
+        certdoctor_core::chain::verify_signature(&p384_root[0], &p384_root[0]),
+        certdoctor_core::chain::signature::Verification::Valid
+    );
+}
