@@ -654,3 +654,31 @@ fn ecdsa_hash_and_curve_pairings_from_openssl() {
         certdoctor_core::chain::signature::Verification::Valid
     );
 }
+
+#[test]
+fn issuer_name_encoded_differently_matches_by_key_id() {
+    let root = Made::root("Encoding Root", key(&PKCS_ECDSA_P256_SHA256));
+    // The same issuer name, but its CN as PrintableString instead of UTF8String.
+    let mut printable = root.params.clone();
+    printable.distinguished_name = rcgen::DistinguishedName::new();
+    printable.distinguished_name.push(
+        DnType::CommonName,
+        rcgen::DnValue::PrintableString("Encoding Root".try_into().unwrap()),
+    );
+    printable
+        .distinguished_name
+        .push(DnType::OrganizationName, "certdoctor tests");
+    let issuer = Issuer::from_params(&printable, &root.key);
+    let leaf_key = key(&PKCS_ECDSA_P256_SHA256);
+    let leaf = params("leaf", false)
+        .signed_by(&leaf_key, &issuer)
+        .unwrap()
+        .der()
+        .to_vec();
+    let certs = parse_all(&[&leaf, &root.der]);
+    assert_ne!(certs[0].issuer_der, certs[1].subject_der);
+    assert_eq!(certs[0].issuer, certs[1].subject);
+    let c = &build_chains(&certs)[0];
+    assert_eq!(c.path, vec![0, 1]);
+    assert!(c.complete && c.signatures_valid, "{c:?}");
+}
