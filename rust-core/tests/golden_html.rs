@@ -198,8 +198,9 @@ fn failed_report(lang: Lang) -> Report {
             "summary-failed",
             &[
                 ("step", s("4")),
-                ("finding", s("SCEP_REQUEST_REJECTED")),
+                ("step_name", m.text("step-4", &[])),
                 ("platform", s("android")),
+                ("title", findings[0].title.clone()),
             ],
         ),
         next_action: findings[0].remedy.clone(),

@@ -42,7 +42,7 @@ const PLANTED: &[&str] = &[
     "356938035643809",
     "Zq8Lw2Rx7Tn4Vb1M",
     "Hq3Nf8Vd2Lp6Wc",
-    "FabrikamIssuingSecret",
+    "QvRt5518Kd",
     "FAB-LT-0042",
 ];
 
@@ -107,7 +107,7 @@ fn leaf_facts() -> Certificate {
 /// A report as `build` makes it, with planted values where the pipeline puts log text.
 fn planted_report(lang: Lang) -> Report {
     let log_line = "User: Mei-Ling Chen signed in as mei-ling.chen@fabrikam-example.com (UPN meiling.chen@fabrikam-example.onmicrosoft.com), device IMEI 356938035643809, Computer: FAB-LT-0042, user SID S-1-12-1-3314920871-1093226812-1451992186-2240771905, device ID 9f8e7d6c-5b4a-4321-8fed-cba987654321, Challenge: Hq3Nf8Vd2Lp6Wc";
-    let url = "https://ndes01.fabrikam-example.com/certsrv/mscep/mscep.dll?operation=GetCACert&message=FabrikamIssuingSecret&challenge=Zq8Lw2Rx7Tn4Vb1M";
+    let url = "https://ndes01.fabrikam-example.com/certsrv/mscep/mscep.dll?operation=GetCACert&message=ca&challenge=Zq8Lw2Rx7Tn4Vb1M&ref=QvRt5518Kd";
     let profile = "ModelName=AC_6c5b4a39-2817-4f6e-9d5c-4b3a29180f7e%2FLogicalName_0a1b2c3d_4e5f_4a6b_8c7d_9e0f1a2b3c4d;Hash=1677525787";
     let c = leaf_facts();
     Report {

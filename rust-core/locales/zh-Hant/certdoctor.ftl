@@ -106,16 +106,21 @@ date-time = { $year }年{ $month }月{ $day }日 { $hour }:{ $minute } UTC
 
 ## 摘要與下一步
 
-summary-delivered-log = 設定檔 { $profile } 的 SCEP 憑證已安裝在 { $platform } 裝置上（最後狀態：{ $state }）。
+summary-delivered-log = 設定檔 { $profile } 的 SCEP 憑證已安裝在{ $platform ->
+        [android] {" "}Android{" "}
+        [ios] {" "}iOS{" "}
+        [windows] {" "}Windows{" "}
+       *[other] {""}
+    }裝置上（最後狀態：{ $state }）。
 summary-delivered-cert = 用戶端憑證 { $name } 已存在，且憑證鏈完整有效。
-summary-failed = 傳遞在步驟 { $step }（{ $finding }）失敗{ $platform ->
+summary-failed = 傳遞在步驟 { $step }（{ $step_name }）失敗{ $platform ->
         [android] {"，"}發生在 Android 裝置上
         [ios] {"，"}發生在 iOS 裝置上
         [windows] {"，"}發生在 Windows 裝置上
        *[other] {""}
-    }。
-summary-action = 傳遞停在步驟 { $step }（{ $finding }）：需要有人處理後才能完成。
-summary-in-progress = 已看到註冊，但尚未完成（已到步驟 { $step }，狀態 { $state }）。
+    }：{ $title }。
+summary-action = 傳遞停在步驟 { $step }（{ $step_name }）：{ $title }。需要有人處理後才能完成。
+summary-in-progress = 已看到註冊，但尚未完成：已到步驟 { $step }（{ $step_name }），狀態為 { $state }。
 summary-inconclusive = 輸入中找不到任何 SCEP 活動或憑證。
 summary-inconclusive-certs = 已讀取 { $certificates } 個憑證，但沒有任何一個是具備完整憑證鏈的用戶端憑證，也找不到 SCEP 記錄活動。
 next-follow-remedy = 請依照第一個發現項目的處理方式進行。
