@@ -23,10 +23,14 @@ if [ "${BROWSER_CLI:-1}" = 1 ]; then
   bin=../../target/debug/certdoctor
   out=../output/cli
   rm -rf "$out" && mkdir -p "$out"
-  for f in ../fixtures/seed/android-seed.log ../fixtures/android/*.log ../fixtures/privacy/android-planted.log; do
-    [ -f "$f" ] || continue
+  # One report per sample directory (the CLI walks it) and the two seed logs on their own.
+  for f in ../fixtures/seed/android-seed.log ../fixtures/seed/ios-seed.log \
+    ../fixtures/android ../fixtures/ios ../fixtures/windows ../fixtures/certs ../fixtures/privacy; do
+    [ -e "$f" ] || continue
     for lang in en zh-Hant; do
-      html="$out/$(basename "$f" .log).$lang.html"
+      name=$(basename "$f" .log)
+      [ -d "$f" ] && name="dir-$name"
+      html="$out/$name.$lang.html"
       rc=0
       "$bin" diagnose --format html --lang "$lang" --now 2026-06-01T00:00:00Z --output "$html" "$f" || rc=$?
       if [ "$rc" -gt 1 ]; then
