@@ -546,3 +546,40 @@ fn html_is_self_contained_escaped_and_labelled() {
             && en.contains("<code>SCEP_REQUEST_REJECTED</code>")
     );
 }
+
+/// The report of real samples through the whole pipeline, as the CLI would build it.
+fn sample_report(files: &[&str], lang: Lang) -> Report {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let now = time::macros::datetime!(2026-06-01 0:00 UTC);
+    let mut s = certdoctor_core::Session::new(certdoctor_core::Options {
+        now,
+        redact: true,
+        lang,
+    });
+    for f in files {
+        let bytes = std::fs::read(root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        s.add_bytes(f, &bytes);
+    }
+    s.finish()
+}
+
+#[test]
+fn html_goldens_of_samples_in_both_languages() {
+    let samples: [(&str, &[&str]); 3] = [
+        (
+            "sample-android-seed",
+            &["tests/fixtures/seed/android-seed.log"],
+        ),
+        ("sample-ios-seed", &["tests/fixtures/seed/ios-seed.log"]),
+        (
+            "sample-android-pkistatus-failure",
+            &["tests/fixtures/android/omadm-pkistatus-failure.log"],
+        ),
+    ];
+    for lang in [Lang::En, Lang::ZhHant] {
+        for (name, files) in samples {
+            let html = sample_report(files, lang).render(Format::Html);
+            check(&format!("{name}.{}.html", lang.tag()), &html);
+        }
+    }
+}
