@@ -67,6 +67,7 @@ redaction-off = Not redacted: this report shows names, addresses and identifiers
 heading-steps = Where delivery stopped
 heading-privacy = Privacy
 heading-contents = Contents
+label-colon = {": "}
 label-skip = Skip to the findings
 label-step-reached = reached
 label-step-failed = stopped here

@@ -68,6 +68,7 @@ redaction-off = 未遮蔽：本報告會依記錄原樣顯示姓名、位址與�
 heading-steps = 傳遞停在哪一步
 heading-privacy = 隱私權
 heading-contents = 目錄
+label-colon = ：
 label-skip = 跳到發現項目
 label-step-reached = 已完成
 label-step-failed = 在此停止

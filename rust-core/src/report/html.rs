@@ -151,6 +151,9 @@ pub fn render(r: &Report) -> String {
     let m = Messages::get(lang);
     let l = |id: &str| escape(&m.text(id, &[]));
     let when = |s: &str| escape(&human_time(s, lang));
+    // ": " in English, a full-width "：" in Chinese.
+    let colon = escape(&m.text("label-colon", &[]));
+    let colon = colon.as_str();
     let mut o = String::with_capacity(32 * 1024);
     let v = r.verdict.as_str();
 
@@ -189,8 +192,9 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "<p class=\"summary\">{}</p>", escape(&r.summary));
     let _ = writeln!(
         o,
-        "<p><strong>{}:</strong> {}</p>",
+        "<p><strong>{}{}</strong>{}</p>",
         l("heading-next"),
+        colon,
         escape(&r.next_action)
     );
     let red = if r.redaction.applied && r.redaction.kinds.is_empty() {
@@ -205,17 +209,19 @@ pub fn render(r: &Report) -> String {
     };
     let _ = writeln!(
         o,
-        "<p class=\"privacy\"><strong>{}:</strong> {}</p>",
+        "<p class=\"privacy\"><strong>{}{}</strong>{}</p>",
         l("heading-privacy"),
+        colon,
         escape(&red)
     );
-    let mut meta = format!("{}: {}", l("label-generated"), when(&r.generated_at));
+    let mut meta = format!("{}{}{}", l("label-generated"), colon, when(&r.generated_at));
     if !r.platforms.is_empty() {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
         let _ = write!(
             meta,
-            " · {}: {}",
+            " · {}{}{}",
             l("label-platforms"),
+            colon,
             escape(&p.join(", "))
         );
     }
@@ -300,8 +306,9 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "<p>{}</p>", escape(&f.detail));
         let _ = writeln!(
             o,
-            "<p class=\"remedy\"><strong>{}:</strong> {}</p>",
+            "<p class=\"remedy\"><strong>{}{}</strong>{}</p>",
             l("label-remedy"),
+            colon,
             escape(&f.remedy)
         );
         if let Some(c) = &f.certificate {
@@ -531,6 +538,7 @@ fn cert_card(
     lang: super::Lang,
 ) {
     let l = |id: &str| escape(&m.text(id, &[]));
+    let colon = escape(&m.text("label-colon", &[]));
     let (nb, na) = (unix(&c.not_before), unix(&c.not_after));
     let mut class = "f-info";
     let mut status = String::new();
@@ -553,8 +561,9 @@ fn cert_card(
             class = "f-error";
         }
         let label = format!(
-            "{}: {} – {} · {}",
+            "{}{}{} – {} · {}",
             l("label-validity-bar"),
+            colon,
             escape(&human_time(&c.not_before, lang)),
             escape(&human_time(&c.not_after, lang)),
             status
@@ -575,8 +584,9 @@ fn cert_card(
     let _ = writeln!(o, "{bar}");
     let _ = writeln!(
         o,
-        "<p class=\"meta\">{}: {} – {}{}{}</p>",
+        "<p class=\"meta\">{}{}{} – {}{}{}</p>",
         l("label-valid"),
+        colon,
         escape(&human_time(&c.not_before, lang)),
         escape(&human_time(&c.not_after, lang)),
         if status.is_empty() { "" } else { " · " },
