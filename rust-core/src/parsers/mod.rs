@@ -3,6 +3,7 @@
 
 pub mod android;
 pub mod certs;
+pub mod server;
 
 use std::sync::Arc;
 
