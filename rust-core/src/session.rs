@@ -112,6 +112,19 @@ impl InputStream {
                     parser: Box::new(AndroidParser::new(path)),
                     kind: s.kind,
                 },
+                // Server-side inputs (server-log-formats.md; issue 9): one parser per kind.
+                InputKind::IisW3cLog
+                | InputKind::NdesPluginLog
+                | InputKind::IntuneConnectorSvclog
+                | InputKind::WindowsServerEvents
+                | InputKind::CaRequestList
+                | InputKind::CertutilView
+                | InputKind::ScepTestClientLog => State::Log {
+                    decoder: LineDecoder::new(),
+                    parser: crate::parsers::server::parser_for(s.kind, path)
+                        .unwrap_or_else(|| Box::new(crate::parsers::server::iis::IisParser::new(self.path.clone()))),
+                    kind: s.kind,
+                },
                 InputKind::Unknown if s.cert_like => {
                     State::Certificate { buf: Vec::new(), kind: InputKind::Certificate, too_big: false }
                 }

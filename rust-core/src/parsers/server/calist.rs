@@ -134,6 +134,38 @@ const NAMES: &[(&str, Col)] = &[
     ("notbefore", Col::NotBefore),
 ];
 
+impl Col {
+    /// English label used in evidence text (`Label: value; …`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Col::RequestId => "Request ID",
+            Col::Requester => "Requester Name",
+            Col::StatusCode => "Request Status Code",
+            Col::Disposition => "Request Disposition",
+            Col::DispositionMessage => "Request Disposition Message",
+            Col::SubmittedWhen => "Request Submission Date",
+            Col::CommonName => "Request Common Name",
+            Col::Template => "Certificate Template",
+            Col::Serial => "Serial Number",
+            Col::Hash => "Certificate Hash",
+            Col::NotBefore => "Certificate Effective Date",
+        }
+    }
+}
+
+/// Evidence text of a CA row: `Label: value; …` (labels let redaction find names).
+pub fn row_text(pairs: &[(Option<Col>, String)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(c, v)| match c {
+            Some(c) => format!("{}: {}", c.label(), v.trim_matches('"')),
+            None => v.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn col_of(name: &str) -> Option<Col> {
     let n = name.trim().trim_matches('"').trim().to_lowercase();
     NAMES.iter().find(|(k, _)| *k == n).map(|&(_, c)| c)
@@ -281,7 +313,7 @@ impl CaListParser {
         }
         let pairs: Vec<(Option<Col>, String)> =
             fields.iter().enumerate().map(|(i, v)| (cols.get(i).copied().flatten(), v.clone())).collect();
-        let text = fields.iter().filter(|f| !f.is_empty()).cloned().collect::<Vec<_>>().join(" | ");
+        let text = row_text(&pairs);
         if let Some(row) = row_from(&pairs, Disposition::Denied) {
             self.sink.out.records += 1;
             emit(&mut self.sink, line, row, &text);

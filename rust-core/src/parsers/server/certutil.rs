@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::evidence::server::Disposition;
 use crate::parsers::{LogOutput, LogParser};
 
-use super::calist::{emit, row_from, Col};
+use super::calist::{emit, row_from, row_text, Col};
 use super::Sink;
 
 fn col_of(name: &str) -> Option<Col> {
@@ -64,10 +64,11 @@ impl CertutilParser {
 
     fn flush(&mut self) {
         self.open_label = None;
-        let Some((line, pairs, text)) = self.row.take() else { return };
+        let Some((line, pairs, _)) = self.row.take() else { return };
+        let known: Vec<(Option<Col>, String)> = pairs.iter().filter(|(c, _)| c.is_some()).cloned().collect();
         if let Some(row) = row_from(&pairs, Disposition::Unknown) {
             self.sink.out.records += 1;
-            emit(&mut self.sink, line, row, &text.join(" | "));
+            emit(&mut self.sink, line, row, &row_text(&known));
         }
     }
 }

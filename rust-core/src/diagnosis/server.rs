@@ -1,0 +1,821 @@
+//! Server-side diagnosis (server-log-formats.md; issue 9): groups server evidence per
+//! request identity (transaction ID, CA request ID, serial/SHA-1, device + policy ID,
+//! subject CN, CRP activity; else the client of an IIS log or the input), applies the
+//! server rules per group (the latest attempt decides: a later success at a step
+//! resolves earlier failures up to that step), links each group to a device enrollment
+//! by an exact key, and places every enrollment's six steps on the machines that showed
+//! them. Server evidence never makes an enrollment delivered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::evidence::server::{Disposition, HttpTarget, ServerFact, ServerKeys};
+use crate::evidence::{Certificate, EventKind, LogEvent, Platform, ScepOperation, ServerComponent};
+use crate::parsers::server::code_label;
+
+use super::enrollments::{Attempt, Enrollment};
+use super::finding::{Evidence, Finding};
+use super::timeline::TimelineItem;
+use super::{FindingId, Severity};
+
+/// The machines a step can be seen on (`steps[].seen_on` in the report).
+pub const MACHINES: [&str; 4] = ["device", "ndes", "connector", "ca"];
+
+/// How far a step got, per enrollment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StepStatus {
+    #[default]
+    NotSeen,
+    Seen,
+    Ok,
+    Failed,
+}
+
+impl StepStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepStatus::NotSeen => "not_seen",
+            StepStatus::Seen => "seen",
+            StepStatus::Ok => "ok",
+            StepStatus::Failed => "failed",
+        }
+    }
+}
+
+/// One step of one enrollment: where it was seen and how it went.
+#[derive(Debug, Clone)]
+pub struct StepView {
+    pub step: u8,
+    pub seen_on: Vec<&'static str>,
+    pub status: StepStatus,
+}
+
+/// What the server diagnosis adds to one enrollment (index-aligned with
+/// `Outcome::enrollments`): correlation keys and the six steps.
+#[derive(Debug, Clone, Default)]
+pub struct EnrollmentExtra {
+    pub ca_request_id: Option<String>,
+    pub serial_hex: Option<String>,
+    pub sha1: Option<String>,
+    pub transaction_id: Option<String>,
+    pub device_id: Option<String>,
+    pub policy_id: Option<String>,
+    pub template: Option<String>,
+    pub steps: Vec<StepView>,
+    /// Server event indices linked to this enrollment.
+    pub server_events: Vec<usize>,
+}
+
+/// What the server rules found.
+pub struct ServerOutcome {
+    pub findings: Vec<Finding>,
+    /// Index-aligned with the enrollments after `diagnose` appended server-only ones.
+    pub extras: Vec<EnrollmentExtra>,
+}
+
+fn server_event(e: &LogEvent) -> Option<&crate::evidence::ServerEvent> {
+    match &e.kind {
+        EventKind::Server(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn machine(c: ServerComponent) -> &'static str {
+    match c {
+        ServerComponent::Ndes => "ndes",
+        ServerComponent::Connector => "connector",
+        ServerComponent::Ca => "ca",
+    }
+}
+
+/// Keys that identify a request across sources.
+fn identity_keys(k: &ServerKeys) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(t) = &k.transaction_id {
+        v.push(format!("tx:{}", t.to_ascii_lowercase()));
+    }
+    if let Some(t) = &k.ca_request_id {
+        v.push(format!("req:{t}"));
+    }
+    if let Some(t) = &k.serial_hex {
+        v.push(format!("sn:{t}"));
+    }
+    if let Some(t) = &k.sha1 {
+        v.push(format!("sha1:{t}"));
+    }
+    if let Some(t) = &k.device_id {
+        v.push(format!("dev:{}:{}", t, k.policy_id.as_deref().unwrap_or("")));
+    }
+    if let Some(t) = &k.activity_id {
+        v.push(format!("act:{t}"));
+    }
+    if let Some(t) = &k.subject_cn {
+        v.push(format!("cn:{}", t.to_lowercase()));
+    }
+    v
+}
+
+/// Events that describe the service, not one request: they raise findings but form no
+/// enrollment.
+fn is_infrastructure(f: &ServerFact) -> bool {
+    matches!(
+        f,
+        ServerFact::HttpRequest { target: HttpTarget::Mscep { operation: None, .. }, .. }
+            | ServerFact::NdesService { .. }
+            | ServerFact::NdesFailure { .. }
+            | ServerFact::ConnectorUnhealthy { .. }
+            | ServerFact::Note { .. }
+    ) || matches!(f, ServerFact::CaDecision { pkcs: true, .. })
+}
+
+struct Groups {
+    parent: Vec<usize>,
+}
+
+impl Groups {
+    fn find(&mut self, i: usize) -> usize {
+        let mut r = i;
+        while self.parent[r] != r {
+            r = self.parent[r];
+        }
+        let mut j = i;
+        while self.parent[j] != r {
+            let n = self.parent[j];
+            self.parent[j] = r;
+            j = n;
+        }
+        r
+    }
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[hi] = lo;
+        }
+    }
+}
+
+/// A finding being built for one group.
+struct Raised {
+    finding: Finding,
+    last_event: usize,
+}
+
+fn http_explanation(target: &HttpTarget, status: u16, substatus: u32, win32: u32) -> &'static str {
+    match target {
+        HttpTarget::Mscep { .. } => match (status, win32) {
+            (500, 1346) => "expl-iis-impersonation",
+            (500, _) => "expl-iis-500",
+            (503, _) => "expl-iis-503",
+            (414, _) => "expl-iis-url-too-long",
+            (404, _) if substatus == 14 || substatus == 15 => "expl-iis-url-too-long",
+            (404, _) => "expl-iis-404",
+            _ => "expl-iis-other",
+        },
+        _ => match (status, substatus, win32) {
+            (403, 16, _) | (_, _, 0x800B_0109) => "expl-crp-untrusted-client-cert",
+            (403, _, _) | (500, _, _) => "expl-crp-403-500",
+            _ => "expl-iis-other",
+        },
+    }
+}
+
+/// What one server fact means: a finding to raise, or progress at a step.
+enum Effect {
+    Raise(Finding),
+    Ok(u8),
+    Seen(u8),
+    /// Supporting evidence for the next rejection (CRP validation phase).
+    Support,
+    None,
+}
+
+fn effect(s: &crate::evidence::ServerEvent) -> Effect {
+    let m = machine(s.component);
+    match &s.fact {
+        ServerFact::HttpRequest { target, status, substatus, win32, client, .. } => {
+            let ok = (200..300).contains(status);
+            let step = s.fact.step();
+            let client = client.map(|p| p.as_str().to_string()).unwrap_or_default();
+            match target {
+                HttpTarget::Mscep { operation: None, .. } if *status == 403 || ok => Effect::None,
+                HttpTarget::Mscep { operation, .. } => {
+                    if ok {
+                        // A PKIOperation 200 says nothing about pkiStatus.
+                        if step == 4 {
+                            Effect::Seen(4)
+                        } else {
+                            Effect::Ok(step)
+                        }
+                    } else {
+                        Effect::Raise(
+                            Finding::new(FindingId::NdesServiceFailed, "detail-server-ndes-http")
+                                .step(step)
+                                .arg("machine", m)
+                                .arg("operation", operation.as_ref().map(|o| o.label().to_string()).unwrap_or_else(|| "mscep.dll".into()))
+                                .arg("status", format!("{status}.{substatus}"))
+                                .arg("win32", win32.to_string())
+                                .arg("client", if client.is_empty() { "other".to_string() } else { client })
+                                .arg("cause", http_explanation(target, *status, *substatus, *win32)),
+                        )
+                    }
+                }
+                HttpTarget::VerifyRequest | HttpTarget::OtherCrp => {
+                    if ok {
+                        Effect::Ok(3)
+                    } else {
+                        Effect::Raise(
+                            Finding::new(FindingId::PolicyModuleFailed, "detail-server-crp-http")
+                                .arg("machine", m)
+                                .arg("call", if *target == HttpTarget::VerifyRequest { "VerifyRequest" } else { "CertificateRegistrationSvc" })
+                                .arg("status", format!("{status}.{substatus}"))
+                                .arg("win32", format!("{win32} (0x{win32:08X})"))
+                                .arg("cause", http_explanation(target, *status, *substatus, *win32)),
+                        )
+                    }
+                }
+                HttpTarget::Notify => {
+                    if ok {
+                        Effect::Ok(6)
+                    } else {
+                        Effect::Raise(
+                            Finding::new(FindingId::ScepResultNotReported, "detail-server-crp-http")
+                                .arg("machine", m)
+                                .arg("call", "Notify")
+                                .arg("status", format!("{status}.{substatus}"))
+                                .arg("win32", format!("{win32} (0x{win32:08X})"))
+                                .arg("cause", http_explanation(target, *status, *substatus, *win32)),
+                        )
+                    }
+                }
+            }
+        }
+        ServerFact::NdesService { started: true } => Effect::None,
+        ServerFact::NdesService { started: false } => Effect::None,
+        ServerFact::NdesFailure { step, detail, crp } => Effect::Raise(
+            Finding::new(if *crp { FindingId::PolicyModuleFailed } else { FindingId::NdesServiceFailed }, "detail-server-event")
+                .step(*step)
+                .arg("machine", m)
+                .arg("message", detail.clone()),
+        ),
+        ServerFact::VerifyStarted | ServerFact::RequestReceived => Effect::Seen(3),
+        ServerFact::ChallengeVerified => Effect::Ok(3),
+        ServerFact::ChallengeRejected { detail } => Effect::Raise(
+            Finding::new(FindingId::ChallengeRejected, "detail-server-challenge-rejected")
+                .arg("machine", m)
+                .arg("message", detail.clone()),
+        ),
+        ServerFact::ValidationPhaseFailed { .. } => Effect::Support,
+        ServerFact::PolicyModuleError { detail } => Effect::Raise(
+            Finding::new(FindingId::PolicyModuleFailed, "detail-server-policy-module")
+                .arg("machine", m)
+                .arg("message", detail.clone()),
+        ),
+        ServerFact::CaSubmitFailed { code, detail } => Effect::Raise(
+            Finding::new(FindingId::CaSubmitFailed, "detail-server-ca-submit")
+                .arg("machine", m)
+                .arg("code", code.map(code_label).unwrap_or_else(|| "none".into()))
+                .arg("message", detail.clone()),
+        ),
+        ServerFact::CaDecision { disposition, code, message, pkcs } => {
+            let kind = if *pkcs { "pkcs" } else { "scep" };
+            match disposition {
+                Disposition::Issued => Effect::Ok(4),
+                Disposition::Pending => Effect::Raise(
+                    Finding::new(FindingId::ScepRequestPending, "detail-server-ca-pending")
+                        .arg("machine", m)
+                        .arg("kind", kind)
+                        .arg("message", message.clone()),
+                ),
+                Disposition::Denied => Effect::Raise(
+                    Finding::new(FindingId::ScepRequestRejected, "detail-server-ca-denied")
+                        .arg("machine", m)
+                        .arg("kind", kind)
+                        .arg("code", code.map(code_label).unwrap_or_else(|| "none".into()))
+                        .arg("message", message.clone()),
+                ),
+                Disposition::Revoked | Disposition::Unknown => Effect::Seen(4),
+            }
+        }
+        ServerFact::NotifyOk => Effect::Ok(6),
+        ServerFact::NotifyFailed { detail, .. } => Effect::Raise(
+            Finding::new(FindingId::ScepResultNotReported, "detail-server-notify-failed")
+                .arg("machine", m)
+                .arg("message", detail.clone()),
+        ),
+        ServerFact::ConnectorUnhealthy { detail } => Effect::Raise(
+            Finding::new(FindingId::CertConnectorUnhealthy, "detail-server-connector-unhealthy")
+                .arg("machine", m)
+                .arg("message", detail.clone()),
+        ),
+        ServerFact::Note { .. } => Effect::None,
+    }
+}
+
+fn request_number(e: &LogEvent) -> Option<u64> {
+    server_event(e)?.keys.ca_request_id.as_deref()?.parse().ok()
+}
+
+/// `b` is a later attempt than `a`: CA rows by request ID (their dates are local and
+/// NotBefore is back-dated), everything else by time order.
+fn later(events: &[LogEvent], a: usize, b: usize) -> bool {
+    match (request_number(&events[a]), request_number(&events[b])) {
+        (Some(x), Some(y)) => y > x,
+        _ => b > a,
+    }
+}
+
+/// The outcome of one group of server events.
+struct GroupResult {
+    findings: Vec<Finding>,
+    steps: [(Vec<&'static str>, StepStatus); 6],
+    issued_at: Option<usize>,
+    last_ok_step: u8,
+    state: &'static str,
+}
+
+fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
+    let mut raised: BTreeMap<(FindingId, String), Raised> = BTreeMap::new();
+    let mut steps: [(Vec<&'static str>, StepStatus); 6] = Default::default();
+    let mut oks: Vec<(u8, usize)> = Vec::new();
+    let mut support: Vec<usize> = Vec::new();
+    let mut issued_at = None;
+    let mut state = "";
+    let mut last_ok_step = 0;
+    for &i in idxs {
+        let Some(s) = server_event(&events[i]) else { continue };
+        let step = s.fact.step();
+        let m = machine(s.component);
+        let eff = effect(s);
+        if !matches!(eff, Effect::None) {
+            let slot = &mut steps[(step.clamp(1, 6) - 1) as usize];
+            if !slot.0.contains(&m) {
+                slot.0.push(m);
+            }
+        }
+        match eff {
+            Effect::Raise(mut f) => {
+                if f.id == FindingId::ChallengeRejected
+                    && raised.keys().any(|(id, _)| *id == FindingId::PolicyModuleFailed)
+                {
+                    // An infrastructure error explains the refusal: one finding per cause.
+                    for r in raised.values_mut().filter(|r| r.finding.id == FindingId::PolicyModuleFailed) {
+                        r.finding.push_evidence(Evidence::from_event(&events[i]));
+                    }
+                    continue;
+                }
+                for j in support.drain(..) {
+                    f.push_evidence(Evidence::from_event(&events[j]));
+                }
+                state = match f.id {
+                    FindingId::NdesServiceFailed => "ndes_failed",
+                    FindingId::PolicyModuleFailed => "policy_module_failed",
+                    FindingId::ChallengeRejected => "challenge_rejected",
+                    FindingId::CaSubmitFailed => "ca_submit_failed",
+                    FindingId::ScepRequestRejected => "denied",
+                    FindingId::ScepRequestPending => "pending",
+                    FindingId::ScepResultNotReported => "not_reported",
+                    _ => state,
+                };
+                let key = (f.id, f.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"));
+                // One finding per cause: the same ID with other wording joins the first.
+                let existing = raised.keys().find(|(id, _)| *id == f.id).cloned();
+                let ev = Evidence::from_event(&events[i]);
+                match existing {
+                    Some(k) => {
+                        let r = raised.get_mut(&k).expect("key exists");
+                        r.finding.push_evidence(ev);
+                        if later(events, r.last_event, i) {
+                            r.finding.args = f.args;
+                            r.finding.detail = f.detail;
+                            r.finding.step = f.step;
+                            r.last_event = i;
+                        }
+                    }
+                    None => {
+                        let _ = key;
+                        let k = (f.id, String::new());
+                        raised.insert(k, Raised { finding: f.with_evidence(ev), last_event: i });
+                    }
+                }
+            }
+            Effect::Ok(s) => {
+                oks.push((s, i));
+                last_ok_step = last_ok_step.max(s);
+                state = match s {
+                    2 => "ndes_reached",
+                    3 => "challenge_verified",
+                    4 => "issued",
+                    6 => "reported",
+                    _ => state,
+                };
+                if s == 4 {
+                    issued_at = Some(i);
+                }
+            }
+            Effect::Seen(4) => {
+                if state.is_empty() || state == "ndes_reached" || state == "challenge_verified" {
+                    state = "submitted";
+                }
+            }
+            Effect::Seen(_) => {
+                if state.is_empty() {
+                    state = "received";
+                }
+            }
+            Effect::Support => support.push(i),
+            Effect::None => {}
+        }
+    }
+    let mut findings = Vec::new();
+    for (_, mut r) in raised {
+        let resolved_by = oks
+            .iter()
+            .find(|&&(s, j)| s >= r.finding.step && later(events, r.last_event, j) && !(r.finding.step == 6 && s != 6));
+        if let Some(&(_, j)) = resolved_by {
+            r.finding.push_evidence(Evidence::from_event(&events[j]));
+            r.finding.resolve();
+        }
+        let idx = (r.finding.step.clamp(1, 6) - 1) as usize;
+        if !r.finding.resolved && matches!(r.finding.severity, Severity::Error | Severity::Action | Severity::Warning) {
+            steps[idx].1 = StepStatus::Failed;
+        }
+        findings.push(r.finding);
+    }
+    for &(s, _) in &oks {
+        let slot = &mut steps[(s - 1) as usize];
+        if slot.1 != StepStatus::Failed {
+            slot.1 = StepStatus::Ok;
+        }
+    }
+    for slot in steps.iter_mut() {
+        if slot.1 == StepStatus::NotSeen && !slot.0.is_empty() {
+            slot.1 = StepStatus::Seen;
+        }
+    }
+    GroupResult { findings, steps, issued_at, last_ok_step, state: if state.is_empty() { "received" } else { state } }
+}
+
+fn merge_keys(into: &mut EnrollmentExtra, k: &ServerKeys) {
+    let set = |slot: &mut Option<String>, v: &Option<String>| {
+        if slot.is_none() {
+            slot.clone_from(v);
+        }
+    };
+    set(&mut into.ca_request_id, &k.ca_request_id);
+    set(&mut into.serial_hex, &k.serial_hex);
+    set(&mut into.sha1, &k.sha1);
+    set(&mut into.transaction_id, &k.transaction_id);
+    set(&mut into.device_id, &k.device_id);
+    set(&mut into.policy_id, &k.policy_id);
+    set(&mut into.template, &k.template);
+}
+
+/// The device enrollment an exact key links a server group to.
+fn linked_device(enrollments: &[Enrollment], keys: &[ServerKeys]) -> Option<usize> {
+    enrollments.iter().position(|en| {
+        en.platform.is_device()
+            && keys.iter().any(|k| {
+                let tx = match (&k.transaction_id, &en.transaction_id) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => false,
+                };
+                let thumb = match (&k.sha1, &en.thumbprint) {
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    _ => false,
+                };
+                let policy = match (&k.policy_id, &en.profile) {
+                    (Some(p), Some(profile)) => {
+                        let norm = |s: &str| s.replace('-', "_").to_ascii_lowercase();
+                        !profile.logical.is_empty() && norm(&profile.logical) == norm(p)
+                    }
+                    _ => false,
+                };
+                tx || thumb || policy
+            })
+    })
+}
+
+fn time_key(e: &LogEvent) -> Option<i128> {
+    e.time.as_ref().filter(|t| t.has_date).and_then(|t| t.order_key)
+}
+
+/// Steps seen on the device for one enrollment, from its own events and findings.
+fn device_steps(en: &Enrollment, events: &[LogEvent], steps: &mut [(Vec<&'static str>, StepStatus); 6]) {
+    for a in &en.attempts {
+        for &i in &a.events {
+            if events[i].platform == Platform::Server {
+                continue;
+            }
+            if let Some(t) = super::timeline::place(i, &events[i]) {
+                let slot = &mut steps[(t.step.clamp(1, 6) - 1) as usize];
+                if !slot.0.contains(&"device") {
+                    slot.0.insert(0, "device");
+                }
+            }
+        }
+    }
+    for s in 1..=en.progress.min(6) {
+        let slot = &mut steps[(s - 1) as usize];
+        if slot.1 != StepStatus::Failed {
+            slot.1 = StepStatus::Ok;
+        }
+    }
+    for f in &en.findings {
+        if !f.resolved && matches!(f.severity, Severity::Error | Severity::Action) {
+            steps[(f.step.clamp(1, 6) - 1) as usize].1 = StepStatus::Failed;
+        }
+    }
+}
+
+fn to_views(steps: [(Vec<&'static str>, StepStatus); 6]) -> Vec<StepView> {
+    steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut seen_on, mut status))| {
+            seen_on.sort_by_key(|m| MACHINES.iter().position(|x| x == m));
+            if status == StepStatus::NotSeen && !seen_on.is_empty() {
+                status = StepStatus::Seen;
+            }
+            StepView { step: i as u8 + 1, seen_on, status }
+        })
+        .collect()
+}
+
+/// Runs the server rules, links server groups to device enrollments, appends
+/// server-only enrollments to `enrollments`, and returns findings and per-enrollment
+/// extras (index-aligned with `enrollments` afterwards).
+pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certificates: &[Certificate]) -> ServerOutcome {
+    let server_idx: Vec<usize> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| server_event(e).is_some())
+        .map(|(i, _)| i)
+        .collect();
+
+    // 1. Group server events by request identity.
+    let mut groups = Groups { parent: (0..events.len()).collect() };
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut infra: Vec<usize> = Vec::new();
+    let mut last_client_of_path: HashMap<String, usize> = HashMap::new();
+    let mut members: Vec<usize> = Vec::new();
+    for &i in &server_idx {
+        let s = server_event(&events[i]).expect("server event");
+        if is_infrastructure(&s.fact) {
+            infra.push(i);
+            continue;
+        }
+        members.push(i);
+        let path = events[i].source.path.to_string();
+        let mut keys = identity_keys(&s.keys);
+        if keys.is_empty() {
+            keys.push(match &s.fact {
+                ServerFact::HttpRequest { client: client @ Some(_), client_ip, .. } => {
+                    let k = format!("client:{path}:{}", client_ip.clone().unwrap_or_else(|| format!("{client:?}")));
+                    last_client_of_path.insert(path.clone(), i);
+                    k
+                }
+                ServerFact::HttpRequest { target: HttpTarget::VerifyRequest | HttpTarget::Notify | HttpTarget::OtherCrp, .. } => {
+                    match last_client_of_path.get(&path) {
+                        Some(&j) => {
+                            groups.union(i, j);
+                            continue;
+                        }
+                        None => format!("file:{path}"),
+                    }
+                }
+                _ => format!("file:{path}"),
+            });
+        } else if matches!(s.fact, ServerFact::HttpRequest { client: Some(_), .. }) {
+            last_client_of_path.insert(path.clone(), i);
+        }
+        for k in keys {
+            match by_key.get(&k) {
+                Some(&j) => groups.union(i, j),
+                None => {
+                    by_key.insert(k, i);
+                }
+            }
+        }
+    }
+    let mut grouped: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for &i in &members {
+        let r = groups.find(i);
+        grouped.entry(r).or_default().push(i);
+    }
+
+    let mut findings: Vec<Finding> = Vec::new();
+    let n_device = enrollments.len();
+    let mut extras: Vec<EnrollmentExtra> = vec![EnrollmentExtra::default(); n_device];
+    let mut device_server_steps: Vec<[(Vec<&'static str>, StepStatus); 6]> = vec![Default::default(); n_device];
+    let in_inventory = |k: &ServerKeys| {
+        certificates.iter().any(|c| {
+            k.sha1.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&c.sha1))
+                || k.serial_hex.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&c.serial_hex))
+        })
+    };
+
+    // 2. Per group: rules, then link or form a server-only enrollment.
+    for (_, idxs) in grouped {
+        let keys: Vec<ServerKeys> = idxs.iter().filter_map(|&i| server_event(&events[i]).map(|s| s.keys.clone())).collect();
+        let result = run_group(events, &idxs);
+        match linked_device(enrollments, &keys) {
+            Some(d) => {
+                let display = enrollments[d].display();
+                for mut f in result.findings {
+                    f.enrollment = display.clone();
+                    findings.push(f);
+                }
+                for k in &keys {
+                    merge_keys(&mut extras[d], k);
+                }
+                extras[d].server_events.extend(idxs.iter().copied());
+                for (s, (on, st)) in result.steps.into_iter().enumerate() {
+                    let slot = &mut device_server_steps[d][s];
+                    for m in on {
+                        if !slot.0.contains(&m) {
+                            slot.0.push(m);
+                        }
+                    }
+                    if st == StepStatus::Failed || (st == StepStatus::Ok && slot.1 != StepStatus::Failed) {
+                        slot.1 = st;
+                    }
+                }
+                // CERT_ISSUED_NOT_DELIVERED: exact key, log runs ≥10 min past issuance,
+                // nothing more specific on the device, certificate not in the inventory.
+                if let Some(issued) = result.issued_at {
+                    let en = &enrollments[d];
+                    let device_specific = en.findings.iter().any(|f| !f.resolved && matches!(f.severity, Severity::Error | Severity::Action));
+                    let issued_t = time_key(&events[issued]);
+                    let last_t = time_key(&events[en.last_event]);
+                    let runs_on = match (issued_t, last_t) {
+                        (Some(a), Some(b)) => b - a >= 600 * 1_000_000_000,
+                        _ => false,
+                    };
+                    if !en.delivered() && !device_specific && runs_on && !keys.iter().any(in_inventory) {
+                        findings.push(
+                            Finding::new(FindingId::CertIssuedNotDelivered, "detail-server-issued-not-delivered")
+                                .enrollment(display.clone())
+                                .arg("machine", machine(server_event(&events[issued]).map(|s| s.component).unwrap_or(ServerComponent::Ca)))
+                                .with_evidence(Evidence::from_event(&events[issued]))
+                                .with_evidence(Evidence::from_event(&events[en.last_event])),
+                        );
+                    }
+                }
+            }
+            None => {
+                let first = idxs[0];
+                let last = *idxs.last().unwrap_or(&first);
+                let mut extra = EnrollmentExtra::default();
+                for k in &keys {
+                    merge_keys(&mut extra, k);
+                }
+                extra.server_events = idxs.clone();
+                extra.steps = to_views(result.steps);
+                findings.extend(result.findings);
+                enrollments.push(Enrollment {
+                    platform: Platform::Server,
+                    profile: None,
+                    attempts: vec![Attempt { events: idxs.clone() }],
+                    opened: true,
+                    management: None,
+                    findings: Vec::new(),
+                    state: result.state.to_string(),
+                    delivered_at: None,
+                    progress: result.last_ok_step,
+                    transaction_id: extra.transaction_id.clone(),
+                    thumbprint: extra.sha1.clone(),
+                    first_event: first,
+                    last_event: last,
+                });
+                extras.push(extra);
+            }
+        }
+    }
+
+    // 3. Service-wide evidence: findings without an enrollment.
+    let infra_result = run_group(events, &infra);
+    findings.extend(infra_result.findings);
+
+    // 4. Device enrollments: their own steps plus the servers' view.
+    for d in 0..n_device {
+        let mut steps = std::mem::take(&mut device_server_steps[d]);
+        device_steps(&enrollments[d], events, &mut steps);
+        extras[d].steps = to_views(steps);
+        if extras[d].transaction_id.is_none() {
+            extras[d].transaction_id.clone_from(&enrollments[d].transaction_id);
+        }
+        if extras[d].sha1.is_none() {
+            extras[d].sha1.clone_from(&enrollments[d].thumbprint);
+        }
+    }
+    ServerOutcome { findings: merge_duplicates(findings), extras }
+}
+
+/// One finding per cause: the same ID, wording and enrollment seen in several groups
+/// (IIS 500 for every client) becomes one finding with all the evidence.
+fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for f in findings {
+        match out.iter_mut().find(|g| {
+            g.id == f.id && g.detail == f.detail && g.args == f.args && g.enrollment == f.enrollment && g.resolved == f.resolved
+        }) {
+            Some(g) => {
+                for e in f.evidence {
+                    g.push_evidence(e);
+                }
+            }
+            None => out.push(f),
+        }
+    }
+    out
+}
+
+/// Server events on the timeline (contract `event` values `ndes_request`,
+/// `challenge_verified`, `ca_decision`, `notify`, plus `server_error`).
+pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
+    let s = server_event(e)?;
+    let m = machine(s.component).to_string();
+    let item = |step: u8, name: &'static str, text: &'static str, args: Vec<(&'static str, String)>| {
+        let mut args = args;
+        args.push(("machine", m.clone()));
+        Some(TimelineItem { event: idx, step, name, text, args })
+    };
+    let step = s.fact.step();
+    match &s.fact {
+        ServerFact::HttpRequest { target, method, status, substatus, win32, client, .. } => {
+            let what = match target {
+                HttpTarget::Mscep { operation: Some(op), .. } => op.label().to_string(),
+                HttpTarget::Mscep { operation: None, .. } => "mscep.dll".to_string(),
+                HttpTarget::VerifyRequest => "VerifyRequest".to_string(),
+                HttpTarget::Notify => "Notify".to_string(),
+                HttpTarget::OtherCrp => "CertificateRegistrationSvc".to_string(),
+            };
+            let name = if *target == HttpTarget::Notify { "notify" } else { "ndes_request" };
+            item(
+                step,
+                name,
+                "tl-server-http",
+                vec![
+                    ("method", method.clone()),
+                    ("what", what),
+                    ("status", format!("{status}.{substatus}")),
+                    ("win32", win32.to_string()),
+                    ("client", client.map(|p| p.as_str().to_string()).unwrap_or_else(|| "other".into())),
+                ],
+            )
+        }
+        ServerFact::NdesService { started } => {
+            item(2, "ndes_service", if *started { "tl-server-ndes-started" } else { "tl-server-ndes-stopped" }, vec![])
+        }
+        ServerFact::VerifyStarted => item(3, "challenge_check", "tl-server-verify-started", vec![]),
+        ServerFact::RequestReceived => item(3, "ndes_request", "tl-server-request-received", vec![]),
+        ServerFact::ChallengeVerified => item(3, "challenge_verified", "tl-server-challenge-verified", vec![]),
+        ServerFact::ChallengeRejected { .. } | ServerFact::ValidationPhaseFailed { .. } => {
+            item(3, "challenge_verified", "tl-server-challenge-rejected", vec![])
+        }
+        ServerFact::CaDecision { disposition, code, .. } => item(
+            4,
+            "ca_decision",
+            "tl-server-ca-decision",
+            vec![
+                ("disposition", disposition.label().to_string()),
+                ("code", code.map(code_label).unwrap_or_else(|| "none".into())),
+                ("request", s.keys.ca_request_id.clone().unwrap_or_else(|| "none".into())),
+            ],
+        ),
+        ServerFact::CaSubmitFailed { code, .. } => {
+            item(4, "ca_decision", "tl-server-ca-submit-failed", vec![("code", code.map(code_label).unwrap_or_else(|| "none".into()))])
+        }
+        ServerFact::NotifyOk => item(6, "notify", "tl-server-notify-ok", vec![]),
+        ServerFact::NotifyFailed { .. } => item(6, "notify", "tl-server-notify-failed", vec![]),
+        ServerFact::NdesFailure { .. }
+        | ServerFact::PolicyModuleError { .. }
+        | ServerFact::ConnectorUnhealthy { .. }
+        | ServerFact::Note { .. } => item(step, "server_error", "tl-server-note", vec![("cause", crate::limits::clip(&e.text, 160))]),
+    }
+}
+
+/// True when no device enrollment exists but server ones do (the summary then asks for
+/// the device's logs).
+pub fn server_only(enrollments: &[Enrollment]) -> bool {
+    !enrollments.is_empty() && enrollments.iter().all(|e| e.platform == Platform::Server)
+}
+
+/// The machines that showed the last successful step of the server-only enrollments.
+pub fn machines_of(extras: &[EnrollmentExtra]) -> String {
+    let mut m: Vec<&str> = Vec::new();
+    for x in extras {
+        for s in &x.steps {
+            for on in &s.seen_on {
+                if !m.contains(on) {
+                    m.push(on);
+                }
+            }
+        }
+    }
+    m.sort_by_key(|x| MACHINES.iter().position(|y| y == x));
+    m.join(", ")
+}
+
+#[allow(dead_code)]
+fn _uses(_: ScepOperation) {}
