@@ -13,12 +13,12 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnosis::{self, Facts};
 use crate::evidence::{Certificate, LogEvent, Platform};
-use crate::input::{sniff, InputKind, LineDecoder, Sniffed};
+use crate::input::{InputKind, LineDecoder, Sniffed, sniff};
 use crate::limits;
 use crate::parsers::android::AndroidParser;
-use crate::parsers::certs::{parse_certificate_file, CertError};
+use crate::parsers::certs::{CertError, parse_certificate_file};
 use crate::parsers::{LogOutput, LogParser};
-use crate::report::build::{build, Parts};
+use crate::report::build::{Parts, build};
 use crate::report::{InputEntry, InputStatus, Lang, Report};
 use crate::{chain, redaction};
 
@@ -44,9 +44,42 @@ pub struct ParsedInput {
 
 enum State {
     Sniffing,
-    Log { decoder: LineDecoder, parser: Box<dyn LogParser + Send>, kind: InputKind },
-    Certificate { buf: Vec<u8>, kind: InputKind, too_big: bool },
-    Ignored { kind: InputKind, reason: String },
+    Log {
+        decoder: LineDecoder,
+        parser: Box<dyn LogParser + Send>,
+        kind: InputKind,
+    },
+    Certificate {
+        buf: Vec<u8>,
+        kind: InputKind,
+        too_big: bool,
+    },
+    Ignored {
+        kind: InputKind,
+        reason: String,
+    },
+    /// The name promises a kind the content is not (e.g. `.evtx` without `ElfFile`).
+    Rejected {
+        kind: InputKind,
+        reason: String,
+    },
+}
+
+/// The streaming parser of a log kind, for callers that decode records themselves.
+pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Send>> {
+    let path: Arc<str> = Arc::from(path);
+    match kind {
+        InputKind::AndroidOmadmLog => Some(Box::new(AndroidParser::new(path))),
+        // Server-side inputs (server-log-formats.md; issue 9): one parser per kind.
+        InputKind::IisW3cLog
+        | InputKind::NdesPluginLog
+        | InputKind::IntuneConnectorSvclog
+        | InputKind::WindowsServerEvents
+        | InputKind::CaRequestList
+        | InputKind::CertutilView
+        | InputKind::ScepTestClientLog => crate::parsers::server::parser_for(kind, path),
+        _ => None,
+    }
 }
 
 /// One input being read: push chunks of any size, then `finish`.
@@ -104,29 +137,40 @@ impl InputStream {
             }
         } else {
             match s.kind {
-                InputKind::Certificate | InputKind::Pkcs7 => {
-                    State::Certificate { buf: Vec::new(), kind: s.kind, too_big: false }
-                }
-                InputKind::AndroidOmadmLog => State::Log {
-                    decoder: LineDecoder::new(),
-                    parser: Box::new(AndroidParser::new(path)),
+                InputKind::Certificate | InputKind::Pkcs7 => State::Certificate {
+                    buf: Vec::new(),
                     kind: s.kind,
+                    too_big: false,
                 },
-                // Server-side inputs (server-log-formats.md; issue 9): one parser per kind.
-                InputKind::IisW3cLog
+                kind @ (InputKind::AndroidOmadmLog
+                | InputKind::IisW3cLog
                 | InputKind::NdesPluginLog
                 | InputKind::IntuneConnectorSvclog
                 | InputKind::WindowsServerEvents
                 | InputKind::CaRequestList
                 | InputKind::CertutilView
-                | InputKind::ScepTestClientLog => State::Log {
-                    decoder: LineDecoder::new(),
-                    parser: crate::parsers::server::parser_for(s.kind, path)
-                        .unwrap_or_else(|| Box::new(crate::parsers::server::iis::IisParser::new(self.path.clone()))),
-                    kind: s.kind,
+                | InputKind::ScepTestClientLog) => match log_parser(kind, &path) {
+                    Some(parser) => State::Log {
+                        decoder: LineDecoder::new(),
+                        parser,
+                        kind,
+                    },
+                    None => State::Ignored {
+                        kind,
+                        reason: "no parser".into(),
+                    },
                 },
-                InputKind::Unknown if s.cert_like => {
-                    State::Certificate { buf: Vec::new(), kind: InputKind::Certificate, too_big: false }
+                InputKind::Unknown if s.cert_like => State::Certificate {
+                    buf: Vec::new(),
+                    kind: InputKind::Certificate,
+                    too_big: false,
+                },
+                InputKind::Unknown if self.path.to_ascii_lowercase().ends_with(".evtx") => {
+                    State::Rejected {
+                        kind: InputKind::WindowsDmEvents,
+                        reason: "named .evtx but not a Windows event log (no ElfFile header)"
+                            .into(),
+                    }
                 }
                 InputKind::Unknown => State::Ignored {
                     kind: InputKind::Unknown,
@@ -145,7 +189,9 @@ impl InputStream {
             return;
         }
         match &mut self.state {
-            State::Log { decoder, parser, .. } => {
+            State::Log {
+                decoder, parser, ..
+            } => {
                 decoder.push(bytes, &mut |n, line| parser.line(n, line));
             }
             State::Certificate { buf, too_big, .. } => {
@@ -155,7 +201,7 @@ impl InputStream {
                     buf.extend_from_slice(bytes);
                 }
             }
-            State::Sniffing | State::Ignored { .. } => {}
+            State::Sniffing | State::Ignored { .. } | State::Rejected { .. } => {}
         }
     }
 
@@ -167,8 +213,16 @@ impl InputStream {
                 let cert_like = sniff(&self.path, &head, true).cert_like;
                 let entry = InputEntry {
                     path: self.path.to_string(),
-                    kind: if cert_like { InputKind::Certificate } else { InputKind::Unknown },
-                    status: if cert_like { InputStatus::Error } else { InputStatus::Ignored },
+                    kind: if cert_like {
+                        InputKind::Certificate
+                    } else {
+                        InputKind::Unknown
+                    },
+                    status: if cert_like {
+                        InputStatus::Error
+                    } else {
+                        InputStatus::Ignored
+                    },
                     records: 0,
                     error: Some("the file is empty".into()),
                 };
@@ -188,9 +242,18 @@ impl InputStream {
         let path = self.path.to_string();
         let mut notices = Vec::new();
         let (entry, events, certificates, unparseable) = match self.state {
-            State::Log { mut decoder, mut parser, kind } => {
+            State::Log {
+                mut decoder,
+                mut parser,
+                kind,
+            } => {
                 decoder.finish(&mut |n, line| parser.line(n, line));
-                let LogOutput { events, records, platform: _, events_dropped } = parser.finish();
+                let LogOutput {
+                    events,
+                    records,
+                    platform: _,
+                    events_dropped,
+                } = parser.finish();
                 if events_dropped > 0 {
                     notices.push(format!(
                         "{path}: {events_dropped} events beyond the limit of {} per input were not kept",
@@ -201,7 +264,18 @@ impl InputStream {
                     Some(e) => (InputStatus::Error, Some(e)),
                     None => (InputStatus::Ok, None),
                 };
-                (InputEntry { path: path.clone(), kind, status, records, error }, events, Vec::new(), None)
+                (
+                    InputEntry {
+                        path: path.clone(),
+                        kind,
+                        status,
+                        records,
+                        error,
+                    },
+                    events,
+                    Vec::new(),
+                    None,
+                )
             }
             State::Certificate { buf, kind, too_big } => {
                 let result = if too_big {
@@ -250,14 +324,39 @@ impl InputStream {
                 }
             }
             State::Ignored { kind, reason } => (
-                InputEntry { path: path.clone(), kind, status: InputStatus::Ignored, records: 0, error: Some(reason) },
+                InputEntry {
+                    path: path.clone(),
+                    kind,
+                    status: InputStatus::Ignored,
+                    records: 0,
+                    error: Some(reason),
+                },
+                Vec::new(),
+                Vec::new(),
+                None,
+            ),
+            State::Rejected { kind, reason } => (
+                InputEntry {
+                    path: path.clone(),
+                    kind,
+                    status: InputStatus::Error,
+                    records: 0,
+                    error: Some(reason),
+                },
                 Vec::new(),
                 Vec::new(),
                 None,
             ),
             State::Sniffing => unreachable_state(&path),
         };
-        ParsedInput { entry, events, certificates, unparseable, fingerprint, notices }
+        ParsedInput {
+            entry,
+            events,
+            certificates,
+            unparseable,
+            fingerprint,
+            notices,
+        }
     }
 }
 
@@ -350,7 +449,8 @@ impl Session {
                     }
                 }
                 None if self.certificates.len() < limits::MAX_CERTIFICATES => {
-                    self.by_sha256.insert(c.sha256.clone(), self.certificates.len());
+                    self.by_sha256
+                        .insert(c.sha256.clone(), self.certificates.len());
                     self.certificates.push(c);
                 }
                 None => {}
@@ -373,12 +473,30 @@ impl Session {
         });
     }
 
-    /// Events produced outside the core's parsers (the CLI's `.evtx` reader).
-    pub fn add_events(&mut self, path: &str, kind: InputKind, records: u64, events: Vec<LogEvent>) {
+    /// A log parsed outside the core's byte streams (the CLI's `.evtx` reader hands over
+    /// records it decoded with a parser from [`log_parser`]).
+    pub fn add_log(
+        &mut self,
+        path: &str,
+        kind: InputKind,
+        output: LogOutput,
+        error: Option<String>,
+    ) {
         self.key.update(path.as_bytes());
-        self.key.update(records.to_le_bytes());
-        self.inputs.push(InputEntry { path: path.to_string(), kind, status: InputStatus::Ok, records, error: None });
-        self.events.push(events);
+        self.key.update(output.records.to_le_bytes());
+        let status = if error.is_some() {
+            InputStatus::Error
+        } else {
+            InputStatus::Ok
+        };
+        self.inputs.push(InputEntry {
+            path: path.to_string(),
+            kind,
+            status,
+            records: output.records,
+            error,
+        });
+        self.events.push(output.events);
     }
 
     /// Number of inputs added so far.
@@ -388,7 +506,16 @@ impl Session {
 
     /// Runs the diagnosis and builds the report.
     pub fn finish(self) -> Report {
-        let Session { options, inputs, events, certificates, unparseable, key, notices, .. } = self;
+        let Session {
+            options,
+            inputs,
+            events,
+            certificates,
+            unparseable,
+            key,
+            notices,
+            ..
+        } = self;
         let events = merge_events(events);
         let roles: Vec<_> = certificates.iter().map(chain::role).collect();
         let chains = chain::build_chains(&certificates);
@@ -435,19 +562,19 @@ fn merge_events(per_input: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
             keyed.push((k, e));
         }
     }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|a| a.0);
     let mut seen: HashMap<(String, String), Arc<str>> = HashMap::new();
     let mut out = Vec::with_capacity(keyed.len());
     for (_, e) in keyed {
-        if e.platform == Platform::Android {
-            if let Some(t) = &e.time {
-                let k = (t.text.clone(), e.text.clone());
-                match seen.get(&k) {
-                    Some(p) if *p != e.source.path => continue,
-                    Some(_) => {}
-                    None => {
-                        seen.insert(k, e.source.path.clone());
-                    }
+        if e.platform == Platform::Android
+            && let Some(t) = &e.time
+        {
+            let k = (t.text.clone(), e.text.clone());
+            match seen.get(&k) {
+                Some(p) if *p != e.source.path => continue,
+                Some(_) => {}
+                None => {
+                    seen.insert(k, e.source.path.clone());
                 }
             }
         }
