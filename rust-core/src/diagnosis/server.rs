@@ -716,8 +716,13 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
 fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
     for f in findings {
+        // The client, the operation and the record's own words differ between requests
+        // that fail for one cause; the cause (status, code, explanation) does not.
+        let cause = |g: &Finding| -> Vec<(&'static str, String)> {
+            g.args.iter().filter(|(k, _)| !matches!(*k, "client" | "operation" | "message")).cloned().collect()
+        };
         match out.iter_mut().find(|g| {
-            g.id == f.id && g.detail == f.detail && g.args == f.args && g.enrollment == f.enrollment && g.resolved == f.resolved
+            g.id == f.id && g.detail == f.detail && cause(g) == cause(&f) && g.enrollment == f.enrollment && g.resolved == f.resolved
         }) {
             Some(g) => {
                 for e in f.evidence {
@@ -788,10 +793,10 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
         }
         ServerFact::NotifyOk => item(6, "notify", "tl-server-notify-ok", vec![]),
         ServerFact::NotifyFailed { .. } => item(6, "notify", "tl-server-notify-failed", vec![]),
-        ServerFact::NdesFailure { .. }
-        | ServerFact::PolicyModuleError { .. }
-        | ServerFact::ConnectorUnhealthy { .. }
-        | ServerFact::Note { .. } => item(step, "server_error", "tl-server-note", vec![("cause", crate::limits::clip(&e.text, 160))]),
+        ServerFact::NdesFailure { detail, .. }
+        | ServerFact::PolicyModuleError { detail }
+        | ServerFact::ConnectorUnhealthy { detail }
+        | ServerFact::Note { detail } => item(step, "server_error", "tl-server-note", vec![("cause", crate::limits::clip(detail, 160))]),
     }
 }
 
@@ -819,3 +824,137 @@ pub fn machines_of(extras: &[EnrollmentExtra]) -> String {
 
 #[allow(dead_code)]
 fn _uses(_: ScepOperation) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnosis::{diagnose as run_all, Facts};
+    use crate::input::InputKind;
+    use crate::parsers::server::parser_for;
+    use crate::parsers::server::test_util::sample;
+    use crate::report::build::{build, Parts};
+    use crate::report::{Lang, Report};
+
+    fn kind_of(name: &str) -> InputKind {
+        match name.rsplit('.').next().unwrap_or("") {
+            _ if name.starts_with("iis") => InputKind::IisW3cLog,
+            _ if name.starts_with("ndesplugin") => InputKind::NdesPluginLog,
+            _ if name.ends_with(".svclog") => InputKind::IntuneConnectorSvclog,
+            _ if name.starts_with("connector-events") || name.starts_with("ndes-app-events") => InputKind::WindowsServerEvents,
+            _ if name.starts_with("ca-") => InputKind::CaRequestList,
+            _ if name.starts_with("certutil") => InputKind::CertutilView,
+            _ => InputKind::ScepTestClientLog,
+        }
+    }
+
+    /// Parses the named fixtures (and extra device events) and builds the report, as the
+    /// session does, without the certificate and input layers.
+    pub(crate) fn report_of(names: &[&str], device: Vec<LogEvent>) -> Report {
+        let mut events: Vec<LogEvent> = device;
+        for n in names {
+            let mut p = parser_for(kind_of(n), format!("server/{n}").into()).expect("server kind");
+            let text = sample(n);
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+            for (i, l) in text.split('\n').enumerate() {
+                p.line(i as u64 + 1, l.trim_end_matches('\r'));
+            }
+            events.extend(p.finish().events);
+        }
+        events.sort_by_key(|e| match e.time.as_ref() {
+            Some(t) if t.has_date => (0, t.order_key.unwrap_or(0)),
+            _ => (1, 0),
+        });
+        let now = time::macros::datetime!(2026-06-01 00:00 UTC);
+        let facts = Facts { events: &events, certificates: &[], roles: &[], chains: &[], unparseable: &[], now };
+        let outcome = run_all(&facts);
+        build(Parts {
+            outcome: &outcome,
+            events: &events,
+            certificates: &[],
+            roles: &[],
+            chains: &[],
+            inputs: Vec::new(),
+            notices: Vec::new(),
+            now,
+            lang: Lang::En,
+        })
+    }
+
+    fn active(r: &Report) -> Vec<&'static str> {
+        r.findings
+            .iter()
+            .filter(|f| !f.resolved && f.severity != Severity::Info)
+            .map(|f| f.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn every_server_sample_meets_its_expectation() {
+        let text = std::fs::read_to_string(format!("{}/../tests/fixtures/server/expect.json", env!("CARGO_MANIFEST_DIR")))
+            .expect("expect.json");
+        let exp: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut checked = 0;
+        for (file, e) in exp.as_object().unwrap() {
+            let name = file.strip_prefix("server/").unwrap();
+            let r = report_of(&[name], Vec::new());
+            assert_eq!(r.verdict.as_str(), e["verdict"].as_str().unwrap(), "{file}: {:?} / {}", active(&r), r.summary);
+            let all: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+            for m in e["must"].as_array().unwrap() {
+                assert!(all.contains(&m.as_str().unwrap()), "{file}: {m} missing in {all:?}");
+            }
+            for m in e["must_not"].as_array().unwrap() {
+                assert!(!active(&r).contains(&m.as_str().unwrap()), "{file}: {m} must not be reported");
+            }
+            assert!(r.enrollments.iter().all(|en| en.state != "installed"), "{file}");
+            assert!(r.server_components.len() >= 1, "{file}");
+            checked += 1;
+        }
+        assert_eq!(checked, 8);
+    }
+
+    #[test]
+    fn server_only_in_progress_asks_for_device_logs() {
+        let r = report_of(&["iis-w3c-android-success.log"], Vec::new());
+        assert!(r.summary.contains("server logs cannot show"), "{}", r.summary);
+        assert!(r.next_action.contains("device's logs"), "{}", r.next_action);
+        assert!(r.enrollments.iter().all(|e| e.platform == Platform::Server));
+        let en = &r.enrollments[0];
+        assert_eq!(en.steps[1].seen_on, vec!["ndes"]);
+        assert_eq!(en.steps[1].status, "ok");
+        assert_eq!(en.steps[4].status, "not_seen");
+    }
+
+    #[test]
+    fn ca_denials_followed_by_issued_rows_are_resolved() {
+        let r = report_of(&["ca-failed-requests-export.txt", "certutil-view-issued.txt"], Vec::new());
+        let rej: Vec<_> = r.findings.iter().filter(|f| f.id == FindingId::ScepRequestRejected).collect();
+        assert!(!rej.is_empty());
+        assert!(rej.iter().all(|f| f.resolved), "{:?}", rej.iter().map(|f| (&f.detail, f.resolved)).collect::<Vec<_>>());
+        assert_eq!(r.verdict.as_str(), "in_progress");
+    }
+
+    #[test]
+    fn connector_and_ca_share_the_thumbprint() {
+        let r = report_of(&["connector-events-notify-failed.txt", "certutil-view-issued.txt"], Vec::new());
+        let linked = r.enrollments.iter().find(|e| e.ids.sha1.as_deref() == Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1")).unwrap();
+        assert_eq!(linked.ids.ca_request_id.as_deref(), Some("3393"));
+        assert_eq!(linked.ids.policy_id.as_deref(), Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d"));
+        assert!(linked.steps[3].seen_on.contains(&"ca".to_string()) && linked.steps[3].seen_on.contains(&"connector".to_string()));
+        let nr = r.findings.iter().find(|f| f.id == FindingId::ScepResultNotReported).unwrap();
+        assert!(!nr.resolved);
+        assert!(nr.detail.contains("may be installed"), "{}", nr.detail);
+    }
+}
+
+#[cfg(test)]
+mod dump {
+    #[test]
+    #[ignore]
+    fn dump_reports() {
+        for n in std::env::var("DUMP").unwrap_or_default().split(',') {
+            let names: Vec<&str> = n.split('+').collect();
+            let r = super::tests::report_of(&names, Vec::new());
+            println!("===== {n}\n{}", r.render(crate::report::Format::Text));
+        }
+    }
+}
