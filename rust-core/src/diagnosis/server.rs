@@ -557,6 +557,7 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut infra: Vec<usize> = Vec::new();
     let mut last_client_of_path: HashMap<String, usize> = HashMap::new();
+    let mut client_tx: HashMap<String, String> = HashMap::new();
     let mut members: Vec<usize> = Vec::new();
     for &i in &server_idx {
         let s = server_event(&events[i]).expect("server event");
@@ -585,7 +586,16 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
                 }
                 _ => format!("file:{path}"),
             });
-        } else if matches!(s.fact, ServerFact::HttpRequest { client: Some(_), .. }) {
+        } else if let ServerFact::HttpRequest { client: client @ Some(_), client_ip, .. } = &s.fact {
+            // A keyed request (decoded PKIOperation) joins its client's keyless requests,
+            // unless that client already sent another transaction (a proxy address).
+            let ck = format!("client:{path}:{}", client_ip.clone().unwrap_or_else(|| format!("{client:?}")));
+            let tx = s.keys.transaction_id.clone().unwrap_or_default();
+            let same = client_tx.get(&ck).is_none_or(|t| *t == tx);
+            if same {
+                client_tx.insert(ck.clone(), tx);
+                keys.push(ck);
+            }
             last_client_of_path.insert(path.clone(), i);
         }
         for k in keys {
@@ -836,12 +846,14 @@ mod tests {
     use crate::report::{Lang, Report};
 
     fn kind_of(name: &str) -> InputKind {
+        let name = name.rsplit('/').next().unwrap_or(name);
         match name.rsplit('.').next().unwrap_or("") {
             _ if name.starts_with("iis") => InputKind::IisW3cLog,
             _ if name.starts_with("ndesplugin") => InputKind::NdesPluginLog,
             _ if name.ends_with(".svclog") => InputKind::IntuneConnectorSvclog,
             _ if name.starts_with("connector-events") || name.starts_with("ndes-app-events") => InputKind::WindowsServerEvents,
             _ if name.starts_with("ca-") => InputKind::CaRequestList,
+            _ if name.starts_with("omadm") => InputKind::AndroidOmadmLog,
             _ if name.starts_with("certutil") => InputKind::CertutilView,
             _ => InputKind::ScepTestClientLog,
         }
@@ -931,6 +943,49 @@ mod tests {
         assert!(!rej.is_empty());
         assert!(rej.iter().all(|f| f.resolved), "{:?}", rej.iter().map(|f| (&f.detail, f.resolved)).collect::<Vec<_>>());
         assert_eq!(r.verdict.as_str(), "in_progress");
+    }
+
+    /// The device half of `correlated/omadm-pending.log` as typed events (the Android
+    /// parser is another module's; the CLI test reads the file itself).
+    fn device_pending() -> Vec<LogEvent> {
+        use crate::evidence::{LogTime, PkiStatus, ProfileId, SourceRef};
+        let tx = "7c3e9a1f5b2d4e6a8c0f1e3d5b7a9c2e4f6a8b0d".to_string();
+        let profile = ProfileId::parse(
+            "ModelName=AC_5e8d2c1a-7b4f-4a9e-b3d6-1f0e9c8b7a65%2FLogicalName_a4b3c2d1_e5f6_4789_9a0b_1c2d3e4f5a6b;Hash=1420985731",
+        )
+        .unwrap();
+        let ev = |line: u64, t: &str, kind: EventKind| LogEvent {
+            platform: Platform::Android,
+            source: SourceRef::line("correlated/omadm-pending.log".into(), line),
+            time: crate::parsers::server::log_time(t).map(|lt| LogTime { text: t.replace(' ', "T"), ..lt }),
+            pid: Some(21544),
+            kind,
+            text: format!("line {line}"),
+        };
+        vec![
+            ev(2, "2026-06-10 09:05:32.119", EventKind::EnrollmentAttempt { profile }),
+            ev(7, "2026-06-10 09:05:35.902", EventKind::ScepRequestBuilt { transaction_id: Some(tx.clone()), poll: false }),
+            ev(10, "2026-06-10 09:05:38.527", EventKind::CertRep { status: PkiStatus::Pending, fail_info: None, transaction_id: Some(tx) }),
+        ]
+    }
+
+    #[test]
+    fn correlated_pending_on_device_denied_on_ca() {
+        let r = report_of(&["correlated/iis-pkioperation.log", "correlated/ca-failed-requests.txt"], device_pending());
+        assert_eq!(r.verdict.as_str(), "failed");
+        assert!(r.summary.contains("step 4") && r.summary.contains("on the CA"), "{}", r.summary);
+        let rej = r.findings.iter().find(|f| f.id == FindingId::ScepRequestRejected).expect("denial");
+        assert_eq!(rej.step, 4);
+        assert!(rej.detail.contains("0x80094014") && rej.detail.contains("CERTSRV_E_ADMIN_DENIED_REQUEST"), "{}", rej.detail);
+        assert!(rej.enrollment.as_deref().is_some_and(|p| p.contains("LogicalName_a4b3c2d1")));
+        assert!(r.findings.iter().any(|f| f.id == FindingId::ScepRequestPending), "the device's finding is kept");
+        assert_eq!(r.enrollments.len(), 1, "{:?}", r.enrollments.iter().map(|e| &e.state).collect::<Vec<_>>());
+        let en = &r.enrollments[0];
+        assert_eq!(en.ids.transaction_id.as_deref(), Some("7c3e9a1f5b2d4e6a8c0f1e3d5b7a9c2e4f6a8b0d"));
+        assert_eq!(en.ids.ca_request_id.as_deref(), Some("4102"));
+        assert_eq!(en.steps[3].status, "failed");
+        assert_eq!(en.steps[3].seen_on, vec!["device", "ndes", "ca"]);
+        assert_eq!(en.steps[2].status, "ok");
     }
 
     #[test]

@@ -175,7 +175,7 @@ fn parse_date(d: &str) -> Option<(i64, u32, u32)> {
 /// Parses a written date-time (`2026-03-02 08:15:04`, `2026-05-20T13:44:10.1023341Z`,
 /// `6/3/2026 2:45:02 PM`, `03.06.2026 14:45`) into a [`LogTime`] that keeps the text as
 /// written; `None` when it holds no date and time.
-pub(crate) fn log_time(text: &str) -> Option<LogTime> {
+pub fn log_time(text: &str) -> Option<LogTime> {
     let t = text.trim();
     if t.is_empty() {
         return None;
