@@ -203,7 +203,14 @@ finding-scep-ca-thumbprint-mismatch =
     .remedy = In the SCEP profile, select the trusted-certificate profile of the root CA that actually issues through this NDES server; after a CA renewal, update the trusted-certificate profile.
 finding-scep-request-rejected =
     .title = The CA or NDES refused the certificate request
-    .remedy = On the CA, look at Failed Requests for the reason; check the certificate template (the NDES service account needs Read and Enroll, the template name in the NDES registry must match a published template), the subject and SAN the profile asks for, and the Intune certificate connector's logs for a refused challenge.
+    .remedy = { $variant ->
+        [ca_template_denied] On the CA server: open the certificate template (Certificate Templates console → the SCEP template → Security) and give the NDES service account Read and Enroll; then let the device retry.
+        [ca_admin_denied] On the CA: a certificate manager denied the request. If the template requires CA manager approval, clear "CA certificate manager approval" on the SCEP template (Issuance Requirements), or approve the next request in Pending Requests; then let the device retry.
+        [ca_template_unsupported] On the NDES server and the CA: the template name in the NDES registry (HKLM\SOFTWARE\Microsoft\Cryptography\MSCEP: SignatureTemplate, EncryptionTemplate, GeneralPurposeTemplate) must be the template's name (not its display name), and the template must be published on this CA (Certificate Templates → New → Certificate Template to Issue); restart IIS after changing it.
+        [ca_subject] On the CA: the request's subject or SAN does not satisfy the template. Check the SCEP profile's subject name and SAN format in Intune against the template's Subject Name tab (supply in the request), and the user's UPN/e-mail attributes.
+        [ca_key_length] In Intune: raise the SCEP profile's key size to at least the template's minimum key size (template → Cryptography tab), or lower the template's minimum.
+       *[other] On the CA, look at Failed Requests for the reason; check the certificate template (the NDES service account needs Read and Enroll, the template name in the NDES registry must match a published template), the subject and SAN the profile asks for, and the Intune certificate connector's logs for a refused challenge.
+    }
 finding-scep-request-pending =
     .title = The certificate request waits for CA approval
     .remedy = A CA manager must approve the request (certsrv.msc → Pending Requests → Issue), or the template must stop requiring CA manager approval for SCEP.

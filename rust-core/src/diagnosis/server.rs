@@ -288,6 +288,7 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
                 ),
                 Disposition::Denied => Effect::Raise(
                     Finding::new(FindingId::ScepRequestRejected, "detail-server-ca-denied")
+                        .remedy_variant(denial_variant(*code))
                         .arg("machine", m)
                         .arg("kind", kind)
                         .arg("code", code.map(code_label).unwrap_or_else(|| "none".into()))
@@ -308,6 +309,18 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
                 .arg("message", detail.clone()),
         ),
         ServerFact::Note { .. } => Effect::None,
+    }
+}
+
+/// The remedy for a CA denial, by its code (server-log-formats.md §8).
+fn denial_variant(code: Option<u32>) -> &'static str {
+    match code {
+        Some(0x8009_4012) => "ca_template_denied",
+        Some(0x8009_4014) => "ca_admin_denied",
+        Some(0x8009_4800) | Some(0x8009_4801) => "ca_template_unsupported",
+        Some(0x8009_4001) | Some(0x8009_480D) | Some(0x8009_480F) | Some(0x8009_4812) | Some(0x800B_0114) => "ca_subject",
+        Some(0x8009_4811) => "ca_key_length",
+        _ => "other",
     }
 }
 
@@ -388,6 +401,7 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
                             r.finding.args = f.args;
                             r.finding.detail = f.detail;
                             r.finding.step = f.step;
+                            r.finding.remedy_variant = f.remedy_variant;
                             r.last_event = i;
                         }
                     }
