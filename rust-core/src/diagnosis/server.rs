@@ -906,6 +906,135 @@ mod tests {
         })
     }
 
+    /// Parses inline inputs `(kind, path, text)` plus `device` events into a report.
+    fn report_inline(inputs: &[(InputKind, &str, &str)], device: Vec<LogEvent>, certificates: &[Certificate]) -> Report {
+        let mut events = device;
+        for (kind, path, text) in inputs {
+            let mut p = parser_for(*kind, (*path).into()).expect("server kind");
+            for (i, l) in text.split('\n').enumerate() {
+                p.line(i as u64 + 1, l);
+            }
+            events.extend(p.finish().events);
+        }
+        events.sort_by_key(|e| match e.time.as_ref() {
+            Some(t) if t.has_date => (0, t.order_key.unwrap_or(0)),
+            _ => (1, 0),
+        });
+        let now = time::macros::datetime!(2026-06-01 00:00 UTC);
+        let roles: Vec<_> = certificates.iter().map(|_| crate::evidence::CertRole::Leaf).collect();
+        let facts = Facts { events: &events, certificates, roles: &roles, chains: &[], unparseable: &[], now };
+        let outcome = run_all(&facts);
+        build(Parts {
+            outcome: &outcome,
+            events: &events,
+            certificates,
+            roles: &roles,
+            chains: &[],
+            inputs: Vec::new(),
+            notices: Vec::new(),
+            now,
+            lang: Lang::En,
+        })
+    }
+
+    const IIS_HEAD: &str = "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken";
+
+    #[test]
+    fn healthy_browser_403_and_a_500_resolved_by_a_later_200() {
+        let text = format!(
+            "{IIS_HEAD}\n\
+             2026-01-01 10:00:00 s GET /certsrv/mscep/mscep.dll - 443 - 10.0.0.9 Mozilla/5.0 - 403 0 0 1\n\
+             2026-01-01 10:00:01 s GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.7 Dalvik/2.1.0 - 503 0 0 1\n\
+             2026-01-01 10:30:01 s GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.7 Dalvik/2.1.0 - 200 0 0 1\n"
+        );
+        let r = report_inline(&[(InputKind::IisW3cLog, "iis.log", &text)], Vec::new(), &[]);
+        let f: Vec<_> = r.findings.iter().map(|f| (f.id.as_str(), f.resolved)).collect();
+        assert_eq!(f, vec![("NDES_SERVICE_FAILED", true)]);
+        assert_eq!(r.verdict.as_str(), "in_progress");
+        assert!(r.findings[0].detail.contains("application pool"), "{}", r.findings[0].detail);
+    }
+
+    #[test]
+    fn pkioperation_500_is_step_4_and_crp_403_16_is_policy_module() {
+        let text = format!(
+            "{IIS_HEAD}\n\
+             2026-01-01 10:00:01 s POST /certsrv/mscep/mscep.dll/pkiclient.exe operation=PKIOperation 443 - 10.0.0.7 Mozilla/4.0+(compatible;+Win32;+NDES+client) - 500 0 0 1\n\
+             2026-01-01 10:00:02 s POST /CertificateRegistrationSvc/Certificate/VerifyRequest - 443 - ::1 NDES_Plugin - 403 16 2148204809 1\n"
+        );
+        let r = report_inline(&[(InputKind::IisW3cLog, "iis.log", &text)], Vec::new(), &[]);
+        let ndes = r.findings.iter().find(|f| f.id == FindingId::NdesServiceFailed).unwrap();
+        assert_eq!(ndes.step, 4);
+        let pm = r.findings.iter().find(|f| f.id == FindingId::PolicyModuleFailed).unwrap();
+        assert!(pm.detail.contains("does not trust"), "{}", pm.detail);
+    }
+
+    #[test]
+    fn an_exception_explains_a_refusal_and_connector_health_is_service_wide() {
+        let svc = "VerifyRequest Started.\nSigning certificate could not be retrieved.\nVerifyRequest Finished with status False\n";
+        let r = report_inline(&[(InputKind::IntuneConnectorSvclog, "c.svclog", svc)], Vec::new(), &[]);
+        let ids: Vec<_> = r.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, vec!["POLICY_MODULE_FAILED"]);
+        let ev = "Log Name:      Microsoft Intune Connector\nSource:        Microsoft Intune Connector\nDate:          1/2/2026 3:04:05 PM\nEvent ID:      10102\nDescription:\nThe connector certificate has expired.\n";
+        let r = report_inline(&[(InputKind::WindowsServerEvents, "e.txt", ev)], Vec::new(), &[]);
+        let f = r.findings.iter().find(|f| f.id == FindingId::CertConnectorUnhealthy).expect("unhealthy");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(r.enrollments.is_empty());
+    }
+
+    #[test]
+    fn test_client_failure_and_pending_use_the_client_rules() {
+        let r = report_inline(
+            &[(InputKind::ScepTestClientLog, "sscep.txt", "sscep: sending certificate request\nsscep: pkistatus: FAILURE\nsscep: reason: Transaction not permitted or supported\n")],
+            Vec::new(),
+            &[],
+        );
+        assert_eq!(r.verdict.as_str(), "failed");
+        assert!(r.findings.iter().any(|f| f.id == FindingId::ScepRequestRejected));
+        let r = report_inline(&[(InputKind::ScepTestClientLog, "s", "sscep: pkistatus: PENDING\n")], Vec::new(), &[]);
+        assert_eq!(r.verdict.as_str(), "action_required");
+    }
+
+    fn device_waiting(last: &str) -> Vec<LogEvent> {
+        use crate::evidence::{LogTime, ProfileId, SourceRef};
+        let profile = ProfileId::parse("ModelName=AC_1%2FLogicalName_8d7c6b5a_4e3f_4a2b_9c1d_0e9f8a7b6c5d;Hash=3").unwrap();
+        let ev = |line: u64, t: &str, kind: EventKind| LogEvent {
+            platform: Platform::Android,
+            source: SourceRef::line("omadm.log".into(), line),
+            time: crate::parsers::server::log_time(t).map(|lt| LogTime { text: t.to_string(), ..lt }),
+            pid: Some(1),
+            kind,
+            text: format!("line {line}"),
+        };
+        vec![
+            ev(1, "2026-06-03 14:44:00", EventKind::EnrollmentAttempt { profile }),
+            ev(2, "2026-06-03 14:45:00", EventKind::ScepRequest { operation: ScepOperation::PkiOperation, url: None }),
+            ev(
+                3,
+                last,
+                EventKind::ScepHttpResponse { operation: ScepOperation::PkiOperation, status: 200, reason: "OK".into(), url: None },
+            ),
+        ]
+    }
+
+    #[test]
+    fn issued_not_delivered_needs_an_exact_key_and_a_long_enough_device_log() {
+        let ev = sample("connector-events-notify-failed.txt");
+        // Linked by the policy ID, the device log runs on 30 minutes: raised.
+        let r = report_inline(&[(InputKind::WindowsServerEvents, "c.txt", &ev)], device_waiting("2026-06-03 15:15:00"), &[]);
+        let f = r.findings.iter().find(|f| f.id == FindingId::CertIssuedNotDelivered).expect("raised");
+        assert!(f.enrollment.as_deref().is_some_and(|p| p.contains("8d7c6b5a")));
+        assert_eq!(r.enrollments.len(), 1, "server evidence joined the device enrollment");
+        assert_eq!(r.enrollments[0].ids.policy_id.as_deref(), Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d"));
+        // The device log stops 2 minutes after issuance: no finding.
+        let r = report_inline(&[(InputKind::WindowsServerEvents, "c.txt", &ev)], device_waiting("2026-06-03 14:47:00"), &[]);
+        assert!(!r.findings.iter().any(|f| f.id == FindingId::CertIssuedNotDelivered));
+        // No key in common (another policy): never on a guess.
+        let other = ev.replace("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d", "11111111-2222-3333-4444-555555555555");
+        let r = report_inline(&[(InputKind::WindowsServerEvents, "c.txt", &other)], device_waiting("2026-06-03 15:15:00"), &[]);
+        assert!(!r.findings.iter().any(|f| f.id == FindingId::CertIssuedNotDelivered));
+        assert_eq!(r.enrollments.len(), 2);
+    }
+
     fn active(r: &Report) -> Vec<&'static str> {
         r.findings
             .iter()
