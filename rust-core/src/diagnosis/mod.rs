@@ -115,8 +115,21 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
         certificates::delivering_leaf(facts.certificates, facts.chains, facts.now);
     let verdict = verdict(&findings, &enrollments, delivering_leaf.is_some());
     let mut summary = summarise(verdict, &findings, &enrollments, delivering_leaf, facts);
-    server_summary(&mut summary, verdict, &findings, &enrollments, &server_outcome.extras);
-    Outcome { findings, enrollments, timeline, verdict, summary, extras: server_outcome.extras }
+    server_summary(
+        &mut summary,
+        verdict,
+        &findings,
+        &enrollments,
+        &server_outcome.extras,
+    );
+    Outcome {
+        findings,
+        enrollments,
+        timeline,
+        verdict,
+        summary,
+        extras: server_outcome.extras,
+    }
 }
 
 /// Server evidence (issue 9): a failure found on a server names the machine; a
@@ -130,16 +143,30 @@ fn server_summary(
 ) {
     match verdict {
         Verdict::Failed | Verdict::ActionRequired => {
-            let Some(f) = summary.primary.map(|i| &findings[i]) else { return };
+            let Some(f) = summary.primary.map(|i| &findings[i]) else {
+                return;
+            };
             if let Some(m) = f.get_arg("machine") {
-                summary.key = if verdict == Verdict::Failed { "summary-failed-server" } else { "summary-action-server" };
+                summary.key = if verdict == Verdict::Failed {
+                    "summary-failed-server"
+                } else {
+                    "summary-action-server"
+                };
                 summary.args.push(("machine", m.to_string()));
             }
         }
         Verdict::InProgress if server::server_only(enrollments) => {
-            let step = enrollments.iter().map(|e| e.progress).max().unwrap_or(0).max(1);
+            let step = enrollments
+                .iter()
+                .map(|e| e.progress)
+                .max()
+                .unwrap_or(0)
+                .max(1);
             summary.key = "summary-in-progress-server";
-            summary.args = vec![("step", step.to_string()), ("machines", server::machines_of(extras))];
+            summary.args = vec![
+                ("step", step.to_string()),
+                ("machines", server::machines_of(extras)),
+            ];
             summary.next_key = "next-collect-device";
         }
         _ => {}

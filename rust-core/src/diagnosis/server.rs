@@ -103,7 +103,11 @@ fn identity_keys(k: &ServerKeys) -> Vec<String> {
         v.push(format!("sha1:{t}"));
     }
     if let Some(t) = &k.device_id {
-        v.push(format!("dev:{}:{}", t, k.policy_id.as_deref().unwrap_or("")));
+        v.push(format!(
+            "dev:{}:{}",
+            t,
+            k.policy_id.as_deref().unwrap_or("")
+        ));
     }
     if let Some(t) = &k.activity_id {
         v.push(format!("act:{t}"));
@@ -119,8 +123,13 @@ fn identity_keys(k: &ServerKeys) -> Vec<String> {
 fn is_infrastructure(f: &ServerFact) -> bool {
     matches!(
         f,
-        ServerFact::HttpRequest { target: HttpTarget::Mscep { operation: None, .. }, .. }
-            | ServerFact::NdesService { .. }
+        ServerFact::HttpRequest {
+            target: HttpTarget::Mscep {
+                operation: None,
+                ..
+            },
+            ..
+        } | ServerFact::NdesService { .. }
             | ServerFact::NdesFailure { .. }
             | ServerFact::ConnectorUnhealthy { .. }
             | ServerFact::Note { .. }
@@ -192,12 +201,21 @@ enum Effect {
 fn effect(s: &crate::evidence::ServerEvent) -> Effect {
     let m = machine(s.component);
     match &s.fact {
-        ServerFact::HttpRequest { target, status, substatus, win32, client, .. } => {
+        ServerFact::HttpRequest {
+            target,
+            status,
+            substatus,
+            win32,
+            client,
+            ..
+        } => {
             let ok = (200..300).contains(status);
             let step = s.fact.step();
             let client = client.map(|p| p.as_str().to_string()).unwrap_or_default();
             match target {
-                HttpTarget::Mscep { operation: None, .. } if *status == 403 || ok => Effect::None,
+                HttpTarget::Mscep {
+                    operation: None, ..
+                } if *status == 403 || ok => Effect::None,
                 HttpTarget::Mscep { operation, .. } => {
                     if ok {
                         // A PKIOperation 200 says nothing about pkiStatus.
@@ -211,11 +229,27 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
                             Finding::new(FindingId::NdesServiceFailed, "detail-server-ndes-http")
                                 .step(step)
                                 .arg("machine", m)
-                                .arg("operation", operation.as_ref().map(|o| o.label().to_string()).unwrap_or_else(|| "mscep.dll".into()))
+                                .arg(
+                                    "operation",
+                                    operation
+                                        .as_ref()
+                                        .map(|o| o.label().to_string())
+                                        .unwrap_or_else(|| "mscep.dll".into()),
+                                )
                                 .arg("status", format!("{status}.{substatus}"))
                                 .arg("win32", win32.to_string())
-                                .arg("client", if client.is_empty() { "other".to_string() } else { client })
-                                .arg("cause", http_explanation(target, *status, *substatus, *win32)),
+                                .arg(
+                                    "client",
+                                    if client.is_empty() {
+                                        "other".to_string()
+                                    } else {
+                                        client
+                                    },
+                                )
+                                .arg(
+                                    "cause",
+                                    http_explanation(target, *status, *substatus, *win32),
+                                ),
                         )
                     }
                 }
@@ -226,10 +260,20 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
                         Effect::Raise(
                             Finding::new(FindingId::PolicyModuleFailed, "detail-server-crp-http")
                                 .arg("machine", m)
-                                .arg("call", if *target == HttpTarget::VerifyRequest { "VerifyRequest" } else { "CertificateRegistrationSvc" })
+                                .arg(
+                                    "call",
+                                    if *target == HttpTarget::VerifyRequest {
+                                        "VerifyRequest"
+                                    } else {
+                                        "CertificateRegistrationSvc"
+                                    },
+                                )
                                 .arg("status", format!("{status}.{substatus}"))
                                 .arg("win32", format!("{win32} (0x{win32:08X})"))
-                                .arg("cause", http_explanation(target, *status, *substatus, *win32)),
+                                .arg(
+                                    "cause",
+                                    http_explanation(target, *status, *substatus, *win32),
+                                ),
                         )
                     }
                 }
@@ -238,12 +282,18 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
                         Effect::Ok(6)
                     } else {
                         Effect::Raise(
-                            Finding::new(FindingId::ScepResultNotReported, "detail-server-crp-http")
-                                .arg("machine", m)
-                                .arg("call", "Notify")
-                                .arg("status", format!("{status}.{substatus}"))
-                                .arg("win32", format!("{win32} (0x{win32:08X})"))
-                                .arg("cause", http_explanation(target, *status, *substatus, *win32)),
+                            Finding::new(
+                                FindingId::ScepResultNotReported,
+                                "detail-server-crp-http",
+                            )
+                            .arg("machine", m)
+                            .arg("call", "Notify")
+                            .arg("status", format!("{status}.{substatus}"))
+                            .arg("win32", format!("{win32} (0x{win32:08X})"))
+                            .arg(
+                                "cause",
+                                http_explanation(target, *status, *substatus, *win32),
+                            ),
                         )
                     }
                 }
@@ -252,17 +302,27 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
         ServerFact::NdesService { started: true } => Effect::None,
         ServerFact::NdesService { started: false } => Effect::None,
         ServerFact::NdesFailure { step, detail, crp } => Effect::Raise(
-            Finding::new(if *crp { FindingId::PolicyModuleFailed } else { FindingId::NdesServiceFailed }, "detail-server-event")
-                .step(*step)
-                .arg("machine", m)
-                .arg("message", detail.clone()),
+            Finding::new(
+                if *crp {
+                    FindingId::PolicyModuleFailed
+                } else {
+                    FindingId::NdesServiceFailed
+                },
+                "detail-server-event",
+            )
+            .step(*step)
+            .arg("machine", m)
+            .arg("message", detail.clone()),
         ),
         ServerFact::VerifyStarted | ServerFact::RequestReceived => Effect::Seen(3),
         ServerFact::ChallengeVerified => Effect::Ok(3),
         ServerFact::ChallengeRejected { detail } => Effect::Raise(
-            Finding::new(FindingId::ChallengeRejected, "detail-server-challenge-rejected")
-                .arg("machine", m)
-                .arg("message", detail.clone()),
+            Finding::new(
+                FindingId::ChallengeRejected,
+                "detail-server-challenge-rejected",
+            )
+            .arg("machine", m)
+            .arg("message", detail.clone()),
         ),
         ServerFact::ValidationPhaseFailed { .. } => Effect::Support,
         ServerFact::PolicyModuleError { detail } => Effect::Raise(
@@ -273,10 +333,18 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
         ServerFact::CaSubmitFailed { code, detail } => Effect::Raise(
             Finding::new(FindingId::CaSubmitFailed, "detail-server-ca-submit")
                 .arg("machine", m)
-                .arg("code", code.map(code_label).unwrap_or_else(|| "none".into()))
+                .arg(
+                    "code",
+                    code.map(code_label).unwrap_or_else(|| "none".into()),
+                )
                 .arg("message", detail.clone()),
         ),
-        ServerFact::CaDecision { disposition, code, message, pkcs } => {
+        ServerFact::CaDecision {
+            disposition,
+            code,
+            message,
+            pkcs,
+        } => {
             let kind = if *pkcs { "pkcs" } else { "scep" };
             match disposition {
                 Disposition::Issued => Effect::Ok(4),
@@ -291,7 +359,10 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
                         .remedy_variant(denial_variant(*code))
                         .arg("machine", m)
                         .arg("kind", kind)
-                        .arg("code", code.map(code_label).unwrap_or_else(|| "none".into()))
+                        .arg(
+                            "code",
+                            code.map(code_label).unwrap_or_else(|| "none".into()),
+                        )
                         .arg("message", message.clone()),
                 ),
                 Disposition::Revoked | Disposition::Unknown => Effect::Seen(4),
@@ -299,14 +370,20 @@ fn effect(s: &crate::evidence::ServerEvent) -> Effect {
         }
         ServerFact::NotifyOk => Effect::Ok(6),
         ServerFact::NotifyFailed { detail, .. } => Effect::Raise(
-            Finding::new(FindingId::ScepResultNotReported, "detail-server-notify-failed")
-                .arg("machine", m)
-                .arg("message", detail.clone()),
+            Finding::new(
+                FindingId::ScepResultNotReported,
+                "detail-server-notify-failed",
+            )
+            .arg("machine", m)
+            .arg("message", detail.clone()),
         ),
         ServerFact::ConnectorUnhealthy { detail } => Effect::Raise(
-            Finding::new(FindingId::CertConnectorUnhealthy, "detail-server-connector-unhealthy")
-                .arg("machine", m)
-                .arg("message", detail.clone()),
+            Finding::new(
+                FindingId::CertConnectorUnhealthy,
+                "detail-server-connector-unhealthy",
+            )
+            .arg("machine", m)
+            .arg("message", detail.clone()),
         ),
         ServerFact::Note { .. } => Effect::None,
     }
@@ -318,7 +395,8 @@ fn denial_variant(code: Option<u32>) -> &'static str {
         Some(0x8009_4012) => "ca_template_denied",
         Some(0x8009_4014) => "ca_admin_denied",
         Some(0x8009_4800) | Some(0x8009_4801) => "ca_template_unsupported",
-        Some(0x8009_4001) | Some(0x8009_480D) | Some(0x8009_480F) | Some(0x8009_4812) | Some(0x800B_0114) => "ca_subject",
+        Some(0x8009_4001) | Some(0x8009_480D) | Some(0x8009_480F) | Some(0x8009_4812)
+        | Some(0x800B_0114) => "ca_subject",
         Some(0x8009_4811) => "ca_key_length",
         _ => "other",
     }
@@ -355,7 +433,9 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
     let mut state = "";
     let mut last_ok_step = 0;
     for &i in idxs {
-        let Some(s) = server_event(&events[i]) else { continue };
+        let Some(s) = server_event(&events[i]) else {
+            continue;
+        };
         let step = s.fact.step();
         let m = machine(s.component);
         let eff = effect(s);
@@ -368,10 +448,15 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
         match eff {
             Effect::Raise(mut f) => {
                 if f.id == FindingId::ChallengeRejected
-                    && raised.keys().any(|(id, _)| *id == FindingId::PolicyModuleFailed)
+                    && raised
+                        .keys()
+                        .any(|(id, _)| *id == FindingId::PolicyModuleFailed)
                 {
                     // An infrastructure error explains the refusal: one finding per cause.
-                    for r in raised.values_mut().filter(|r| r.finding.id == FindingId::PolicyModuleFailed) {
+                    for r in raised
+                        .values_mut()
+                        .filter(|r| r.finding.id == FindingId::PolicyModuleFailed)
+                    {
                         r.finding.push_evidence(Evidence::from_event(&events[i]));
                     }
                     continue;
@@ -389,7 +474,14 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
                     FindingId::ScepResultNotReported => "not_reported",
                     _ => state,
                 };
-                let key = (f.id, f.args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"));
+                let key = (
+                    f.id,
+                    f.args
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                );
                 // One finding per cause: the same ID with other wording joins the first.
                 let existing = raised.keys().find(|(id, _)| *id == f.id).cloned();
                 let ev = Evidence::from_event(&events[i]);
@@ -408,7 +500,13 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
                     None => {
                         let _ = key;
                         let k = (f.id, String::new());
-                        raised.insert(k, Raised { finding: f.with_evidence(ev), last_event: i });
+                        raised.insert(
+                            k,
+                            Raised {
+                                finding: f.with_evidence(ev),
+                                last_event: i,
+                            },
+                        );
                     }
                 }
             }
@@ -442,15 +540,22 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
     }
     let mut findings = Vec::new();
     for (_, mut r) in raised {
-        let resolved_by = oks
-            .iter()
-            .find(|&&(s, j)| s >= r.finding.step && later(events, r.last_event, j) && !(r.finding.step == 6 && s != 6));
+        let resolved_by = oks.iter().find(|&&(s, j)| {
+            s >= r.finding.step
+                && later(events, r.last_event, j)
+                && !(r.finding.step == 6 && s != 6)
+        });
         if let Some(&(_, j)) = resolved_by {
             r.finding.push_evidence(Evidence::from_event(&events[j]));
             r.finding.resolve();
         }
         let idx = (r.finding.step.clamp(1, 6) - 1) as usize;
-        if !r.finding.resolved && matches!(r.finding.severity, Severity::Error | Severity::Action | Severity::Warning) {
+        if !r.finding.resolved
+            && matches!(
+                r.finding.severity,
+                Severity::Error | Severity::Action | Severity::Warning
+            )
+        {
             steps[idx].1 = StepStatus::Failed;
         }
         findings.push(r.finding);
@@ -466,7 +571,13 @@ fn run_group(events: &[LogEvent], idxs: &[usize]) -> GroupResult {
             slot.1 = StepStatus::Seen;
         }
     }
-    GroupResult { findings, steps, issued_at, last_ok_step, state: if state.is_empty() { "received" } else { state } }
+    GroupResult {
+        findings,
+        steps,
+        issued_at,
+        last_ok_step,
+        state: if state.is_empty() { "received" } else { state },
+    }
 }
 
 fn merge_keys(into: &mut EnrollmentExtra, k: &ServerKeys) {
@@ -510,11 +621,18 @@ fn linked_device(enrollments: &[Enrollment], keys: &[ServerKeys]) -> Option<usiz
 }
 
 fn time_key(e: &LogEvent) -> Option<i128> {
-    e.time.as_ref().filter(|t| t.has_date).and_then(|t| t.order_key)
+    e.time
+        .as_ref()
+        .filter(|t| t.has_date)
+        .and_then(|t| t.order_key)
 }
 
 /// Steps seen on the device for one enrollment, from its own events and findings.
-fn device_steps(en: &Enrollment, events: &[LogEvent], steps: &mut [(Vec<&'static str>, StepStatus); 6]) {
+fn device_steps(
+    en: &Enrollment,
+    events: &[LogEvent],
+    steps: &mut [(Vec<&'static str>, StepStatus); 6],
+) {
     for a in &en.attempts {
         for &i in &a.events {
             if events[i].platform == Platform::Server {
@@ -550,7 +668,11 @@ fn to_views(steps: [(Vec<&'static str>, StepStatus); 6]) -> Vec<StepView> {
             if status == StepStatus::NotSeen && !seen_on.is_empty() {
                 status = StepStatus::Seen;
             }
-            StepView { step: i as u8 + 1, seen_on, status }
+            StepView {
+                step: i as u8 + 1,
+                seen_on,
+                status,
+            }
         })
         .collect()
 }
@@ -558,7 +680,11 @@ fn to_views(steps: [(Vec<&'static str>, StepStatus); 6]) -> Vec<StepView> {
 /// Runs the server rules, links server groups to device enrollments, appends
 /// server-only enrollments to `enrollments`, and returns findings and per-enrollment
 /// extras (index-aligned with `enrollments` afterwards).
-pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certificates: &[Certificate]) -> ServerOutcome {
+pub fn diagnose(
+    events: &[LogEvent],
+    enrollments: &mut Vec<Enrollment>,
+    certificates: &[Certificate],
+) -> ServerOutcome {
     let server_idx: Vec<usize> = events
         .iter()
         .enumerate()
@@ -567,7 +693,9 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
         .collect();
 
     // 1. Group server events by request identity.
-    let mut groups = Groups { parent: (0..events.len()).collect() };
+    let mut groups = Groups {
+        parent: (0..events.len()).collect(),
+    };
     let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut infra: Vec<usize> = Vec::new();
     let mut last_client_of_path: HashMap<String, usize> = HashMap::new();
@@ -584,26 +712,42 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
         let mut keys = identity_keys(&s.keys);
         if keys.is_empty() {
             keys.push(match &s.fact {
-                ServerFact::HttpRequest { client: client @ Some(_), client_ip, .. } => {
-                    let k = format!("client:{path}:{}", client_ip.clone().unwrap_or_else(|| format!("{client:?}")));
+                ServerFact::HttpRequest {
+                    client: client @ Some(_),
+                    client_ip,
+                    ..
+                } => {
+                    let k = format!(
+                        "client:{path}:{}",
+                        client_ip.clone().unwrap_or_else(|| format!("{client:?}"))
+                    );
                     last_client_of_path.insert(path.clone(), i);
                     k
                 }
-                ServerFact::HttpRequest { target: HttpTarget::VerifyRequest | HttpTarget::Notify | HttpTarget::OtherCrp, .. } => {
-                    match last_client_of_path.get(&path) {
-                        Some(&j) => {
-                            groups.union(i, j);
-                            continue;
-                        }
-                        None => format!("file:{path}"),
+                ServerFact::HttpRequest {
+                    target: HttpTarget::VerifyRequest | HttpTarget::Notify | HttpTarget::OtherCrp,
+                    ..
+                } => match last_client_of_path.get(&path) {
+                    Some(&j) => {
+                        groups.union(i, j);
+                        continue;
                     }
-                }
+                    None => format!("file:{path}"),
+                },
                 _ => format!("file:{path}"),
             });
-        } else if let ServerFact::HttpRequest { client: client @ Some(_), client_ip, .. } = &s.fact {
+        } else if let ServerFact::HttpRequest {
+            client: client @ Some(_),
+            client_ip,
+            ..
+        } = &s.fact
+        {
             // A keyed request (decoded PKIOperation) joins its client's keyless requests,
             // unless that client already sent another transaction (a proxy address).
-            let ck = format!("client:{path}:{}", client_ip.clone().unwrap_or_else(|| format!("{client:?}")));
+            let ck = format!(
+                "client:{path}:{}",
+                client_ip.clone().unwrap_or_else(|| format!("{client:?}"))
+            );
             let tx = s.keys.transaction_id.clone().unwrap_or_default();
             let same = client_tx.get(&ck).is_none_or(|t| *t == tx);
             if same {
@@ -630,17 +774,25 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
     let mut findings: Vec<Finding> = Vec::new();
     let n_device = enrollments.len();
     let mut extras: Vec<EnrollmentExtra> = vec![EnrollmentExtra::default(); n_device];
-    let mut device_server_steps: Vec<[(Vec<&'static str>, StepStatus); 6]> = vec![Default::default(); n_device];
+    let mut device_server_steps: Vec<[(Vec<&'static str>, StepStatus); 6]> =
+        vec![Default::default(); n_device];
     let in_inventory = |k: &ServerKeys| {
         certificates.iter().any(|c| {
-            k.sha1.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&c.sha1))
-                || k.serial_hex.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&c.serial_hex))
+            k.sha1
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(&c.sha1))
+                || k.serial_hex
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(&c.serial_hex))
         })
     };
 
     // 2. Per group: rules, then link or form a server-only enrollment.
     for (_, idxs) in grouped {
-        let keys: Vec<ServerKeys> = idxs.iter().filter_map(|&i| server_event(&events[i]).map(|s| s.keys.clone())).collect();
+        let keys: Vec<ServerKeys> = idxs
+            .iter()
+            .filter_map(|&i| server_event(&events[i]).map(|s| s.keys.clone()))
+            .collect();
         let result = run_group(events, &idxs);
         match linked_device(enrollments, &keys) {
             Some(d) => {
@@ -660,7 +812,9 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
                             slot.0.push(m);
                         }
                     }
-                    if st == StepStatus::Failed || (st == StepStatus::Ok && slot.1 != StepStatus::Failed) {
+                    if st == StepStatus::Failed
+                        || (st == StepStatus::Ok && slot.1 != StepStatus::Failed)
+                    {
                         slot.1 = st;
                     }
                 }
@@ -668,20 +822,36 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
                 // nothing more specific on the device, certificate not in the inventory.
                 if let Some(issued) = result.issued_at {
                     let en = &enrollments[d];
-                    let device_specific = en.findings.iter().any(|f| !f.resolved && matches!(f.severity, Severity::Error | Severity::Action));
+                    let device_specific = en.findings.iter().any(|f| {
+                        !f.resolved && matches!(f.severity, Severity::Error | Severity::Action)
+                    });
                     let issued_t = time_key(&events[issued]);
                     let last_t = time_key(&events[en.last_event]);
                     let runs_on = match (issued_t, last_t) {
                         (Some(a), Some(b)) => b - a >= 600 * 1_000_000_000,
                         _ => false,
                     };
-                    if !en.delivered() && !device_specific && runs_on && !keys.iter().any(in_inventory) {
+                    if !en.delivered()
+                        && !device_specific
+                        && runs_on
+                        && !keys.iter().any(in_inventory)
+                    {
                         findings.push(
-                            Finding::new(FindingId::CertIssuedNotDelivered, "detail-server-issued-not-delivered")
-                                .enrollment(display.clone())
-                                .arg("machine", machine(server_event(&events[issued]).map(|s| s.component).unwrap_or(ServerComponent::Ca)))
-                                .with_evidence(Evidence::from_event(&events[issued]))
-                                .with_evidence(Evidence::from_event(&events[en.last_event])),
+                            Finding::new(
+                                FindingId::CertIssuedNotDelivered,
+                                "detail-server-issued-not-delivered",
+                            )
+                            .enrollment(display.clone())
+                            .arg(
+                                "machine",
+                                machine(
+                                    server_event(&events[issued])
+                                        .map(|s| s.component)
+                                        .unwrap_or(ServerComponent::Ca),
+                                ),
+                            )
+                            .with_evidence(Evidence::from_event(&events[issued]))
+                            .with_evidence(Evidence::from_event(&events[en.last_event])),
                         );
                     }
                 }
@@ -699,7 +869,9 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
                 enrollments.push(Enrollment {
                     platform: Platform::Server,
                     profile: None,
-                    attempts: vec![Attempt { events: idxs.clone() }],
+                    attempts: vec![Attempt {
+                        events: idxs.clone(),
+                    }],
                     opened: true,
                     management: None,
                     findings: Vec::new(),
@@ -726,13 +898,18 @@ pub fn diagnose(events: &[LogEvent], enrollments: &mut Vec<Enrollment>, certific
         device_steps(&enrollments[d], events, &mut steps);
         extras[d].steps = to_views(steps);
         if extras[d].transaction_id.is_none() {
-            extras[d].transaction_id.clone_from(&enrollments[d].transaction_id);
+            extras[d]
+                .transaction_id
+                .clone_from(&enrollments[d].transaction_id);
         }
         if extras[d].sha1.is_none() {
             extras[d].sha1.clone_from(&enrollments[d].thumbprint);
         }
     }
-    ServerOutcome { findings: merge_duplicates(findings), extras }
+    ServerOutcome {
+        findings: merge_duplicates(findings),
+        extras,
+    }
 }
 
 /// One finding per cause: the same ID, wording and enrollment seen in several groups
@@ -743,10 +920,18 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
         // The client, the operation and the record's own words differ between requests
         // that fail for one cause; the cause (status, code, explanation) does not.
         let cause = |g: &Finding| -> Vec<(&'static str, String)> {
-            g.args.iter().filter(|(k, _)| !matches!(*k, "client" | "operation" | "message")).cloned().collect()
+            g.args
+                .iter()
+                .filter(|(k, _)| !matches!(*k, "client" | "operation" | "message"))
+                .cloned()
+                .collect()
         };
         match out.iter_mut().find(|g| {
-            g.id == f.id && g.detail == f.detail && cause(g) == cause(&f) && g.enrollment == f.enrollment && g.resolved == f.resolved
+            g.id == f.id
+                && g.detail == f.detail
+                && cause(g) == cause(&f)
+                && g.enrollment == f.enrollment
+                && g.resolved == f.resolved
         }) {
             Some(g) => {
                 for e in f.evidence {
@@ -764,22 +949,46 @@ fn merge_duplicates(findings: Vec<Finding>) -> Vec<Finding> {
 pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
     let s = server_event(e)?;
     let m = machine(s.component).to_string();
-    let item = |step: u8, name: &'static str, text: &'static str, args: Vec<(&'static str, String)>| {
-        let mut args = args;
-        args.push(("machine", m.clone()));
-        Some(TimelineItem { event: idx, step, name, text, args })
-    };
+    let item =
+        |step: u8, name: &'static str, text: &'static str, args: Vec<(&'static str, String)>| {
+            let mut args = args;
+            args.push(("machine", m.clone()));
+            Some(TimelineItem {
+                event: idx,
+                step,
+                name,
+                text,
+                args,
+            })
+        };
     let step = s.fact.step();
     match &s.fact {
-        ServerFact::HttpRequest { target, method, status, substatus, win32, client, .. } => {
+        ServerFact::HttpRequest {
+            target,
+            method,
+            status,
+            substatus,
+            win32,
+            client,
+            ..
+        } => {
             let what = match target {
-                HttpTarget::Mscep { operation: Some(op), .. } => op.label().to_string(),
-                HttpTarget::Mscep { operation: None, .. } => "mscep.dll".to_string(),
+                HttpTarget::Mscep {
+                    operation: Some(op),
+                    ..
+                } => op.label().to_string(),
+                HttpTarget::Mscep {
+                    operation: None, ..
+                } => "mscep.dll".to_string(),
                 HttpTarget::VerifyRequest => "VerifyRequest".to_string(),
                 HttpTarget::Notify => "Notify".to_string(),
                 HttpTarget::OtherCrp => "CertificateRegistrationSvc".to_string(),
             };
-            let name = if *target == HttpTarget::Notify { "notify" } else { "ndes_request" };
+            let name = if *target == HttpTarget::Notify {
+                "notify"
+            } else {
+                "ndes_request"
+            };
             item(
                 step,
                 name,
@@ -789,38 +998,82 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
                     ("what", what),
                     ("status", format!("{status}.{substatus}")),
                     ("win32", win32.to_string()),
-                    ("client", client.map(|p| p.as_str().to_string()).unwrap_or_else(|| "other".into())),
+                    (
+                        "client",
+                        client
+                            .map(|p| p.as_str().to_string())
+                            .unwrap_or_else(|| "other".into()),
+                    ),
                 ],
             )
         }
-        ServerFact::NdesService { started } => {
-            item(2, "ndes_service", if *started { "tl-server-ndes-started" } else { "tl-server-ndes-stopped" }, vec![])
-        }
+        ServerFact::NdesService { started } => item(
+            2,
+            "ndes_service",
+            if *started {
+                "tl-server-ndes-started"
+            } else {
+                "tl-server-ndes-stopped"
+            },
+            vec![],
+        ),
         ServerFact::VerifyStarted => item(3, "challenge_check", "tl-server-verify-started", vec![]),
-        ServerFact::RequestReceived => item(3, "ndes_request", "tl-server-request-received", vec![]),
-        ServerFact::ChallengeVerified => item(3, "challenge_verified", "tl-server-challenge-verified", vec![]),
-        ServerFact::ChallengeRejected { .. } | ServerFact::ValidationPhaseFailed { .. } => {
-            item(3, "challenge_verified", "tl-server-challenge-rejected", vec![])
+        ServerFact::RequestReceived => {
+            item(3, "ndes_request", "tl-server-request-received", vec![])
         }
-        ServerFact::CaDecision { disposition, code, .. } => item(
+        ServerFact::ChallengeVerified => item(
+            3,
+            "challenge_verified",
+            "tl-server-challenge-verified",
+            vec![],
+        ),
+        ServerFact::ChallengeRejected { .. } | ServerFact::ValidationPhaseFailed { .. } => item(
+            3,
+            "challenge_verified",
+            "tl-server-challenge-rejected",
+            vec![],
+        ),
+        ServerFact::CaDecision {
+            disposition, code, ..
+        } => item(
             4,
             "ca_decision",
             "tl-server-ca-decision",
             vec![
                 ("disposition", disposition.label().to_string()),
-                ("code", code.map(code_label).unwrap_or_else(|| "none".into())),
-                ("request", s.keys.ca_request_id.clone().unwrap_or_else(|| "none".into())),
+                (
+                    "code",
+                    code.map(code_label).unwrap_or_else(|| "none".into()),
+                ),
+                (
+                    "request",
+                    s.keys
+                        .ca_request_id
+                        .clone()
+                        .unwrap_or_else(|| "none".into()),
+                ),
             ],
         ),
-        ServerFact::CaSubmitFailed { code, .. } => {
-            item(4, "ca_decision", "tl-server-ca-submit-failed", vec![("code", code.map(code_label).unwrap_or_else(|| "none".into()))])
-        }
+        ServerFact::CaSubmitFailed { code, .. } => item(
+            4,
+            "ca_decision",
+            "tl-server-ca-submit-failed",
+            vec![(
+                "code",
+                code.map(code_label).unwrap_or_else(|| "none".into()),
+            )],
+        ),
         ServerFact::NotifyOk => item(6, "notify", "tl-server-notify-ok", vec![]),
         ServerFact::NotifyFailed { .. } => item(6, "notify", "tl-server-notify-failed", vec![]),
         ServerFact::NdesFailure { detail, .. }
         | ServerFact::PolicyModuleError { detail }
         | ServerFact::ConnectorUnhealthy { detail }
-        | ServerFact::Note { detail } => item(step, "server_error", "tl-server-note", vec![("cause", crate::limits::clip(detail, 160))]),
+        | ServerFact::Note { detail } => item(
+            step,
+            "server_error",
+            "tl-server-note",
+            vec![("cause", crate::limits::clip(detail, 160))],
+        ),
     }
 }
 
@@ -852,11 +1105,11 @@ fn _uses(_: ScepOperation) {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnosis::{diagnose as run_all, Facts};
+    use crate::diagnosis::{Facts, diagnose as run_all};
     use crate::input::InputKind;
     use crate::parsers::server::parser_for;
     use crate::parsers::server::test_util::sample;
-    use crate::report::build::{build, Parts};
+    use crate::report::build::{Parts, build};
     use crate::report::{Lang, Report};
 
     fn kind_of(name: &str) -> InputKind {
@@ -865,7 +1118,9 @@ mod tests {
             _ if name.starts_with("iis") => InputKind::IisW3cLog,
             _ if name.starts_with("ndesplugin") => InputKind::NdesPluginLog,
             _ if name.ends_with(".svclog") => InputKind::IntuneConnectorSvclog,
-            _ if name.starts_with("connector-events") || name.starts_with("ndes-app-events") => InputKind::WindowsServerEvents,
+            _ if name.starts_with("connector-events") || name.starts_with("ndes-app-events") => {
+                InputKind::WindowsServerEvents
+            }
             _ if name.starts_with("ca-") => InputKind::CaRequestList,
             _ if name.starts_with("omadm") => InputKind::AndroidOmadmLog,
             _ if name.starts_with("certutil") => InputKind::CertutilView,
@@ -891,7 +1146,14 @@ mod tests {
             _ => (1, 0),
         });
         let now = time::macros::datetime!(2026-06-01 00:00 UTC);
-        let facts = Facts { events: &events, certificates: &[], roles: &[], chains: &[], unparseable: &[], now };
+        let facts = Facts {
+            events: &events,
+            certificates: &[],
+            roles: &[],
+            chains: &[],
+            unparseable: &[],
+            now,
+        };
         let outcome = run_all(&facts);
         build(Parts {
             outcome: &outcome,
@@ -907,7 +1169,11 @@ mod tests {
     }
 
     /// Parses inline inputs `(kind, path, text)` plus `device` events into a report.
-    fn report_inline(inputs: &[(InputKind, &str, &str)], device: Vec<LogEvent>, certificates: &[Certificate]) -> Report {
+    fn report_inline(
+        inputs: &[(InputKind, &str, &str)],
+        device: Vec<LogEvent>,
+        certificates: &[Certificate],
+    ) -> Report {
         let mut events = device;
         for (kind, path, text) in inputs {
             let mut p = parser_for(*kind, (*path).into()).expect("server kind");
@@ -921,8 +1187,18 @@ mod tests {
             _ => (1, 0),
         });
         let now = time::macros::datetime!(2026-06-01 00:00 UTC);
-        let roles: Vec<_> = certificates.iter().map(|_| crate::evidence::CertRole::Leaf).collect();
-        let facts = Facts { events: &events, certificates, roles: &roles, chains: &[], unparseable: &[], now };
+        let roles: Vec<_> = certificates
+            .iter()
+            .map(|_| crate::evidence::CertRole::Leaf)
+            .collect();
+        let facts = Facts {
+            events: &events,
+            certificates,
+            roles: &roles,
+            chains: &[],
+            unparseable: &[],
+            now,
+        };
         let outcome = run_all(&facts);
         build(Parts {
             outcome: &outcome,
@@ -948,10 +1224,18 @@ mod tests {
              2026-01-01 10:30:01 s GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.7 Dalvik/2.1.0 - 200 0 0 1\n"
         );
         let r = report_inline(&[(InputKind::IisW3cLog, "iis.log", &text)], Vec::new(), &[]);
-        let f: Vec<_> = r.findings.iter().map(|f| (f.id.as_str(), f.resolved)).collect();
+        let f: Vec<_> = r
+            .findings
+            .iter()
+            .map(|f| (f.id.as_str(), f.resolved))
+            .collect();
         assert_eq!(f, vec![("NDES_SERVICE_FAILED", true)]);
         assert_eq!(r.verdict.as_str(), "in_progress");
-        assert!(r.findings[0].detail.contains("application pool"), "{}", r.findings[0].detail);
+        assert!(
+            r.findings[0].detail.contains("application pool"),
+            "{}",
+            r.findings[0].detail
+        );
     }
 
     #[test]
@@ -962,21 +1246,41 @@ mod tests {
              2026-01-01 10:00:02 s POST /CertificateRegistrationSvc/Certificate/VerifyRequest - 443 - ::1 NDES_Plugin - 403 16 2148204809 1\n"
         );
         let r = report_inline(&[(InputKind::IisW3cLog, "iis.log", &text)], Vec::new(), &[]);
-        let ndes = r.findings.iter().find(|f| f.id == FindingId::NdesServiceFailed).unwrap();
+        let ndes = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::NdesServiceFailed)
+            .unwrap();
         assert_eq!(ndes.step, 4);
-        let pm = r.findings.iter().find(|f| f.id == FindingId::PolicyModuleFailed).unwrap();
+        let pm = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::PolicyModuleFailed)
+            .unwrap();
         assert!(pm.detail.contains("does not trust"), "{}", pm.detail);
     }
 
     #[test]
     fn an_exception_explains_a_refusal_and_connector_health_is_service_wide() {
         let svc = "VerifyRequest Started.\nSigning certificate could not be retrieved.\nVerifyRequest Finished with status False\n";
-        let r = report_inline(&[(InputKind::IntuneConnectorSvclog, "c.svclog", svc)], Vec::new(), &[]);
+        let r = report_inline(
+            &[(InputKind::IntuneConnectorSvclog, "c.svclog", svc)],
+            Vec::new(),
+            &[],
+        );
         let ids: Vec<_> = r.findings.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, vec!["POLICY_MODULE_FAILED"]);
         let ev = "Log Name:      Microsoft Intune Connector\nSource:        Microsoft Intune Connector\nDate:          1/2/2026 3:04:05 PM\nEvent ID:      10102\nDescription:\nThe connector certificate has expired.\n";
-        let r = report_inline(&[(InputKind::WindowsServerEvents, "e.txt", ev)], Vec::new(), &[]);
-        let f = r.findings.iter().find(|f| f.id == FindingId::CertConnectorUnhealthy).expect("unhealthy");
+        let r = report_inline(
+            &[(InputKind::WindowsServerEvents, "e.txt", ev)],
+            Vec::new(),
+            &[],
+        );
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::CertConnectorUnhealthy)
+            .expect("unhealthy");
         assert_eq!(f.severity, Severity::Warning);
         assert!(r.enrollments.is_empty());
     }
@@ -984,34 +1288,72 @@ mod tests {
     #[test]
     fn test_client_failure_and_pending_use_the_client_rules() {
         let r = report_inline(
-            &[(InputKind::ScepTestClientLog, "sscep.txt", "sscep: sending certificate request\nsscep: pkistatus: FAILURE\nsscep: reason: Transaction not permitted or supported\n")],
+            &[(
+                InputKind::ScepTestClientLog,
+                "sscep.txt",
+                "sscep: sending certificate request\nsscep: pkistatus: FAILURE\nsscep: reason: Transaction not permitted or supported\n",
+            )],
             Vec::new(),
             &[],
         );
         assert_eq!(r.verdict.as_str(), "failed");
-        assert!(r.findings.iter().any(|f| f.id == FindingId::ScepRequestRejected));
-        let r = report_inline(&[(InputKind::ScepTestClientLog, "s", "sscep: pkistatus: PENDING\n")], Vec::new(), &[]);
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.id == FindingId::ScepRequestRejected)
+        );
+        let r = report_inline(
+            &[(
+                InputKind::ScepTestClientLog,
+                "s",
+                "sscep: pkistatus: PENDING\n",
+            )],
+            Vec::new(),
+            &[],
+        );
         assert_eq!(r.verdict.as_str(), "action_required");
     }
 
     fn device_waiting(last: &str) -> Vec<LogEvent> {
         use crate::evidence::{LogTime, ProfileId, SourceRef};
-        let profile = ProfileId::parse("ModelName=AC_1%2FLogicalName_8d7c6b5a_4e3f_4a2b_9c1d_0e9f8a7b6c5d;Hash=3").unwrap();
+        let profile = ProfileId::parse(
+            "ModelName=AC_1%2FLogicalName_8d7c6b5a_4e3f_4a2b_9c1d_0e9f8a7b6c5d;Hash=3",
+        )
+        .unwrap();
         let ev = |line: u64, t: &str, kind: EventKind| LogEvent {
             platform: Platform::Android,
             source: SourceRef::line("omadm.log".into(), line),
-            time: crate::parsers::server::log_time(t).map(|lt| LogTime { text: t.to_string(), ..lt }),
+            time: crate::parsers::server::log_time(t).map(|lt| LogTime {
+                text: t.to_string(),
+                ..lt
+            }),
             pid: Some(1),
             kind,
             text: format!("line {line}"),
         };
         vec![
-            ev(1, "2026-06-03 14:44:00", EventKind::EnrollmentAttempt { profile }),
-            ev(2, "2026-06-03 14:45:00", EventKind::ScepRequest { operation: ScepOperation::PkiOperation, url: None }),
+            ev(
+                1,
+                "2026-06-03 14:44:00",
+                EventKind::EnrollmentAttempt { profile },
+            ),
+            ev(
+                2,
+                "2026-06-03 14:45:00",
+                EventKind::ScepRequest {
+                    operation: ScepOperation::PkiOperation,
+                    url: None,
+                },
+            ),
             ev(
                 3,
                 last,
-                EventKind::ScepHttpResponse { operation: ScepOperation::PkiOperation, status: 200, reason: "OK".into(), url: None },
+                EventKind::ScepHttpResponse {
+                    operation: ScepOperation::PkiOperation,
+                    status: 200,
+                    reason: "OK".into(),
+                    url: None,
+                },
             ),
         ]
     }
@@ -1020,18 +1362,56 @@ mod tests {
     fn issued_not_delivered_needs_an_exact_key_and_a_long_enough_device_log() {
         let ev = sample("connector-events-notify-failed.txt");
         // Linked by the policy ID, the device log runs on 30 minutes: raised.
-        let r = report_inline(&[(InputKind::WindowsServerEvents, "c.txt", &ev)], device_waiting("2026-06-03 15:15:00"), &[]);
-        let f = r.findings.iter().find(|f| f.id == FindingId::CertIssuedNotDelivered).expect("raised");
-        assert!(f.enrollment.as_deref().is_some_and(|p| p.contains("8d7c6b5a")));
-        assert_eq!(r.enrollments.len(), 1, "server evidence joined the device enrollment");
-        assert_eq!(r.enrollments[0].ids.policy_id.as_deref(), Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d"));
+        let r = report_inline(
+            &[(InputKind::WindowsServerEvents, "c.txt", &ev)],
+            device_waiting("2026-06-03 15:15:00"),
+            &[],
+        );
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::CertIssuedNotDelivered)
+            .expect("raised");
+        assert!(
+            f.enrollment
+                .as_deref()
+                .is_some_and(|p| p.contains("8d7c6b5a"))
+        );
+        assert_eq!(
+            r.enrollments.len(),
+            1,
+            "server evidence joined the device enrollment"
+        );
+        assert_eq!(
+            r.enrollments[0].ids.policy_id.as_deref(),
+            Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d")
+        );
         // The device log stops 2 minutes after issuance: no finding.
-        let r = report_inline(&[(InputKind::WindowsServerEvents, "c.txt", &ev)], device_waiting("2026-06-03 14:47:00"), &[]);
-        assert!(!r.findings.iter().any(|f| f.id == FindingId::CertIssuedNotDelivered));
+        let r = report_inline(
+            &[(InputKind::WindowsServerEvents, "c.txt", &ev)],
+            device_waiting("2026-06-03 14:47:00"),
+            &[],
+        );
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.id == FindingId::CertIssuedNotDelivered)
+        );
         // No key in common (another policy): never on a guess.
-        let other = ev.replace("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d", "11111111-2222-3333-4444-555555555555");
-        let r = report_inline(&[(InputKind::WindowsServerEvents, "c.txt", &other)], device_waiting("2026-06-03 15:15:00"), &[]);
-        assert!(!r.findings.iter().any(|f| f.id == FindingId::CertIssuedNotDelivered));
+        let other = ev.replace(
+            "8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d",
+            "11111111-2222-3333-4444-555555555555",
+        );
+        let r = report_inline(
+            &[(InputKind::WindowsServerEvents, "c.txt", &other)],
+            device_waiting("2026-06-03 15:15:00"),
+            &[],
+        );
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.id == FindingId::CertIssuedNotDelivered)
+        );
         assert_eq!(r.enrollments.len(), 2);
     }
 
@@ -1045,23 +1425,41 @@ mod tests {
 
     #[test]
     fn every_server_sample_meets_its_expectation() {
-        let text = std::fs::read_to_string(format!("{}/../tests/fixtures/server/expect.json", env!("CARGO_MANIFEST_DIR")))
-            .expect("expect.json");
+        let text = std::fs::read_to_string(format!(
+            "{}/../tests/fixtures/server/expect.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("expect.json");
         let exp: serde_json::Value = serde_json::from_str(&text).unwrap();
         let mut checked = 0;
         for (file, e) in exp.as_object().unwrap() {
             let name = file.strip_prefix("server/").unwrap();
             let r = report_of(&[name], Vec::new());
-            assert_eq!(r.verdict.as_str(), e["verdict"].as_str().unwrap(), "{file}: {:?} / {}", active(&r), r.summary);
+            assert_eq!(
+                r.verdict.as_str(),
+                e["verdict"].as_str().unwrap(),
+                "{file}: {:?} / {}",
+                active(&r),
+                r.summary
+            );
             let all: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
             for m in e["must"].as_array().unwrap() {
-                assert!(all.contains(&m.as_str().unwrap()), "{file}: {m} missing in {all:?}");
+                assert!(
+                    all.contains(&m.as_str().unwrap()),
+                    "{file}: {m} missing in {all:?}"
+                );
             }
             for m in e["must_not"].as_array().unwrap() {
-                assert!(!active(&r).contains(&m.as_str().unwrap()), "{file}: {m} must not be reported");
+                assert!(
+                    !active(&r).contains(&m.as_str().unwrap()),
+                    "{file}: {m} must not be reported"
+                );
             }
-            assert!(r.enrollments.iter().all(|en| en.state != "installed"), "{file}");
-            assert!(r.server_components.len() >= 1, "{file}");
+            assert!(
+                r.enrollments.iter().all(|en| en.state != "installed"),
+                "{file}"
+            );
+            assert!(!r.server_components.is_empty(), "{file}");
             checked += 1;
         }
         assert_eq!(checked, 8);
@@ -1070,7 +1468,11 @@ mod tests {
     #[test]
     fn server_only_in_progress_asks_for_device_logs() {
         let r = report_of(&["iis-w3c-android-success.log"], Vec::new());
-        assert!(r.summary.contains("server logs cannot show"), "{}", r.summary);
+        assert!(
+            r.summary.contains("server logs cannot show"),
+            "{}",
+            r.summary
+        );
         assert!(r.next_action.contains("device's logs"), "{}", r.next_action);
         assert!(r.enrollments.iter().all(|e| e.platform == Platform::Server));
         let en = &r.enrollments[0];
@@ -1081,10 +1483,23 @@ mod tests {
 
     #[test]
     fn ca_denials_followed_by_issued_rows_are_resolved() {
-        let r = report_of(&["ca-failed-requests-export.txt", "certutil-view-issued.txt"], Vec::new());
-        let rej: Vec<_> = r.findings.iter().filter(|f| f.id == FindingId::ScepRequestRejected).collect();
+        let r = report_of(
+            &["ca-failed-requests-export.txt", "certutil-view-issued.txt"],
+            Vec::new(),
+        );
+        let rej: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.id == FindingId::ScepRequestRejected)
+            .collect();
         assert!(!rej.is_empty());
-        assert!(rej.iter().all(|f| f.resolved), "{:?}", rej.iter().map(|f| (&f.detail, f.resolved)).collect::<Vec<_>>());
+        assert!(
+            rej.iter().all(|f| f.resolved),
+            "{:?}",
+            rej.iter()
+                .map(|f| (&f.detail, f.resolved))
+                .collect::<Vec<_>>()
+        );
         assert_eq!(r.verdict.as_str(), "in_progress");
     }
 
@@ -1100,31 +1515,89 @@ mod tests {
         let ev = |line: u64, t: &str, kind: EventKind| LogEvent {
             platform: Platform::Android,
             source: SourceRef::line("correlated/omadm-pending.log".into(), line),
-            time: crate::parsers::server::log_time(t).map(|lt| LogTime { text: t.replace(' ', "T"), ..lt }),
+            time: crate::parsers::server::log_time(t).map(|lt| LogTime {
+                text: t.replace(' ', "T"),
+                ..lt
+            }),
             pid: Some(21544),
             kind,
             text: format!("line {line}"),
         };
         vec![
-            ev(2, "2026-06-10 09:05:32.119", EventKind::EnrollmentAttempt { profile }),
-            ev(7, "2026-06-10 09:05:35.902", EventKind::ScepRequestBuilt { transaction_id: Some(tx.clone()), poll: false }),
-            ev(10, "2026-06-10 09:05:38.527", EventKind::CertRep { status: PkiStatus::Pending, fail_info: None, transaction_id: Some(tx) }),
+            ev(
+                2,
+                "2026-06-10 09:05:32.119",
+                EventKind::EnrollmentAttempt { profile },
+            ),
+            ev(
+                7,
+                "2026-06-10 09:05:35.902",
+                EventKind::ScepRequestBuilt {
+                    transaction_id: Some(tx.clone()),
+                    poll: false,
+                },
+            ),
+            ev(
+                10,
+                "2026-06-10 09:05:38.527",
+                EventKind::CertRep {
+                    status: PkiStatus::Pending,
+                    fail_info: None,
+                    transaction_id: Some(tx),
+                },
+            ),
         ]
     }
 
     #[test]
     fn correlated_pending_on_device_denied_on_ca() {
-        let r = report_of(&["correlated/iis-pkioperation.log", "correlated/ca-failed-requests.txt"], device_pending());
+        let r = report_of(
+            &[
+                "correlated/iis-pkioperation.log",
+                "correlated/ca-failed-requests.txt",
+            ],
+            device_pending(),
+        );
         assert_eq!(r.verdict.as_str(), "failed");
-        assert!(r.summary.contains("step 4") && r.summary.contains("on the CA"), "{}", r.summary);
-        let rej = r.findings.iter().find(|f| f.id == FindingId::ScepRequestRejected).expect("denial");
+        assert!(
+            r.summary.contains("step 4") && r.summary.contains("on the CA"),
+            "{}",
+            r.summary
+        );
+        let rej = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::ScepRequestRejected)
+            .expect("denial");
         assert_eq!(rej.step, 4);
-        assert!(rej.detail.contains("0x80094014") && rej.detail.contains("CERTSRV_E_ADMIN_DENIED_REQUEST"), "{}", rej.detail);
-        assert!(rej.enrollment.as_deref().is_some_and(|p| p.contains("LogicalName_a4b3c2d1")));
-        assert!(r.findings.iter().any(|f| f.id == FindingId::ScepRequestPending), "the device's finding is kept");
-        assert_eq!(r.enrollments.len(), 1, "{:?}", r.enrollments.iter().map(|e| &e.state).collect::<Vec<_>>());
+        assert!(
+            rej.detail.contains("0x80094014")
+                && rej.detail.contains("CERTSRV_E_ADMIN_DENIED_REQUEST"),
+            "{}",
+            rej.detail
+        );
+        assert!(
+            rej.enrollment
+                .as_deref()
+                .is_some_and(|p| p.contains("LogicalName_a4b3c2d1"))
+        );
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.id == FindingId::ScepRequestPending),
+            "the device's finding is kept"
+        );
+        assert_eq!(
+            r.enrollments.len(),
+            1,
+            "{:?}",
+            r.enrollments.iter().map(|e| &e.state).collect::<Vec<_>>()
+        );
         let en = &r.enrollments[0];
-        assert_eq!(en.ids.transaction_id.as_deref(), Some("7c3e9a1f5b2d4e6a8c0f1e3d5b7a9c2e4f6a8b0d"));
+        assert_eq!(
+            en.ids.transaction_id.as_deref(),
+            Some("7c3e9a1f5b2d4e6a8c0f1e3d5b7a9c2e4f6a8b0d")
+        );
         assert_eq!(en.ids.ca_request_id.as_deref(), Some("4102"));
         assert_eq!(en.steps[3].status, "failed");
         assert_eq!(en.steps[3].seen_on, vec!["device", "ndes", "ca"]);
@@ -1133,12 +1606,32 @@ mod tests {
 
     #[test]
     fn connector_and_ca_share_the_thumbprint() {
-        let r = report_of(&["connector-events-notify-failed.txt", "certutil-view-issued.txt"], Vec::new());
-        let linked = r.enrollments.iter().find(|e| e.ids.sha1.as_deref() == Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1")).unwrap();
+        let r = report_of(
+            &[
+                "connector-events-notify-failed.txt",
+                "certutil-view-issued.txt",
+            ],
+            Vec::new(),
+        );
+        let linked = r
+            .enrollments
+            .iter()
+            .find(|e| e.ids.sha1.as_deref() == Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1"))
+            .unwrap();
         assert_eq!(linked.ids.ca_request_id.as_deref(), Some("3393"));
-        assert_eq!(linked.ids.policy_id.as_deref(), Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d"));
-        assert!(linked.steps[3].seen_on.contains(&"ca".to_string()) && linked.steps[3].seen_on.contains(&"connector".to_string()));
-        let nr = r.findings.iter().find(|f| f.id == FindingId::ScepResultNotReported).unwrap();
+        assert_eq!(
+            linked.ids.policy_id.as_deref(),
+            Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d")
+        );
+        assert!(
+            linked.steps[3].seen_on.contains(&"ca".to_string())
+                && linked.steps[3].seen_on.contains(&"connector".to_string())
+        );
+        let nr = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::ScepResultNotReported)
+            .unwrap();
         assert!(!nr.resolved);
         assert!(nr.detail.contains("may be installed"), "{}", nr.detail);
     }

@@ -31,7 +31,10 @@ impl ServerComponent {
 pub enum HttpTarget {
     /// `/certsrv/mscep/mscep.dll[/pkiclient.exe]`; `operation` is `None` for a bare GET
     /// (a browser: 403 is the healthy answer). `admin` for `mscep_admin`.
-    Mscep { operation: Option<ScepOperation>, admin: bool },
+    Mscep {
+        operation: Option<ScepOperation>,
+        admin: bool,
+    },
     /// `POST /CertificateRegistrationSvc/Certificate/VerifyRequest` (step 3).
     VerifyRequest,
     /// `POST /CertificateRegistrationSvc/Certificate/Notify` (step 6).
@@ -61,7 +64,11 @@ impl Disposition {
             .find('(')
             .and_then(|i| t[i + 1..].split(')').next())
             .and_then(|n| n.trim().parse::<u32>().ok())
-            .or_else(|| t.split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse::<u32>().ok()));
+            .or_else(|| {
+                t.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|n| n.parse::<u32>().ok())
+            });
         match num {
             Some(9) => return Disposition::Pending,
             Some(20) => return Disposition::Issued,
@@ -155,8 +162,13 @@ impl ServerFact {
     pub fn step(&self) -> u8 {
         match self {
             ServerFact::HttpRequest { target, .. } => match target {
-                HttpTarget::Mscep { operation: Some(op), .. } => op.step(),
-                HttpTarget::Mscep { operation: None, .. } => 2,
+                HttpTarget::Mscep {
+                    operation: Some(op),
+                    ..
+                } => op.step(),
+                HttpTarget::Mscep {
+                    operation: None, ..
+                } => 2,
                 HttpTarget::VerifyRequest | HttpTarget::OtherCrp => 3,
                 HttpTarget::Notify => 6,
             },
@@ -210,6 +222,10 @@ pub struct ServerEvent {
 
 impl ServerEvent {
     pub fn new(component: ServerComponent, fact: ServerFact) -> Self {
-        ServerEvent { component, fact, keys: ServerKeys::default() }
+        ServerEvent {
+            component,
+            fact,
+            keys: ServerKeys::default(),
+        }
     }
 }

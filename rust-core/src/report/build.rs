@@ -95,7 +95,11 @@ pub fn build(p: Parts<'_>) -> Report {
         .map(|(n, en)| {
             // Server diagnosis (issue 9): keys and steps, index-aligned.
             let extra = o.extras.get(n).cloned().unwrap_or_default();
-            let mut idxs: Vec<usize> = en.attempts.iter().flat_map(|a| a.events.iter().copied()).collect();
+            let mut idxs: Vec<usize> = en
+                .attempts
+                .iter()
+                .flat_map(|a| a.events.iter().copied())
+                .collect();
             idxs.sort_unstable();
             let first_seen = idxs.iter().find_map(|&i| time_of(i));
             let last_seen = idxs.iter().rev().find_map(|&i| time_of(i));

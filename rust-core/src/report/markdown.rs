@@ -115,11 +115,22 @@ pub fn render(r: &Report) -> String {
             if e.steps.is_empty() {
                 continue;
             }
-            let _ = writeln!(o, "**{} — {} {} ({})**\n", l("label-steps"), e.platform.as_str(), n + 1, esc(&e.state));
+            let _ = writeln!(
+                o,
+                "**{} — {} {} ({})**\n",
+                l("label-steps"),
+                e.platform.as_str(),
+                n + 1,
+                esc(&e.state)
+            );
             let _ = writeln!(o, "| {} | | | |", l("label-step"));
             let _ = writeln!(o, "|---|---|---|---|");
             for st in &e.steps {
-                let on: Vec<String> = st.seen_on.iter().map(|x| l(&format!("machine-{x}"))).collect();
+                let on: Vec<String> = st
+                    .seen_on
+                    .iter()
+                    .map(|x| l(&format!("machine-{x}")))
+                    .collect();
                 let _ = writeln!(
                     o,
                     "| {} | {} | {} | {} |",

@@ -200,8 +200,16 @@ pub fn render(r: &Report) -> String {
             if !e.steps.is_empty() {
                 let _ = writeln!(o, "  {}:", l("label-steps"));
                 for st in &e.steps {
-                    let on: Vec<String> = st.seen_on.iter().map(|x| l(&format!("machine-{x}"))).collect();
-                    let on = if on.is_empty() { String::new() } else { format!(" — {}", on.join(", ")) };
+                    let on: Vec<String> = st
+                        .seen_on
+                        .iter()
+                        .map(|x| l(&format!("machine-{x}")))
+                        .collect();
+                    let on = if on.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", on.join(", "))
+                    };
                     let line = format!(
                         "{} {}: {}{on}",
                         st.step,

@@ -5,12 +5,12 @@
 
 use std::sync::Arc;
 
+use crate::evidence::ServerComponent;
 use crate::evidence::server::Disposition;
-use crate::evidence::{ServerComponent};
 use crate::evidence::server::{ServerFact, ServerKeys};
 use crate::parsers::{LogOutput, LogParser};
 
-use super::{code_from_text, find_hresult, is_submit_failure, log_time, norm_hex, Sink};
+use super::{Sink, code_from_text, find_hresult, is_submit_failure, log_time, norm_hex};
 
 /// Joins physical lines into CSV/TSV records (quoted fields may span lines) and splits
 /// them into fields. Bounded: a record longer than 256 KB is cut.
@@ -25,7 +25,9 @@ pub struct CsvRecords {
 impl CsvRecords {
     /// Feeds one line; returns a complete record with the number of its first line.
     pub fn line(&mut self, number: u64, line: &str) -> Option<(u64, Vec<String>)> {
-        let sep = *self.sep.get_or_insert_with(|| if line.contains('\t') { '\t' } else { ',' });
+        let sep = *self
+            .sep
+            .get_or_insert_with(|| if line.contains('\t') { '\t' } else { ',' });
         if self.buf.is_empty() && !self.in_quotes {
             self.first_line = number;
         } else if self.buf.len() < 256 * 1024 {
@@ -187,15 +189,23 @@ pub struct CaRow {
 
 /// Builds the facts of one CA row from (column, value) pairs; `default` is the
 /// disposition the view implies (Failed list → denied) when no column says.
+#[allow(clippy::field_reassign_with_default)]
 pub fn row_from(pairs: &[(Option<Col>, String)], default: Disposition) -> Option<CaRow> {
     let get = |c: Col| {
-        pairs.iter().find(|(k, v)| *k == Some(c) && !v.is_empty() && v != "EMPTY").map(|(_, v)| v.as_str())
+        pairs
+            .iter()
+            .find(|(k, v)| *k == Some(c) && !v.is_empty() && v != "EMPTY")
+            .map(|(_, v)| v.as_str())
     };
     let mut keys = ServerKeys::default();
     keys.ca_request_id = get(Col::RequestId).map(|v| {
         let t = v.trim();
         // `0xd41 (3393)` → 3393
-        t.find('(').and_then(|i| t[i + 1..].split(')').next()).unwrap_or(t).trim().to_string()
+        t.find('(')
+            .and_then(|i| t[i + 1..].split(')').next())
+            .unwrap_or(t)
+            .trim()
+            .to_string()
     });
     keys.subject_cn = get(Col::CommonName).map(|v| v.trim_matches('"').to_string());
     keys.template = get(Col::Template).map(|v| {
@@ -228,19 +238,39 @@ pub fn row_from(pairs: &[(Option<Col>, String)], default: Disposition) -> Option
     }
     let mut message = dmsg.to_string();
     if !status.is_empty() && code.is_some() {
-        message = if message.is_empty() { status.to_string() } else { format!("{message}: {status}") };
+        message = if message.is_empty() {
+            status.to_string()
+        } else {
+            format!("{message}: {status}")
+        };
     }
-    let time = get(Col::SubmittedWhen).or(get(Col::NotBefore)).map(str::to_string);
-    Some(CaRow { keys, disposition, code, message, time })
+    let time = get(Col::SubmittedWhen)
+        .or(get(Col::NotBefore))
+        .map(str::to_string);
+    Some(CaRow {
+        keys,
+        disposition,
+        code,
+        message,
+        time,
+    })
 }
 
 /// Emits a CA row as an event.
 pub(crate) fn emit(sink: &mut Sink, line: u64, row: CaRow, text: &str) {
     let fact = match row.code {
         Some(c) if is_submit_failure(c) && row.disposition != Disposition::Issued => {
-            ServerFact::CaSubmitFailed { code: Some(c), detail: row.message.clone() }
+            ServerFact::CaSubmitFailed {
+                code: Some(c),
+                detail: row.message.clone(),
+            }
         }
-        _ => ServerFact::CaDecision { disposition: row.disposition, code: row.code, message: row.message, pkcs: false },
+        _ => ServerFact::CaDecision {
+            disposition: row.disposition,
+            code: row.code,
+            message: row.message,
+            pkcs: false,
+        },
     };
     let time = row.time.as_deref().and_then(log_time);
     sink.server(line, time, ServerComponent::Ca, fact, row.keys, text);
@@ -280,7 +310,12 @@ pub struct CaListParser {
 
 impl CaListParser {
     pub fn new(path: Arc<str>) -> Self {
-        CaListParser { sink: Sink::new(path), csv: CsvRecords::default(), columns: None, header_seen: false }
+        CaListParser {
+            sink: Sink::new(path),
+            csv: CsvRecords::default(),
+            columns: None,
+            header_seen: false,
+        }
     }
 
     fn record(&mut self, line: u64, fields: Vec<String>) {
@@ -311,8 +346,11 @@ impl CaListParser {
                 cols[i] = Some(Col::CommonName);
             }
         }
-        let pairs: Vec<(Option<Col>, String)> =
-            fields.iter().enumerate().map(|(i, v)| (cols.get(i).copied().flatten(), v.clone())).collect();
+        let pairs: Vec<(Option<Col>, String)> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (cols.get(i).copied().flatten(), v.clone()))
+            .collect();
         let text = row_text(&pairs);
         if let Some(row) = row_from(&pairs, Disposition::Denied) {
             self.sink.out.records += 1;
@@ -346,7 +384,10 @@ mod tests {
 
     #[test]
     fn mmc_failed_requests_utf16() {
-        let out = run(&mut CaListParser::new("ca".into()), &sample("ca-failed-requests-export.txt"));
+        let out = run(
+            &mut CaListParser::new("ca".into()),
+            &sample("ca-failed-requests-export.txt"),
+        );
         assert_eq!(out.records, 3);
         let e = &out.events[0];
         match &e.kind {
@@ -354,7 +395,12 @@ mod tests {
                 assert_eq!(s.keys.ca_request_id.as_deref(), Some("3388"));
                 assert_eq!(s.keys.subject_cn.as_deref(), Some("mei.chen"));
                 match &s.fact {
-                    ServerFact::CaDecision { disposition, code, message, .. } => {
+                    ServerFact::CaDecision {
+                        disposition,
+                        code,
+                        message,
+                        ..
+                    } => {
                         assert_eq!(*disposition, Disposition::Denied);
                         assert_eq!(*code, Some(0x8009_4012));
                         assert!(message.contains("Denied by Policy Module"));
@@ -373,14 +419,26 @@ mod tests {
                     \"3393\",\"20 -- Issued\",\"3a000000d41c\",\"9b 2e 71 c4 05 ad 38 f6 11 e0 c7 4a 92 5d bb 06 e3 7f 28 d1\",\"WoodgroveSCEPUser\",\"mei\nchen\"\n";
         let out = run(&mut CaListParser::new("ca".into()), text);
         let f = facts(&out);
-        assert!(matches!(f[0], ServerFact::CaDecision { disposition: Disposition::Issued, .. }));
+        assert!(matches!(
+            f[0],
+            ServerFact::CaDecision {
+                disposition: Disposition::Issued,
+                ..
+            }
+        ));
         let text = "Anfrage\tAntragsteller\tStatus\tDatum\tName\n12\tDOM\\svc\tNicht erlaubt 0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED_CERT_TYPE)\t03.06.2026 14:10\tlena\n";
         let out = run(&mut CaListParser::new("ca".into()), text);
         match &out.events[0].kind {
             crate::evidence::EventKind::Server(s) => {
                 assert_eq!(s.keys.ca_request_id.as_deref(), Some("12"));
                 assert_eq!(s.keys.subject_cn.as_deref(), Some("lena"));
-                assert!(matches!(s.fact, ServerFact::CaDecision { code: Some(0x8009_4800), .. }));
+                assert!(matches!(
+                    s.fact,
+                    ServerFact::CaDecision {
+                        code: Some(0x8009_4800),
+                        ..
+                    }
+                ));
             }
             _ => panic!(),
         }
@@ -388,7 +446,10 @@ mod tests {
 
     #[test]
     fn garbage_csv_gives_nothing() {
-        let out = run(&mut CaListParser::new("ca".into()), "a,b,c\n\"unterminated,x\n1,2\n");
+        let out = run(
+            &mut CaListParser::new("ca".into()),
+            "a,b,c\n\"unterminated,x\n1,2\n",
+        );
         assert!(out.events.len() <= 1);
     }
 

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use crate::evidence::server::Disposition;
 use crate::parsers::{LogOutput, LogParser};
 
-use super::calist::{emit, row_from, row_text, Col};
 use super::Sink;
+use super::calist::{Col, emit, row_from, row_text};
 
 fn col_of(name: &str) -> Option<Col> {
     // Reuse the request list's name table by building a one-field header.
@@ -40,32 +40,49 @@ fn is_dump(t: &str) -> bool {
     let Some(first) = it.next() else { return false };
     first.len() == 4
         && first.bytes().all(|b| b.is_ascii_hexdigit())
-        && it.next().is_some_and(|x| x.len() == 2 && x.bytes().all(|b| b.is_ascii_hexdigit()))
+        && it
+            .next()
+            .is_some_and(|x| x.len() == 2 && x.bytes().all(|b| b.is_ascii_hexdigit()))
 }
+
+/// A row being read: first line, (column, value) pairs, label lines.
+type Row = (u64, Vec<(Option<Col>, String)>, Vec<String>);
 
 /// The `certutil -view` text parser.
 pub struct CertutilParser {
     sink: Sink,
     in_schema: bool,
     schema: HashMap<String, Col>,
-    row: Option<(u64, Vec<(Option<Col>, String)>, Vec<String>)>,
+    row: Option<Row>,
     /// A label whose value is on the next line.
     open_label: Option<Option<Col>>,
 }
 
 impl CertutilParser {
     pub fn new(path: Arc<str>) -> Self {
-        CertutilParser { sink: Sink::new(path), in_schema: false, schema: HashMap::new(), row: None, open_label: None }
+        CertutilParser {
+            sink: Sink::new(path),
+            in_schema: false,
+            schema: HashMap::new(),
+            row: None,
+            open_label: None,
+        }
     }
 
     fn label_col(&self, label: &str) -> Option<Col> {
-        self.schema.get(&label.trim().to_lowercase()).copied().or_else(|| col_of(label))
+        self.schema
+            .get(&label.trim().to_lowercase())
+            .copied()
+            .or_else(|| col_of(label))
     }
 
     fn flush(&mut self) {
         self.open_label = None;
-        let Some((line, pairs, _)) = self.row.take() else { return };
-        let known: Vec<(Option<Col>, String)> = pairs.iter().filter(|(c, _)| c.is_some()).cloned().collect();
+        let Some((line, pairs, _)) = self.row.take() else {
+            return;
+        };
+        let known: Vec<(Option<Col>, String)> =
+            pairs.iter().filter(|(c, _)| c.is_some()).cloned().collect();
         if let Some(row) = row_from(&pairs, Disposition::Unknown) {
             self.sink.out.records += 1;
             emit(&mut self.sink, line, row, &row_text(&known));
@@ -89,18 +106,24 @@ impl LogParser for CertutilParser {
                 return;
             }
             // Columns are separated by runs of two or more spaces.
-            let parts: Vec<&str> = t.split("  ").map(str::trim).filter(|p| !p.is_empty()).collect();
-            if parts.len() >= 2 {
-                if let Some(c) = col_of(parts[0]) {
-                    self.schema.insert(parts[1].to_lowercase(), c);
-                }
+            let parts: Vec<&str> = t
+                .split("  ")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.len() >= 2
+                && let Some(c) = col_of(parts[0])
+            {
+                self.schema.insert(parts[1].to_lowercase(), c);
             }
             return;
         }
         let lower = t.to_ascii_lowercase();
         let is_row = t.ends_with(':')
             && t.split_whitespace().count() == 2
-            && t.split_whitespace().nth(1).is_some_and(|n| n.trim_end_matches(':').bytes().all(|b| b.is_ascii_digit()));
+            && t.split_whitespace()
+                .nth(1)
+                .is_some_and(|n| n.trim_end_matches(':').bytes().all(|b| b.is_ascii_digit()));
         if is_row {
             self.flush();
             self.row = Some((number, Vec::new(), Vec::new()));
@@ -109,7 +132,10 @@ impl LogParser for CertutilParser {
         if t.is_empty()
             || lower.starts_with("maximum row index")
             || lower.starts_with("certutil:")
-            || (lower.ends_with("rows") && t.split_whitespace().next().is_some_and(|n| n.parse::<u64>().is_ok()))
+            || (lower.ends_with("rows")
+                && t.split_whitespace()
+                    .next()
+                    .is_some_and(|n| n.parse::<u64>().is_ok()))
         {
             if !t.is_empty() {
                 self.flush();
@@ -136,7 +162,12 @@ impl LogParser for CertutilParser {
                 self.row = Some((number, Vec::new(), Vec::new()));
             }
             let value = value.trim();
-            if col == Some(Col::RequestId) && self.row.as_ref().is_some_and(|r| r.1.iter().any(|(c, _)| *c == Some(Col::RequestId))) {
+            if col == Some(Col::RequestId)
+                && self
+                    .row
+                    .as_ref()
+                    .is_some_and(|r| r.1.iter().any(|(c, _)| *c == Some(Col::RequestId)))
+            {
                 // A second request ID without `Row N:` starts the next row of a copy.
                 self.flush();
                 self.row = Some((number, Vec::new(), Vec::new()));
@@ -169,14 +200,29 @@ mod tests {
 
     #[test]
     fn two_issued_rows_with_schema() {
-        let out = run(&mut CertutilParser::new("c".into()), &sample("certutil-view-issued.txt"));
+        let out = run(
+            &mut CertutilParser::new("c".into()),
+            &sample("certutil-view-issued.txt"),
+        );
         assert_eq!(out.records, 2);
         match &out.events[0].kind {
             EventKind::Server(s) => {
-                assert!(matches!(s.fact, ServerFact::CaDecision { disposition: Disposition::Issued, .. }));
+                assert!(matches!(
+                    s.fact,
+                    ServerFact::CaDecision {
+                        disposition: Disposition::Issued,
+                        ..
+                    }
+                ));
                 assert_eq!(s.keys.ca_request_id.as_deref(), Some("3393"));
-                assert_eq!(s.keys.sha1.as_deref(), Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1"));
-                assert_eq!(s.keys.serial_hex.as_deref(), Some("3A000000D41C2F9E7B6A5D4C3B000000000D41"));
+                assert_eq!(
+                    s.keys.sha1.as_deref(),
+                    Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1")
+                );
+                assert_eq!(
+                    s.keys.serial_hex.as_deref(),
+                    Some("3A000000D41C2F9E7B6A5D4C3B000000000D41")
+                );
                 assert_eq!(s.keys.template.as_deref(), Some("WoodgroveSCEPUser"));
                 assert_eq!(s.keys.subject_cn.as_deref(), Some("mei.chen"));
             }
@@ -192,7 +238,18 @@ mod tests {
         match &out.events[0].kind {
             EventKind::Server(s) => {
                 assert_eq!(s.keys.ca_request_id.as_deref(), Some("42"));
-                assert!(matches!(s.fact, ServerFact::CaDecision { disposition: Disposition::Denied, code: Some(0x8009_4012), .. }), "{:?}", s.fact);
+                assert!(
+                    matches!(
+                        s.fact,
+                        ServerFact::CaDecision {
+                            disposition: Disposition::Denied,
+                            code: Some(0x8009_4012),
+                            ..
+                        }
+                    ),
+                    "{:?}",
+                    s.fact
+                );
             }
             _ => panic!(),
         }

@@ -11,7 +11,9 @@ pub struct ScepKeys {
     pub subject_cn: Option<String>,
 }
 
-const TRANSACTION_ID_OID: &[u8] = &[0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x86, 0xF8, 0x45, 0x01, 0x09, 0x07];
+const TRANSACTION_ID_OID: &[u8] = &[
+    0x06, 0x0A, 0x60, 0x86, 0x48, 0x01, 0x86, 0xF8, 0x45, 0x01, 0x09, 0x07,
+];
 
 /// Standard base64 (URL-safe characters and whitespace tolerated; a space stands for `+`).
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
@@ -104,9 +106,10 @@ pub fn signer_subject_cn(der: &[u8]) -> Option<String> {
 /// Keys from the base64 text of a `message=` parameter; empty when it does not decode.
 pub fn scep_keys_from_base64(b64: &str) -> ScepKeys {
     match base64_decode(b64) {
-        Some(der) if der.first() == Some(&0x30) => {
-            ScepKeys { transaction_id: transaction_id(&der), subject_cn: signer_subject_cn(&der) }
-        }
+        Some(der) if der.first() == Some(&0x30) => ScepKeys {
+            transaction_id: transaction_id(&der),
+            subject_cn: signer_subject_cn(&der),
+        },
         _ => ScepKeys::default(),
     }
 }
@@ -117,7 +120,10 @@ mod tests {
 
     #[test]
     fn random_base64_gives_no_keys() {
-        assert_eq!(scep_keys_from_base64("MIIKNwYJKoZIhvcNAQcCoIIKKDCCCiQCAQEx"), ScepKeys::default());
+        assert_eq!(
+            scep_keys_from_base64("MIIKNwYJKoZIhvcNAQcCoIIKKDCCCiQCAQEx"),
+            ScepKeys::default()
+        );
         assert_eq!(scep_keys_from_base64("%%%"), ScepKeys::default());
     }
 

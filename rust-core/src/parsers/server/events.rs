@@ -10,13 +10,16 @@
 use std::sync::Arc;
 
 use crate::evidence::server::Disposition;
-use crate::evidence::{find_ascii_ci, ServerComponent};
 use crate::evidence::server::{ServerFact, ServerKeys};
+use crate::evidence::{ServerComponent, find_ascii_ci};
 use crate::parsers::{LogOutput, LogParser};
 
 use super::calist::CsvRecords;
 use super::svclog::{attr, decode_entities, element};
-use super::{code_from_text, code_label, find_guid, find_hresult, has, is_submit_failure, log_time, norm_hex, Sink};
+use super::{
+    Sink, code_from_text, code_label, find_guid, find_hresult, has, is_submit_failure, log_time,
+    norm_hex,
+};
 
 /// One exported event, whatever the shape.
 #[derive(Debug, Default, Clone)]
@@ -51,7 +54,11 @@ fn provider_component(p: &str) -> Option<ServerComponent> {
         Some(ServerComponent::Ca)
     } else if has(p, "Intune") || has(p, "NDESConnector") || has(p, "CertificateConnector") {
         Some(ServerComponent::Connector)
-    } else if p == "Application Error" || p.eq_ignore_ascii_case("WAS") || has(p, "Windows-WAS") || has(p, "ASP.NET") {
+    } else if p == "Application Error"
+        || p.eq_ignore_ascii_case("WAS")
+        || has(p, "Windows-WAS")
+        || has(p, "ASP.NET")
+    {
         Some(ServerComponent::Ndes)
     } else {
         None
@@ -62,16 +69,28 @@ fn provider_component(p: &str) -> Option<ServerComponent> {
 fn body_value(text: &str, label: &str) -> Option<String> {
     let i = find_ascii_ci(text, label)?;
     let rest = text[i + label.len()..].trim_start_matches([':', ' ', '=']);
-    let v: String = rest.chars().take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';').collect();
+    let v: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';')
+        .collect();
     (!v.is_empty()).then_some(v)
 }
 
+#[allow(clippy::field_reassign_with_default)]
 fn keys_of(text: &str) -> ServerKeys {
     let mut k = ServerKeys::default();
-    k.device_id = body_value(text, "DeviceId").or_else(|| body_value(text, "Device ID")).and_then(|v| find_guid(&v));
-    k.policy_id = body_value(text, "PolicyId").or_else(|| body_value(text, "Policy ID")).and_then(|v| find_guid(&v));
-    k.sha1 = body_value(text, "Thumbprint").and_then(|v| norm_hex(&v)).filter(|h| h.len() == 40);
-    k.serial_hex = body_value(text, "SerialNumber").or_else(|| body_value(text, "Serial Number")).and_then(|v| norm_hex(&v));
+    k.device_id = body_value(text, "DeviceId")
+        .or_else(|| body_value(text, "Device ID"))
+        .and_then(|v| find_guid(&v));
+    k.policy_id = body_value(text, "PolicyId")
+        .or_else(|| body_value(text, "Policy ID"))
+        .and_then(|v| find_guid(&v));
+    k.sha1 = body_value(text, "Thumbprint")
+        .and_then(|v| norm_hex(&v))
+        .filter(|h| h.len() == 40);
+    k.serial_hex = body_value(text, "SerialNumber")
+        .or_else(|| body_value(text, "Serial Number"))
+        .and_then(|v| norm_hex(&v));
     k.template = body_value(text, "TemplateName").or_else(|| body_value(text, "Template"));
     k.transaction_id = body_value(text, "TransactionId");
     k
@@ -102,12 +121,20 @@ pub fn classify(r: &EventRecord) -> Option<(ServerComponent, ServerFact, ServerK
             if !has(&text, "w3wp") {
                 return None;
             }
-            ServerFact::NdesFailure { step: 2, detail: msg, crp: false }
+            ServerFact::NdesFailure {
+                step: 2,
+                detail: msg,
+                crp: false,
+            }
         }
         ServerComponent::Ndes if has(p, "WAS") => match id {
             5009 | 5002 | 5021 | 5057 | 5059 => {
                 let crp = has(&text, "CertificateRegistrationSvc") || has(&text, "CRP");
-                ServerFact::NdesFailure { step: if crp { 3 } else { 2 }, detail: msg, crp }
+                ServerFact::NdesFailure {
+                    step: if crp { 3 } else { 2 },
+                    detail: msg,
+                    crp,
+                }
             }
             _ => return None,
         },
@@ -119,19 +146,37 @@ pub fn classify(r: &EventRecord) -> Option<(ServerComponent, ServerFact, ServerK
             }
         }
         ServerComponent::Ndes => {
-            let id = if id == 0 { ndes_id_by_phrase(&text)? } else { id };
+            let id = if id == 0 {
+                ndes_id_by_phrase(&text)?
+            } else {
+                id
+            };
             match id {
                 1 => ServerFact::NdesService { started: true },
                 3 => ServerFact::NdesService { started: false },
-                2 | 7 | 10 => ServerFact::NdesFailure { step: 2, detail: msg, crp: false },
-                16..=18 => ServerFact::NdesFailure { step: 4, detail: msg, crp: false },
+                2 | 7 | 10 => ServerFact::NdesFailure {
+                    step: 2,
+                    detail: msg,
+                    crp: false,
+                },
+                16..=18 => ServerFact::NdesFailure {
+                    step: 4,
+                    detail: msg,
+                    crp: false,
+                },
                 29 => ServerFact::ChallengeRejected { detail: msg },
                 31 => match code() {
-                    Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed { code: Some(c), detail: msg },
+                    Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed {
+                        code: Some(c),
+                        detail: msg,
+                    },
                     c => ServerFact::CaDecision {
                         disposition: Disposition::Denied,
                         code: c,
-                        message: c.map(code_label).map(|l| format!("{msg} [{l}]")).unwrap_or(msg),
+                        message: c
+                            .map(code_label)
+                            .map(|l| format!("{msg} [{l}]"))
+                            .unwrap_or(msg),
                         pkcs: false,
                     },
                 },
@@ -141,25 +186,54 @@ pub fn classify(r: &EventRecord) -> Option<(ServerComponent, ServerFact, ServerK
         ServerComponent::Ca => {
             let id = if id == 0 { ca_id_by_phrase(&text)? } else { id };
             if let Some(i) = find_ascii_ci(&text, "denied request ") {
-                keys.ca_request_id = Some(text[i + 15..].chars().take_while(|c| c.is_ascii_digit()).collect());
+                keys.ca_request_id = Some(
+                    text[i + 15..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_digit())
+                        .collect(),
+                );
             }
             if let Some(i) = find_ascii_ci(&text, "The request was for ") {
                 let rest = &text[i + 20..];
-                let end = find_ascii_ci(rest, "Additional information").or_else(|| rest.find('\n')).unwrap_or(rest.len());
+                let end = find_ascii_ci(rest, "Additional information")
+                    .or_else(|| rest.find('\n'))
+                    .unwrap_or(rest.len());
                 let s = rest[..end].trim().trim_end_matches('.');
-                let cn = s.split("CN=").nth(1).map(|x| x.split(',').next().unwrap_or(x)).unwrap_or(s);
+                let cn = s
+                    .split("CN=")
+                    .nth(1)
+                    .map(|x| x.split(',').next().unwrap_or(x))
+                    .unwrap_or(s);
                 keys.subject_cn = Some(cn.trim().to_string()).filter(|x| !x.is_empty());
             }
             match id {
-                6 => ServerFact::CaDecision { disposition: Disposition::Issued, code: None, message: msg, pkcs: false },
+                6 => ServerFact::CaDecision {
+                    disposition: Disposition::Issued,
+                    code: None,
+                    message: msg,
+                    pkcs: false,
+                },
                 7 | 53 | 21 | 22 => {
                     let c = code();
                     match c {
-                        Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed { code: Some(c), detail: msg },
-                        _ => ServerFact::CaDecision { disposition: Disposition::Denied, code: c, message: msg, pkcs: false },
+                        Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed {
+                            code: Some(c),
+                            detail: msg,
+                        },
+                        _ => ServerFact::CaDecision {
+                            disposition: Disposition::Denied,
+                            code: c,
+                            message: msg,
+                            pkcs: false,
+                        },
                     }
                 }
-                8 => ServerFact::CaDecision { disposition: Disposition::Pending, code: None, message: msg, pkcs: false },
+                8 => ServerFact::CaDecision {
+                    disposition: Disposition::Pending,
+                    code: None,
+                    message: msg,
+                    pkcs: false,
+                },
                 128 => ServerFact::Note { detail: msg },
                 _ => return None,
             }
@@ -175,16 +249,38 @@ pub fn classify(r: &EventRecord) -> Option<(ServerComponent, ServerFact, ServerK
                 }
             }
             20502 => ServerFact::PolicyModuleError { detail: msg },
-            4006 => ServerFact::CaDecision { disposition: Disposition::Issued, code: None, message: msg, pkcs: false },
+            4006 => ServerFact::CaDecision {
+                disposition: Disposition::Issued,
+                code: None,
+                message: msg,
+                pkcs: false,
+            },
             4007 | 4001 => match code() {
-                Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed { code: Some(c), detail: msg },
-                c => ServerFact::CaDecision { disposition: Disposition::Denied, code: c, message: msg, pkcs: false },
+                Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed {
+                    code: Some(c),
+                    detail: msg,
+                },
+                c => ServerFact::CaDecision {
+                    disposition: Disposition::Denied,
+                    code: c,
+                    message: msg,
+                    pkcs: false,
+                },
             },
             4008 | 4000 | 20600 => ServerFact::NotifyOk,
-            4009 => ServerFact::NotifyFailed { detail: msg, retrying: true },
-            4010 | 4002 | 20602 => ServerFact::NotifyFailed { detail: msg, retrying: false },
+            4009 => ServerFact::NotifyFailed {
+                detail: msg,
+                retrying: true,
+            },
+            4010 | 4002 | 20602 => ServerFact::NotifyFailed {
+                detail: msg,
+                retrying: false,
+            },
             10102 | 10301 | 10302 => ServerFact::ConnectorUnhealthy { detail: msg },
-            20102 => ServerFact::CaSubmitFailed { code: code(), detail: msg },
+            20102 => ServerFact::CaSubmitFailed {
+                code: code(),
+                detail: msg,
+            },
             _ => return None,
         },
     };
@@ -261,20 +357,43 @@ impl ServerEventsParser {
         self.sink.out.records += 1;
         if let Some((component, fact, keys)) = classify(&r) {
             let time = r.time.as_deref().and_then(log_time);
-            let text = if r.message.is_empty() { r.data.join(" ") } else { r.message.clone() };
-            let text = format!("{} {}: {}", short_provider(&r.provider), r.event_id, text.trim());
-            self.sink.server(r.line, time, component, fact, keys, text.trim_start_matches(" 0: "));
+            let text = if r.message.is_empty() {
+                r.data.join(" ")
+            } else {
+                r.message.clone()
+            };
+            let text = format!(
+                "{} {}: {}",
+                short_provider(&r.provider),
+                r.event_id,
+                text.trim()
+            );
+            self.sink.server(
+                r.line,
+                time,
+                component,
+                fact,
+                keys,
+                text.trim_start_matches(" 0: "),
+            );
         }
     }
 
     fn xml_event(&mut self, line: u64, xml: &str) {
-        let mut r = EventRecord { line, ..EventRecord::default() };
+        let mut r = EventRecord {
+            line,
+            ..EventRecord::default()
+        };
         r.provider = attr(xml, "Provider", "Name").unwrap_or("").to_string();
-        r.event_id = element(xml, "EventID").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+        r.event_id = element(xml, "EventID")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
         r.time = attr(xml, "TimeCreated", "SystemTime").map(str::to_string);
         r.channel = element(xml, "Channel").unwrap_or("").to_string();
         r.level = element(xml, "Level").unwrap_or("").to_string();
-        r.message = element(xml, "Message").map(decode_entities).unwrap_or_default();
+        r.message = element(xml, "Message")
+            .map(decode_entities)
+            .unwrap_or_default();
         if let Some(name) = attr(xml, "EventData", "Name") {
             r.data.push(name.to_string());
         }
@@ -304,7 +423,11 @@ impl ServerEventsParser {
             }
             self.in_description = false;
             self.skip_xml_block = false;
-            self.block = Some(EventRecord { line: number, channel: v.trim().to_string(), ..EventRecord::default() });
+            self.block = Some(EventRecord {
+                line: number,
+                channel: v.trim().to_string(),
+                ..EventRecord::default()
+            });
             return;
         }
         if self.skip_xml_block {
@@ -338,9 +461,9 @@ impl ServerEventsParser {
             b.event_id = v.parse().unwrap_or(0);
         } else if let Some(v) = field("Level:") {
             b.level = v;
-        } else if t.starts_with("Description:") {
+        } else if let Some(rest) = t.strip_prefix("Description:") {
             self.in_description = true;
-            let rest = t["Description:".len()..].trim();
+            let rest = rest.trim();
             if !rest.is_empty() {
                 b.message.push_str(rest);
             }
@@ -351,7 +474,11 @@ impl ServerEventsParser {
         if t.trim().is_empty() {
             return;
         }
-        let r = EventRecord { line: number, message: t.trim().to_string(), ..EventRecord::default() };
+        let r = EventRecord {
+            line: number,
+            message: t.trim().to_string(),
+            ..EventRecord::default()
+        };
         if classify(&r).is_some() {
             self.emit(r);
         }
@@ -362,16 +489,28 @@ impl ServerEventsParser {
             self.csv_cols = fields.iter().map(|f| f.to_ascii_lowercase()).collect();
             return;
         }
-        let col = |names: &[&str]| self.csv_cols.iter().position(|c| names.iter().any(|n| c == n));
+        let col = |names: &[&str]| {
+            self.csv_cols
+                .iter()
+                .position(|c| names.iter().any(|n| c == n))
+        };
         let get = |i: Option<usize>| i.and_then(|i| fields.get(i)).cloned().unwrap_or_default();
-        let mut r = EventRecord { line, ..EventRecord::default() };
+        let mut r = EventRecord {
+            line,
+            ..EventRecord::default()
+        };
         r.level = get(col(&["level", "keywords"]));
-        r.time = Some(get(col(&["date and time", "date", "timecreated"]))).filter(|s| !s.is_empty());
+        r.time =
+            Some(get(col(&["date and time", "date", "timecreated"]))).filter(|s| !s.is_empty());
         r.provider = get(col(&["source", "providername", "provider"]));
-        r.event_id = get(col(&["event id", "id", "eventid"])).trim().parse().unwrap_or(0);
+        r.event_id = get(col(&["event id", "id", "eventid"]))
+            .trim()
+            .parse()
+            .unwrap_or(0);
         // The description is the first unnamed column (Event Viewer leaves it blank), or
         // `Message`.
-        let desc = col(&["message", "description", ""]).or_else(|| (fields.len() > self.csv_cols.len()).then_some(self.csv_cols.len()));
+        let desc = col(&["message", "description", ""])
+            .or_else(|| (fields.len() > self.csv_cols.len()).then_some(self.csv_cols.len()));
         r.message = get(desc);
         if r.message.is_empty() && fields.len() > 5 {
             r.message = fields[5..].join(" ");
@@ -395,7 +534,9 @@ impl LogParser for ServerEventsParser {
                 Shape::Xml
             } else if t.starts_with("Log Name:") {
                 Shape::Text
-            } else if has(t, "Event ID") && (t.contains(',') || t.contains('\t')) || has(t, "ProviderName,") {
+            } else if has(t, "Event ID") && (t.contains(',') || t.contains('\t'))
+                || has(t, "ProviderName,")
+            {
                 Shape::Csv
             } else {
                 Shape::Text
@@ -459,15 +600,15 @@ impl LogParser for ServerEventsParser {
         if let Some(b) = self.block.take() {
             self.emit(b);
         }
-        if let Some((n, f)) = self.csv.finish() {
-            if self.shape == Shape::Csv {
-                self.csv_record(n, f);
-            }
+        if let Some((n, f)) = self.csv.finish()
+            && self.shape == Shape::Csv
+        {
+            self.csv_record(n, f);
         }
-        if let Some((n, x)) = self.xml.take() {
-            if find_ascii_ci(&x, "</System>").is_some() {
-                self.xml_event(n, &x);
-            }
+        if let Some((n, x)) = self.xml.take()
+            && find_ascii_ci(&x, "</System>").is_some()
+        {
+            self.xml_event(n, &x);
         }
         self.sink.take()
     }
@@ -481,33 +622,86 @@ mod tests {
 
     #[test]
     fn ndes_xml_submit_rpc() {
-        let out = run(&mut ServerEventsParser::new("e".into()), &sample("ndes-app-events-submit-rpc.xml"));
+        let out = run(
+            &mut ServerEventsParser::new("e".into()),
+            &sample("ndes-app-events-submit-rpc.xml"),
+        );
         let f = facts(&out);
         assert_eq!(f.len(), 3, "{f:?}");
         assert_eq!(f[0], ServerFact::NdesService { started: true });
-        assert!(matches!(f[1], ServerFact::CaSubmitFailed { code: Some(0x8007_06BE), .. }), "{:?}", f[1]);
-        assert!(matches!(f[2], ServerFact::CaSubmitFailed { code: Some(0x8007_06BA), .. }), "{:?}", f[2]);
+        assert!(
+            matches!(
+                f[1],
+                ServerFact::CaSubmitFailed {
+                    code: Some(0x8007_06BE),
+                    ..
+                }
+            ),
+            "{:?}",
+            f[1]
+        );
+        assert!(
+            matches!(
+                f[2],
+                ServerFact::CaSubmitFailed {
+                    code: Some(0x8007_06BA),
+                    ..
+                }
+            ),
+            "{:?}",
+            f[2]
+        );
     }
 
     #[test]
     fn connector_text_blocks() {
-        let out = run(&mut ServerEventsParser::new("e".into()), &sample("connector-events-notify-failed.txt"));
+        let out = run(
+            &mut ServerEventsParser::new("e".into()),
+            &sample("connector-events-notify-failed.txt"),
+        );
         let f = facts(&out);
         assert_eq!(f.len(), 6);
         assert_eq!(f[0], ServerFact::RequestReceived);
         assert_eq!(f[1], ServerFact::ChallengeVerified);
-        assert!(matches!(f[2], ServerFact::CaDecision { disposition: Disposition::Issued, .. }));
-        assert!(matches!(f[3], ServerFact::NotifyFailed { retrying: true, .. }));
-        assert!(matches!(f[5], ServerFact::NotifyFailed { retrying: false, .. }));
+        assert!(matches!(
+            f[2],
+            ServerFact::CaDecision {
+                disposition: Disposition::Issued,
+                ..
+            }
+        ));
+        assert!(matches!(
+            f[3],
+            ServerFact::NotifyFailed { retrying: true, .. }
+        ));
+        assert!(matches!(
+            f[5],
+            ServerFact::NotifyFailed {
+                retrying: false,
+                ..
+            }
+        ));
         match &out.events[2].kind {
             EventKind::Server(s) => {
-                assert_eq!(s.keys.sha1.as_deref(), Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1"));
-                assert_eq!(s.keys.device_id.as_deref(), Some("3f6b2a90-5c1d-4e7f-8a2b-9c0d1e2f3a4b"));
-                assert_eq!(s.keys.policy_id.as_deref(), Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d"));
+                assert_eq!(
+                    s.keys.sha1.as_deref(),
+                    Some("9B2E71C405AD38F611E0C74A925DBB06E37F28D1")
+                );
+                assert_eq!(
+                    s.keys.device_id.as_deref(),
+                    Some("3f6b2a90-5c1d-4e7f-8a2b-9c0d1e2f3a4b")
+                );
+                assert_eq!(
+                    s.keys.policy_id.as_deref(),
+                    Some("8d7c6b5a-4e3f-4a2b-9c1d-0e9f8a7b6c5d")
+                );
             }
             _ => panic!(),
         }
-        assert_eq!(out.events[0].time.as_ref().unwrap().text, "6/3/2026 2:45:02 PM");
+        assert_eq!(
+            out.events[0].time.as_ref().unwrap().text,
+            "6/3/2026 2:45:02 PM"
+        );
     }
 
     #[test]
@@ -517,7 +711,17 @@ mod tests {
                     Error,6/3/2026 2:11:00 PM,WAS,5009,None,A process serving application pool 'SCEP' terminated unexpectedly.\n";
         let out = run(&mut ServerEventsParser::new("e".into()), text);
         let f = facts(&out);
-        assert!(matches!(f[0], ServerFact::CaDecision { disposition: Disposition::Denied, code: Some(0x8009_4012), .. }), "{f:?}");
+        assert!(
+            matches!(
+                f[0],
+                ServerFact::CaDecision {
+                    disposition: Disposition::Denied,
+                    code: Some(0x8009_4012),
+                    ..
+                }
+            ),
+            "{f:?}"
+        );
         match &out.events[0].kind {
             EventKind::Server(s) => {
                 assert_eq!(s.keys.ca_request_id.as_deref(), Some("3388"));
@@ -525,12 +729,28 @@ mod tests {
             }
             _ => panic!(),
         }
-        assert!(matches!(f[1], ServerFact::NdesFailure { step: 2, crp: false, .. }));
+        assert!(matches!(
+            f[1],
+            ServerFact::NdesFailure {
+                step: 2,
+                crp: false,
+                ..
+            }
+        ));
         let f = facts(&run(
             &mut ServerEventsParser::new("e".into()),
             "The Network Device Enrollment Service cannot submit the certificate request (0x80004005). The requested certificate template is not supported by this CA.\n",
         ));
-        assert!(matches!(f[0], ServerFact::CaDecision { code: Some(0x8009_4800), .. }), "{f:?}");
+        assert!(
+            matches!(
+                f[0],
+                ServerFact::CaDecision {
+                    code: Some(0x8009_4800),
+                    ..
+                }
+            ),
+            "{f:?}"
+        );
     }
 
     proptest::proptest! {

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::evidence::{LogTime, Platform, ScepOperation, ServerComponent};
-use crate::evidence::server::{ServerFact, ServerKeys};
 use crate::evidence::server::HttpTarget;
+use crate::evidence::server::{ServerFact, ServerKeys};
+use crate::evidence::{LogTime, Platform, ScepOperation, ServerComponent};
 use crate::parsers::{LogOutput, LogParser};
 
-use super::{cms, has, log_time, Sink};
+use super::{Sink, cms, has, log_time};
 
 #[derive(Debug, Default, Clone)]
 struct Columns {
@@ -73,9 +73,16 @@ struct Request<'a> {
 pub fn client_platform(agent: &str) -> Option<Platform> {
     if has(agent, "Dalvik") || has(agent, "Android") {
         Some(Platform::Android)
-    } else if has(agent, "CFNetwork") || has(agent, "Darwin") || has(agent, "profiled") || has(agent, "iPhone") {
+    } else if has(agent, "CFNetwork")
+        || has(agent, "Darwin")
+        || has(agent, "profiled")
+        || has(agent, "iPhone")
+    {
         Some(Platform::Ios)
-    } else if has(agent, "NDES+client") || has(agent, "NDES client") || (has(agent, "compatible;+Win32") && !has(agent, "Mozilla/5")) {
+    } else if has(agent, "NDES+client")
+        || has(agent, "NDES client")
+        || (has(agent, "compatible;+Win32") && !has(agent, "Mozilla/5"))
+    {
         Some(Platform::Windows)
     } else {
         None
@@ -87,7 +94,10 @@ pub fn target_of(stem: &str, query: Option<&str>) -> Option<HttpTarget> {
     let s = stem.to_ascii_lowercase();
     if s.contains("/certsrv/mscep") {
         let operation = query.and_then(ScepOperation::from_url);
-        return Some(HttpTarget::Mscep { operation, admin: s.contains("mscep_admin") });
+        return Some(HttpTarget::Mscep {
+            operation,
+            admin: s.contains("mscep_admin"),
+        });
     }
     if s.contains("/certificateregistrationsvc") {
         let last = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
@@ -123,10 +133,18 @@ fn by_shape(line: &str) -> Option<Request<'_>> {
     };
     let mi = toks.iter().position(|t| is_method(t))?;
     let stem = *toks.get(mi + 1)?;
-    let query = toks.get(mi + 2).copied().filter(|q| mi + 2 < status_at && (q.contains('=') || *q == "-"));
-    let agent = toks[..status_at].iter().copied().find(|t| client_platform(t).is_some() || has(t, "NDES_Plugin"));
+    let query = toks
+        .get(mi + 2)
+        .copied()
+        .filter(|q| mi + 2 < status_at && (q.contains('=') || *q == "-"));
+    let agent = toks[..status_at]
+        .iter()
+        .copied()
+        .find(|t| client_platform(t).is_some() || has(t, "NDES_Plugin"));
     let (date, time) = match (toks.first(), toks.get(1)) {
-        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => (Some(*d), Some(*t)),
+        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
+            (Some(*d), Some(*t))
+        }
         _ => (None, None),
     };
     Some(Request {
@@ -139,7 +157,10 @@ fn by_shape(line: &str) -> Option<Request<'_>> {
         agent,
         status: toks[status_at].parse().ok()?,
         substatus: toks[status_at + 1].parse().unwrap_or(0),
-        win32: toks[status_at + 2].parse::<u64>().map(|v| v as u32).unwrap_or(0),
+        win32: toks[status_at + 2]
+            .parse::<u64>()
+            .map(|v| v as u32)
+            .unwrap_or(0),
     })
 }
 
@@ -159,7 +180,10 @@ fn by_columns<'a>(c: &Columns, line: &'a str) -> Option<Request<'a>> {
         agent: get(c.agent),
         status: get(c.status)?.parse().ok()?,
         substatus: get(c.substatus).and_then(|s| s.parse().ok()).unwrap_or(0),
-        win32: get(c.win32).and_then(|s| s.parse::<u64>().ok()).map(|v| v as u32).unwrap_or(0),
+        win32: get(c.win32)
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(|v| v as u32)
+            .unwrap_or(0),
     })
 }
 
@@ -174,7 +198,11 @@ fn message_param(query: &str) -> Option<String> {
     while k < b.len() {
         match b[k] {
             b'%' if k + 2 < b.len() => {
-                match std::str::from_utf8(&b[k + 1..k + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or(()) {
+                match std::str::from_utf8(&b[k + 1..k + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or(())
+                {
                     Ok(x) => {
                         out.push(x);
                         k += 3;
@@ -201,7 +229,11 @@ pub struct IisParser {
 
 impl IisParser {
     pub fn new(path: Arc<str>) -> Self {
-        IisParser { sink: Sink::new(path), columns: None, pending: None }
+        IisParser {
+            sink: Sink::new(path),
+            columns: None,
+            pending: None,
+        }
     }
 
     fn record(&mut self, number: u64, line: &str) {
@@ -210,19 +242,27 @@ impl IisParser {
             None => by_shape(line),
         };
         let Some(r) = req else { return };
-        let Some(target) = target_of(r.stem, r.query) else { return };
+        let Some(target) = target_of(r.stem, r.query) else {
+            return;
+        };
         self.sink.out.records += 1;
         let time: Option<LogTime> = match (r.date, r.time) {
             (Some(d), Some(t)) => log_time(&format!("{d} {t}")),
             _ => None,
         };
         let mut keys = ServerKeys::default();
-        if let (HttpTarget::Mscep { operation: Some(ScepOperation::PkiOperation), .. }, Some(q)) = (&target, r.query) {
-            if let Some(m) = message_param(q) {
-                let k = cms::scep_keys_from_base64(&m);
-                keys.transaction_id = k.transaction_id;
-                keys.subject_cn = k.subject_cn;
-            }
+        if let (
+            HttpTarget::Mscep {
+                operation: Some(ScepOperation::PkiOperation),
+                ..
+            },
+            Some(q),
+        ) = (&target, r.query)
+            && let Some(m) = message_param(q)
+        {
+            let k = cms::scep_keys_from_base64(&m);
+            keys.transaction_id = k.transaction_id;
+            keys.subject_cn = k.subject_cn;
         }
         let fact = ServerFact::HttpRequest {
             target,
@@ -233,7 +273,8 @@ impl IisParser {
             client: r.agent.and_then(client_platform),
             client_ip: r.client_ip.map(str::to_string),
         };
-        self.sink.server(number, time, ServerComponent::Ndes, fact, keys, line);
+        self.sink
+            .server(number, time, ServerComponent::Ndes, fact, keys, line);
     }
 }
 
@@ -266,7 +307,12 @@ impl LogParser for IisParser {
             Some(c) if toks.len() == c.count => true,
             _ => by_shape(t).is_some(),
         };
-        if !complete && has_method && toks.iter().any(|x| x.starts_with('/') || has(x, "/certsrv/") || has(x, "CertificateRegistrationSvc")) {
+        if !complete
+            && has_method
+            && toks.iter().any(|x| {
+                x.starts_with('/') || has(x, "/certsrv/") || has(x, "CertificateRegistrationSvc")
+            })
+        {
             self.pending = Some((number, t.to_string()));
             return;
         }
@@ -288,38 +334,78 @@ mod tests {
 
     fn http(f: &ServerFact) -> (&HttpTarget, u16, u32, Option<Platform>) {
         match f {
-            ServerFact::HttpRequest { target, status, win32, client, .. } => (target, *status, *win32, *client),
+            ServerFact::HttpRequest {
+                target,
+                status,
+                win32,
+                client,
+                ..
+            } => (target, *status, *win32, *client),
             other => panic!("{other:?}"),
         }
     }
 
     #[test]
     fn default_fields_android_success() {
-        let out = run(&mut IisParser::new("iis.log".into()), &sample("iis-w3c-android-success.log"));
+        let out = run(
+            &mut IisParser::new("iis.log".into()),
+            &sample("iis-w3c-android-success.log"),
+        );
         let f = facts(&out);
         assert_eq!(out.records as usize, f.len());
         assert_eq!(f.len(), 6);
-        assert_eq!(http(&f[0]), (&HttpTarget::Mscep { operation: None, admin: false }, 403, 0, None));
+        assert_eq!(
+            http(&f[0]),
+            (
+                &HttpTarget::Mscep {
+                    operation: None,
+                    admin: false
+                },
+                403,
+                0,
+                None
+            )
+        );
         assert_eq!(
             http(&f[1]),
-            (&HttpTarget::Mscep { operation: Some(ScepOperation::GetCaCert), admin: false }, 200, 0, Some(Platform::Android))
+            (
+                &HttpTarget::Mscep {
+                    operation: Some(ScepOperation::GetCaCert),
+                    admin: false
+                },
+                200,
+                0,
+                Some(Platform::Android)
+            )
         );
         assert_eq!(http(&f[3]).0, &HttpTarget::VerifyRequest);
         assert_eq!(http(&f[3]).1, 201);
         assert_eq!(http(&f[4]).0, &HttpTarget::Notify);
-        assert_eq!(out.events[1].time.as_ref().unwrap().text, "2026-03-02 08:15:04");
+        assert_eq!(
+            out.events[1].time.as_ref().unwrap().text,
+            "2026-03-02 08:15:04"
+        );
     }
 
     #[test]
     fn custom_fields_second_header_ipv6() {
-        let out = run(&mut IisParser::new("iis.log".into()), &sample("iis-w3c-mscep-500-impersonation.log"));
+        let out = run(
+            &mut IisParser::new("iis.log".into()),
+            &sample("iis-w3c-mscep-500-impersonation.log"),
+        );
         let f = facts(&out);
         assert_eq!(f.len(), 5);
         assert_eq!(http(&f[0]).1, 500);
         assert_eq!(http(&f[0]).2, 1346);
         assert_eq!(http(&f[0]).3, Some(Platform::Ios));
         assert_eq!(http(&f[2]).3, Some(Platform::Windows));
-        assert_eq!(http(&f[2]).0, &HttpTarget::Mscep { operation: Some(ScepOperation::GetCaCaps), admin: false });
+        assert_eq!(
+            http(&f[2]).0,
+            &HttpTarget::Mscep {
+                operation: Some(ScepOperation::GetCaCaps),
+                admin: false
+            }
+        );
     }
 
     #[test]
@@ -331,7 +417,13 @@ mod tests {
         let out = run(&mut IisParser::new("x".into()), text);
         let f = facts(&out);
         assert_eq!(f.len(), 3, "{f:?}");
-        assert_eq!(http(&f[0]).0, &HttpTarget::Mscep { operation: None, admin: true });
+        assert_eq!(
+            http(&f[0]).0,
+            &HttpTarget::Mscep {
+                operation: None,
+                admin: true
+            }
+        );
         assert_eq!(http(&f[1]).1, 503);
         assert_eq!(http(&f[1]).3, Some(Platform::Android));
         assert_eq!(http(&f[2]).2, 0x800B_0109);

@@ -15,17 +15,19 @@ pub mod testclient;
 
 use std::sync::Arc;
 
+use crate::evidence::server::{ServerFact, ServerKeys};
 use crate::evidence::{
     EventKind, LogEvent, LogTime, Platform, ServerComponent, ServerEvent, SourceRef,
-};
-use crate::evidence::server::{ServerFact, ServerKeys
 };
 use crate::limits;
 
 use super::LogOutput;
 
 /// The parser of a server input kind; `None` for kinds that are not server inputs.
-pub fn parser_for(kind: crate::input::InputKind, path: Arc<str>) -> Option<Box<dyn super::LogParser + Send>> {
+pub fn parser_for(
+    kind: crate::input::InputKind,
+    path: Arc<str>,
+) -> Option<Box<dyn super::LogParser + Send>> {
     use crate::input::InputKind as K;
     Some(match kind {
         K::IisW3cLog => Box::new(iis::IisParser::new(path)),
@@ -48,7 +50,13 @@ pub(crate) struct Sink {
 
 impl Sink {
     pub fn new(path: Arc<str>) -> Self {
-        Sink { path, out: LogOutput { platform: Some(Platform::Server), ..LogOutput::default() } }
+        Sink {
+            path,
+            out: LogOutput {
+                platform: Some(Platform::Server),
+                ..LogOutput::default()
+            },
+        }
     }
 
     pub fn push(&mut self, e: LogEvent) {
@@ -74,7 +82,11 @@ impl Sink {
             source: SourceRef::line(self.path.clone(), line),
             time,
             pid: None,
-            kind: EventKind::Server(ServerEvent { component, fact, keys }),
+            kind: EventKind::Server(ServerEvent {
+                component,
+                fact,
+                keys,
+            }),
             text: limits::clip(text.trim(), limits::MAX_EVIDENCE_TEXT),
         };
         self.push(e);
@@ -127,7 +139,11 @@ fn parse_clock(t: &str, ampm: Option<&str>) -> Option<(u32, u32, u32, u32)> {
     };
     let nanos = match frac {
         Some(f) => {
-            let f: String = f.chars().take_while(|c| c.is_ascii_digit()).take(9).collect();
+            let f: String = f
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .take(9)
+                .collect();
             if f.is_empty() {
                 0
             } else {
@@ -155,13 +171,23 @@ fn parse_date(d: &str) -> Option<(i64, u32, u32)> {
         }
         return None;
     }
-    let sep = if d.contains('/') { '/' } else if d.contains('.') { '.' } else { return None };
+    let sep = if d.contains('/') {
+        '/'
+    } else if d.contains('.') {
+        '.'
+    } else {
+        return None;
+    };
     let parts: Vec<&str> = d.split(sep).collect();
     if parts.len() != 3 {
         return None;
     }
     if parts[0].len() == 4 {
-        return Some((digits(parts[0])? as i64, digits(parts[1])?, digits(parts[2])?));
+        return Some((
+            digits(parts[0])? as i64,
+            digits(parts[1])?,
+            digits(parts[2])?,
+        ));
     }
     let (a, b, y) = (digits(parts[0])?, digits(parts[1])?, digits(parts[2])?);
     let y = if y < 100 { 2000 + y as i64 } else { y as i64 };
@@ -190,12 +216,18 @@ pub fn log_time(text: &str) -> Option<LogTime> {
     let (y, mo, d) = parse_date(date)?;
     let mut toks = rest.split_whitespace();
     let clock = toks.next()?;
-    let ampm = toks.next().filter(|a| a.eq_ignore_ascii_case("AM") || a.eq_ignore_ascii_case("PM"));
+    let ampm = toks
+        .next()
+        .filter(|a| a.eq_ignore_ascii_case("AM") || a.eq_ignore_ascii_case("PM"));
     // Drop a `+01:00` offset from the clock part; the written text keeps it.
     let clock = clock.split(['+']).next().unwrap_or(clock);
     let (h, mi, s, ns) = parse_clock(clock, ampm)?;
     let key = key_of(y, mo, d, h, mi, s, ns)?;
-    Some(LogTime { text: t.to_string(), order_key: Some(key), has_date: true })
+    Some(LogTime {
+        text: t.to_string(),
+        order_key: Some(key),
+        has_date: true,
+    })
 }
 
 /// Finds a Windows error code in free text: `0x8009…` (8 hex digits, or shorter with a
@@ -204,18 +236,21 @@ pub(crate) fn find_hresult(text: &str) -> Option<u32> {
     let b = text.as_bytes();
     let mut i = 0;
     while i + 2 < b.len() {
-        if b[i] == b'0' && (b[i + 1] == b'x' || b[i + 1] == b'X') && (i == 0 || !b[i - 1].is_ascii_alphanumeric()) {
+        if b[i] == b'0'
+            && (b[i + 1] == b'x' || b[i + 1] == b'X')
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        {
             let start = i + 2;
             let mut j = start;
             while j < b.len() && b[j].is_ascii_hexdigit() && j - start < 16 {
                 j += 1;
             }
-            if j - start >= 3 {
-                if let Ok(v) = u64::from_str_radix(&text[start..j], 16) {
-                    let v = v as u32;
-                    if v >= 0x8000_0000 || (j - start == 8) {
-                        return Some(v);
-                    }
+            if j - start >= 3
+                && let Ok(v) = u64::from_str_radix(&text[start..j], 16)
+            {
+                let v = v as u32;
+                if v >= 0x8000_0000 || (j - start == 8) {
+                    return Some(v);
                 }
             }
             i = j.max(i + 1);
@@ -227,12 +262,11 @@ pub(crate) fn find_hresult(text: &str) -> Option<u32> {
             while j < b.len() && b[j].is_ascii_digit() {
                 j += 1;
             }
-            if j - start >= 10 {
-                if let Ok(v) = text[start..j].parse::<i64>() {
-                    if (i32::MIN as i64..0).contains(&v) {
-                        return Some(v as i32 as u32);
-                    }
-                }
+            if j - start >= 10
+                && let Ok(v) = text[start..j].parse::<i64>()
+                && (i32::MIN as i64..0).contains(&v)
+            {
+                return Some(v as i32 as u32);
             }
             i = j;
             continue;
@@ -290,9 +324,15 @@ pub fn code_from_text(text: &str) -> Option<u32> {
         ("do not allow the current user to enroll", 0x8009_4012),
         ("denied by an administrator", 0x8009_4014),
         ("enrollment policy server cannot be located", 0x8009_4015),
-        ("requested certificate template is not supported by this ca", 0x8009_4800),
+        (
+            "requested certificate template is not supported by this ca",
+            0x8009_4800,
+        ),
         ("template is not supported", 0x8009_4800),
-        ("does not contain a certificate template extension", 0x8009_4801),
+        (
+            "does not contain a certificate template extension",
+            0x8009_4801,
+        ),
         ("public key does not meet the minimum size", 0x8009_4811),
         ("e-mail name is unavailable", 0x8009_4812),
         ("upn is unavailable", 0x8009_480D),
@@ -328,7 +368,10 @@ pub(crate) fn find_guid(text: &str) -> Option<String> {
                 p += 1;
             }
         }
-        if ok && (i == 0 || !b[i - 1].is_ascii_hexdigit()) && (p == b.len() || !b[p].is_ascii_hexdigit()) {
+        if ok
+            && (i == 0 || !b[i - 1].is_ascii_hexdigit())
+            && (p == b.len() || !b[p].is_ascii_hexdigit())
+        {
             return Some(text[i..p].to_ascii_lowercase());
         }
         i += 1;
@@ -338,8 +381,12 @@ pub(crate) fn find_guid(text: &str) -> Option<String> {
 
 /// Uppercase hex without separators, `None` unless 16–64 hex digits.
 pub(crate) fn norm_hex(s: &str) -> Option<String> {
-    let h: String = s.chars().filter(|c| !c.is_whitespace() && *c != ':' && *c != '"').collect();
-    (h.len() >= 8 && h.len() <= 64 && h.chars().all(|c| c.is_ascii_hexdigit())).then(|| h.to_ascii_uppercase())
+    let h: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':' && *c != '"')
+        .collect();
+    (h.len() >= 8 && h.len() <= 64 && h.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| h.to_ascii_uppercase())
 }
 
 /// Case-insensitive "contains".
@@ -363,10 +410,16 @@ pub(crate) mod test_util {
 
     /// Decodes a sample file (UTF-8, UTF-8 BOM, UTF-16LE BOM).
     pub fn sample(name: &str) -> String {
-        let path = format!("{}/../tests/fixtures/server/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../tests/fixtures/server/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         if bytes.starts_with(&[0xFF, 0xFE]) {
-            let u: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            let u: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
             String::from_utf16_lossy(&u)
         } else {
             String::from_utf8_lossy(&bytes).into_owned()
@@ -398,18 +451,33 @@ mod tests {
         let d = log_time("6/3/2026 2:45:02 PM").unwrap();
         let e = log_time("2026-06-03 14:45:02").unwrap();
         assert_eq!(d.order_key, e.order_key);
-        assert_eq!(log_time("03.06.2026 14:45:02").unwrap().order_key, e.order_key);
+        assert_eq!(
+            log_time("03.06.2026 14:45:02").unwrap().order_key,
+            e.order_key
+        );
         assert!(log_time("garbage").is_none());
         assert!(log_time("13/45/2026 99:00").is_none());
     }
 
     #[test]
     fn codes_by_pattern() {
-        assert_eq!(find_hresult("denied 0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)"), Some(0x8009_4012));
-        assert_eq!(find_hresult("(-2146877422 CERTSRV_E_TEMPLATE_DENIED)"), Some(0x8009_4012));
+        assert_eq!(
+            find_hresult("denied 0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)"),
+            Some(0x8009_4012)
+        );
+        assert_eq!(
+            find_hresult("(-2146877422 CERTSRV_E_TEMPLATE_DENIED)"),
+            Some(0x8009_4012)
+        );
         assert_eq!(find_hresult("request (0x800706be). The"), Some(0x8007_06BE));
         assert_eq!(find_hresult("0x14 (20) -- Issued"), None);
-        assert_eq!(code_from_text("The RPC server is unavailable."), Some(0x8007_06BA));
-        assert_eq!(find_guid("DeviceId: 3F6B2A90-5c1d-4e7f-8a2b-9c0d1e2f3a4b."), Some("3f6b2a90-5c1d-4e7f-8a2b-9c0d1e2f3a4b".into()));
+        assert_eq!(
+            code_from_text("The RPC server is unavailable."),
+            Some(0x8007_06BA)
+        );
+        assert_eq!(
+            find_guid("DeviceId: 3F6B2A90-5c1d-4e7f-8a2b-9c0d1e2f3a4b."),
+            Some("3f6b2a90-5c1d-4e7f-8a2b-9c0d1e2f3a4b".into())
+        );
     }
 }

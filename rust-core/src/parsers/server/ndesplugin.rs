@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use crate::evidence::{find_ascii_ci, LogTime, ServerComponent};
 use crate::evidence::server::{ServerFact, ServerKeys};
+use crate::evidence::{LogTime, ServerComponent, find_ascii_ci};
 use crate::parsers::{LogOutput, LogParser};
 
-use super::{has, log_time, Sink};
+use super::{Sink, has, log_time};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Msg {
@@ -76,7 +76,11 @@ fn exit_code(line: &str) -> Option<u32> {
 
 /// The title of an HTML error page (`<title>…</title>` or the first `<h2>`).
 fn html_title(text: &str) -> Option<String> {
-    for (open, close) in [("<title>", "</title>"), ("<h2>", "</h2>"), ("<h1>", "</h1>")] {
+    for (open, close) in [
+        ("<title>", "</title>"),
+        ("<h2>", "</h2>"),
+        ("<h1>", "</h1>"),
+    ] {
         if let Some(i) = find_ascii_ci(text, open) {
             let rest = &text[i + open.len()..];
             let end = find_ascii_ci(rest, close).unwrap_or(rest.len().min(120));
@@ -106,7 +110,11 @@ pub struct NdesPluginParser {
 
 impl NdesPluginParser {
     pub fn new(path: Arc<str>) -> Self {
-        NdesPluginParser { sink: Sink::new(path), pending: None, verdict_seen: false }
+        NdesPluginParser {
+            sink: Sink::new(path),
+            pending: None,
+            verdict_seen: false,
+        }
     }
 
     fn flush(&mut self) {
@@ -126,27 +134,41 @@ impl NdesPluginParser {
                 if v.get(..4).is_some_and(|x| x.eq_ignore_ascii_case("true")) {
                     ServerFact::ChallengeVerified
                 } else if v.get(..5).is_some_and(|x| x.eq_ignore_ascii_case("false")) {
-                    ServerFact::ChallengeRejected { detail: "Verify challenge returns false".into() }
+                    ServerFact::ChallengeRejected {
+                        detail: "Verify challenge returns false".into(),
+                    }
                 } else if v.starts_with('<') {
                     let title = html_title(v).unwrap_or_else(|| "an HTML error page".into());
-                    ServerFact::PolicyModuleError { detail: format!("the certificate registration point answered with {title}") }
+                    ServerFact::PolicyModuleError {
+                        detail: format!("the certificate registration point answered with {title}"),
+                    }
                 } else {
-                    ServerFact::PolicyModuleError { detail: crate::limits::clip(v, 160) }
+                    ServerFact::PolicyModuleError {
+                        detail: crate::limits::clip(v, 160),
+                    }
                 }
             }
             Msg::ExitVerify => match exit_code(text) {
                 Some(0) => return,
-                Some(c) if !self.verdict_seen => {
-                    ServerFact::PolicyModuleError { detail: format!("VerifyRequest exited with 0x{c:08X}") }
-                }
+                Some(c) if !self.verdict_seen => ServerFact::PolicyModuleError {
+                    detail: format!("VerifyRequest exited with 0x{c:08X}"),
+                },
                 _ => return,
             },
             Msg::HttpFailed => {
                 let n = find_ascii_ci(text, "Error ")
-                    .map(|i| text[i + 6..].chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+                    .map(|i| {
+                        text[i + 6..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_digit())
+                            .collect::<String>()
+                    })
                     .and_then(|s| s.parse::<u32>().ok());
                 let flag = find_ascii_ci(text, "WINHTTP_CALLBACK_STATUS_FLAG_").map(|i| {
-                    text[i + 29..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect::<String>()
+                    text[i + 29..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect::<String>()
                 });
                 let mut detail = match n {
                     Some(n) => format!("WinHTTP error {n} ({})", winhttp_name(n)),
@@ -156,7 +178,10 @@ impl NdesPluginParser {
                     detail.push_str(&format!(", {f}"));
                 }
                 if has(text, "/Notify") {
-                    ServerFact::NotifyFailed { detail, retrying: false }
+                    ServerFact::NotifyFailed {
+                        detail,
+                        retrying: false,
+                    }
                 } else {
                     self.verdict_seen = true;
                     ServerFact::PolicyModuleError { detail }
@@ -164,12 +189,22 @@ impl NdesPluginParser {
             }
             Msg::ExitNotify => match exit_code(text) {
                 Some(0) => ServerFact::NotifyOk,
-                Some(c) => ServerFact::NotifyFailed { detail: format!("Notify exited with 0x{c:08X}"), retrying: false },
+                Some(c) => ServerFact::NotifyFailed {
+                    detail: format!("Notify exited with 0x{c:08X}"),
+                    retrying: false,
+                },
                 None => return,
             },
         };
         let step_text = p.text.clone();
-        self.sink.server(p.line, p.time, ServerComponent::Ndes, fact, ServerKeys::default(), &step_text);
+        self.sink.server(
+            p.line,
+            p.time,
+            ServerComponent::Ndes,
+            fact,
+            ServerKeys::default(),
+            &step_text,
+        );
     }
 }
 
@@ -178,14 +213,20 @@ impl LogParser for NdesPluginParser {
         match classify(line) {
             Some(msg) => {
                 self.flush();
-                self.pending = Some(Pending { line: number, time: leading_time(line), msg, text: line.trim().to_string() });
+                self.pending = Some(Pending {
+                    line: number,
+                    time: leading_time(line),
+                    msg,
+                    text: line.trim().to_string(),
+                });
             }
             None => {
-                if let Some(p) = self.pending.as_mut() {
-                    if p.text.len() < 4096 && !line.trim().is_empty() {
-                        p.text.push(' ');
-                        p.text.push_str(line.trim());
-                    }
+                if let Some(p) = self.pending.as_mut()
+                    && p.text.len() < 4096
+                    && !line.trim().is_empty()
+                {
+                    p.text.push(' ');
+                    p.text.push_str(line.trim());
                 }
             }
         }
@@ -204,19 +245,29 @@ mod tests {
 
     #[test]
     fn html_403_then_winhttp_12029() {
-        let out = run(&mut NdesPluginParser::new("p".into()), &sample("ndesplugin-verify-403.log"));
+        let out = run(
+            &mut NdesPluginParser::new("p".into()),
+            &sample("ndesplugin-verify-403.log"),
+        );
         let f = facts(&out);
         assert_eq!(f.len(), 4, "{f:?}");
         assert_eq!(f[0], ServerFact::VerifyStarted);
         match &f[1] {
-            ServerFact::PolicyModuleError { detail } => assert!(detail.contains("403 - Forbidden"), "{detail}"),
+            ServerFact::PolicyModuleError { detail } => {
+                assert!(detail.contains("403 - Forbidden"), "{detail}")
+            }
             o => panic!("{o:?}"),
         }
         match &f[3] {
-            ServerFact::PolicyModuleError { detail } => assert!(detail.contains("12029"), "{detail}"),
+            ServerFact::PolicyModuleError { detail } => {
+                assert!(detail.contains("12029"), "{detail}")
+            }
             o => panic!("{o:?}"),
         }
-        assert_eq!(out.events[1].time.as_ref().unwrap().text, "2026-05-06 10:12:40.498");
+        assert_eq!(
+            out.events[1].time.as_ref().unwrap().text,
+            "2026-05-06 10:12:40.498"
+        );
     }
 
     #[test]

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use crate::evidence::server::Disposition;
-use crate::evidence::{find_ascii_ci, LogTime, ServerComponent};
 use crate::evidence::server::{ServerFact, ServerKeys};
+use crate::evidence::{LogTime, ServerComponent, find_ascii_ci};
 use crate::parsers::{LogOutput, LogParser};
 
-use super::{find_guid, find_hresult, has, is_submit_failure, log_time, Sink};
+use super::{Sink, find_guid, find_hresult, has, is_submit_failure, log_time};
 
 const MAX_RECORD: usize = 256 * 1024;
 
@@ -33,7 +33,9 @@ pub fn decode_entities(s: &str) -> String {
                 "amp" => Some('&'),
                 "quot" => Some('"'),
                 "apos" => Some('\''),
-                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16).ok().and_then(char::from_u32),
+                n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32),
                 n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
             };
@@ -121,11 +123,15 @@ struct VerifyState {
 fn classify(msg: &str, st: &mut VerifyState) -> Option<ServerFact> {
     let detail = || crate::limits::clip(msg.trim(), 200);
     if has(msg, "VerifyRequest Started") {
-        *st = VerifyState { open: true, exception: false };
+        *st = VerifyState {
+            open: true,
+            exception: false,
+        };
         return Some(ServerFact::VerifyStarted);
     }
     if has(msg, "Validation Phase") && has(msg, "finished with status") {
-        return has(msg, "status False").then(|| ServerFact::ValidationPhaseFailed { detail: detail() });
+        return has(msg, "status False")
+            .then(|| ServerFact::ValidationPhaseFailed { detail: detail() });
     }
     if has(msg, "Finished with status") {
         let ok = has(msg, "status True");
@@ -151,16 +157,27 @@ fn classify(msg: &str, st: &mut VerifyState) -> Option<ServerFact> {
         if has(msg, "submission failed") || has(msg, "failed") {
             let code = find_hresult(msg);
             if let Some(c) = code.filter(|c| is_submit_failure(*c)) {
-                return Some(ServerFact::CaSubmitFailed { code: Some(c), detail: detail() });
+                return Some(ServerFact::CaSubmitFailed {
+                    code: Some(c),
+                    detail: detail(),
+                });
             }
-            return Some(ServerFact::CaDecision { disposition: Disposition::Denied, code, message: detail(), pkcs: true });
+            return Some(ServerFact::CaDecision {
+                disposition: Disposition::Denied,
+                code,
+                message: detail(),
+                pkcs: true,
+            });
         }
     }
     if has(msg, "COMException") || has(msg, "CCertRequest::Submit") {
         let code = find_hresult(msg);
         st.exception = true;
         return Some(match code {
-            Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed { code, detail: detail() },
+            Some(c) if is_submit_failure(c) => ServerFact::CaSubmitFailed {
+                code,
+                detail: detail(),
+            },
             Some(c) if (c & 0xFFFF_0000) == 0x8009_0000 => ServerFact::CaDecision {
                 disposition: Disposition::Denied,
                 code,
@@ -173,7 +190,11 @@ fn classify(msg: &str, st: &mut VerifyState) -> Option<ServerFact> {
     if has(msg, "Signing certificate could not be retrieved")
         || has(msg, "Cryptography Exception")
         || has(msg, "m_safeCertContext is an invalid handle")
-        || (has(msg, "Exception") && (st.open || has(msg, "ValidateChallenge") || has(msg, "ValidationPhase") || has(msg, "RetrieveSigningCert")))
+        || (has(msg, "Exception")
+            && (st.open
+                || has(msg, "ValidateChallenge")
+                || has(msg, "ValidationPhase")
+                || has(msg, "RetrieveSigningCert")))
     {
         st.exception = true;
         return Some(ServerFact::PolicyModuleError { detail: detail() });
@@ -190,9 +211,14 @@ pub struct SvclogParser {
 
 impl SvclogParser {
     pub fn new(path: Arc<str>) -> Self {
-        SvclogParser { sink: Sink::new(path), buf: None, state: VerifyState::default() }
+        SvclogParser {
+            sink: Sink::new(path),
+            buf: None,
+            state: VerifyState::default(),
+        }
     }
 
+    #[allow(clippy::field_reassign_with_default)]
     fn record(&mut self, line: u64, xml: &str) {
         self.sink.out.records += 1;
         let time: Option<LogTime> = attr(xml, "TimeCreated", "SystemTime").and_then(log_time);
@@ -201,7 +227,8 @@ impl SvclogParser {
         let data = element(xml, "ApplicationData").unwrap_or("");
         let msg = decode_entities(&strip_tags(data));
         let mut keys = ServerKeys::default();
-        keys.activity_id = attr(xml, "Correlation", "ActivityID").map(|a| a.trim_matches(['{', '}']).to_ascii_lowercase());
+        keys.activity_id = attr(xml, "Correlation", "ActivityID")
+            .map(|a| a.trim_matches(['{', '}']).to_ascii_lowercase());
         if let Some(i) = find_ascii_ci(&msg, "Device ID") {
             keys.device_id = find_guid(&msg[i..]);
         }
@@ -224,7 +251,8 @@ impl SvclogParser {
             if let Some(i) = find_ascii_ci(t, "Device ID") {
                 keys.device_id = find_guid(&t[i..]);
             }
-            self.sink.server(line, None, ServerComponent::Connector, fact, keys, t);
+            self.sink
+                .server(line, None, ServerComponent::Connector, fact, keys, t);
         }
     }
 }
@@ -282,7 +310,9 @@ impl LogParser for SvclogParser {
                     n,
                     None,
                     ServerComponent::Connector,
-                    ServerFact::Note { detail: "the last trace record is cut off".into() },
+                    ServerFact::Note {
+                        detail: "the last trace record is cut off".into(),
+                    },
                     ServerKeys::default(),
                     &crate::limits::clip(&xml, 200),
                 );
@@ -299,16 +329,28 @@ mod tests {
 
     #[test]
     fn crp_challenge_rejected_with_cut_record() {
-        let out = run(&mut SvclogParser::new("s".into()), &sample("crp-challenge-rejected.svclog"));
+        let out = run(
+            &mut SvclogParser::new("s".into()),
+            &sample("crp-challenge-rejected.svclog"),
+        );
         let f = facts(&out);
         assert_eq!(f[0], ServerFact::VerifyStarted);
         assert!(matches!(f[1], ServerFact::ValidationPhaseFailed { .. }));
-        assert!(matches!(f[2], ServerFact::ChallengeRejected { .. }), "{f:?}");
+        assert!(
+            matches!(f[2], ServerFact::ChallengeRejected { .. }),
+            "{f:?}"
+        );
         assert!(matches!(f[3], ServerFact::Note { .. }));
-        assert_eq!(out.events[0].time.as_ref().unwrap().text, "2026-05-20T13:44:10.1023341Z");
+        assert_eq!(
+            out.events[0].time.as_ref().unwrap().text,
+            "2026-05-20T13:44:10.1023341Z"
+        );
         match &out.events[0].kind {
             crate::evidence::EventKind::Server(s) => {
-                assert_eq!(s.keys.activity_id.as_deref(), Some("6a1f0c2e-94b3-4d7a-8e15-2c9b7f3d0a41"))
+                assert_eq!(
+                    s.keys.activity_id.as_deref(),
+                    Some("6a1f0c2e-94b3-4d7a-8e15-2c9b7f3d0a41")
+                )
             }
             _ => panic!(),
         }
@@ -324,13 +366,38 @@ mod tests {
                     System.Runtime.InteropServices.COMException (0x800706BA): The RPC server is unavailable.\n\
                     <E2ETraceEvent><System><TimeCreated SystemTime=\"2026-01-01T00:00:00Z\" /></System><ApplicationData>VerifyRequest Finished with status True &amp; more</ApplicationData></E2ETraceEvent>";
         let f = facts(&run(&mut SvclogParser::new("s".into()), text));
-        assert!(matches!(f[1], ServerFact::PolicyModuleError { .. }), "{f:?}");
+        assert!(
+            matches!(f[1], ServerFact::PolicyModuleError { .. }),
+            "{f:?}"
+        );
         assert!(matches!(f[2], ServerFact::Note { .. }), "{f:?}");
-        assert!(matches!(f[3], ServerFact::CaDecision { disposition: Disposition::Denied, pkcs: true, .. }));
-        assert!(matches!(f[4], ServerFact::CaDecision { disposition: Disposition::Pending, .. }));
-        assert!(matches!(f[5], ServerFact::CaSubmitFailed { code: Some(0x8007_06BA), .. }));
+        assert!(matches!(
+            f[3],
+            ServerFact::CaDecision {
+                disposition: Disposition::Denied,
+                pkcs: true,
+                ..
+            }
+        ));
+        assert!(matches!(
+            f[4],
+            ServerFact::CaDecision {
+                disposition: Disposition::Pending,
+                ..
+            }
+        ));
+        assert!(matches!(
+            f[5],
+            ServerFact::CaSubmitFailed {
+                code: Some(0x8007_06BA),
+                ..
+            }
+        ));
         assert_eq!(f[6], ServerFact::ChallengeVerified);
-        assert_eq!(decode_entities("a &lt;b&gt; &#65;&#x42; &bogus; &"), "a <b> AB &bogus; &");
+        assert_eq!(
+            decode_entities("a &lt;b&gt; &#65;&#x42; &bogus; &"),
+            "a <b> AB &bogus; &"
+        );
     }
 
     proptest::proptest! {

@@ -6,11 +6,13 @@
 
 use std::sync::Arc;
 
-use crate::evidence::{find_ascii_ci, EventKind, FailInfo, LogEvent, PkiStatus, Platform, ScepOperation, SourceRef};
+use crate::evidence::{
+    EventKind, FailInfo, LogEvent, PkiStatus, Platform, ScepOperation, SourceRef, find_ascii_ci,
+};
 use crate::limits;
 use crate::parsers::{LogOutput, LogParser};
 
-use super::{has, Sink};
+use super::{Sink, has};
 
 /// RFC 8894 failInfo texts (sscep prints them after `reason:`).
 fn fail_info_from_reason(r: &str) -> Option<FailInfo> {
@@ -19,7 +21,8 @@ fn fail_info_from_reason(r: &str) -> Option<FailInfo> {
         FailInfo::BadAlg
     } else if l.contains("integrity") || l.contains("message check") {
         FailInfo::BadMessageCheck
-    } else if l.contains("not permitted") || l.contains("not supported") || l.contains("badrequest") {
+    } else if l.contains("not permitted") || l.contains("not supported") || l.contains("badrequest")
+    {
         FailInfo::BadRequest
     } else if l.contains("time") {
         FailInfo::BadTime
@@ -64,7 +67,12 @@ pub struct TestClientParser {
 
 impl TestClientParser {
     pub fn new(path: Arc<str>) -> Self {
-        TestClientParser { sink: Sink::new(path), operation: None, transaction_id: None, rep: None }
+        TestClientParser {
+            sink: Sink::new(path),
+            operation: None,
+            transaction_id: None,
+            rep: None,
+        }
     }
 
     fn event(&mut self, line: u64, kind: EventKind, text: &str) {
@@ -82,7 +90,11 @@ impl TestClientParser {
 
     fn flush(&mut self) {
         if let Some(r) = self.rep.take() {
-            let kind = EventKind::CertRep { status: r.status, fail_info: r.fail_info, transaction_id: self.transaction_id.clone() };
+            let kind = EventKind::CertRep {
+                status: r.status,
+                fail_info: r.fail_info,
+                transaction_id: self.transaction_id.clone(),
+            };
             self.event(r.line, kind, &r.text);
         }
     }
@@ -96,25 +108,29 @@ impl LogParser for TestClientParser {
         }
         let body = t.strip_prefix("sscep:").map(str::trim).unwrap_or(t);
         // sscep: the reason belongs to the pkistatus before it.
-        if let Some(r) = body.strip_prefix("reason:") {
-            if let Some(p) = self.rep.as_mut() {
-                p.fail_info = fail_info_from_reason(r);
-                p.text.push_str(" / ");
-                p.text.push_str(t);
-                return;
-            }
+        if let Some(r) = body.strip_prefix("reason:")
+            && let Some(p) = self.rep.as_mut()
+        {
+            p.fail_info = fail_info_from_reason(r);
+            p.text.push_str(" / ");
+            p.text.push_str(t);
+            return;
         }
-        if let Some(r) = body.strip_prefix("failinfo:").or_else(|| body.strip_prefix("failInfo:")) {
-            if let Some(p) = self.rep.as_mut() {
-                p.fail_info = fail_info_from_reason(r);
-                return;
-            }
+        if let Some(r) = body
+            .strip_prefix("failinfo:")
+            .or_else(|| body.strip_prefix("failInfo:"))
+            && let Some(p) = self.rep.as_mut()
+        {
+            p.fail_info = fail_info_from_reason(r);
+            return;
         }
         self.flush();
-        if let Some(id) = logfmt(t, "transaction_id").or_else(|| body.strip_prefix("reply transaction id:").map(str::trim)).or_else(|| body.strip_prefix("transaction id:").map(str::trim)) {
-            if !id.is_empty() {
-                self.transaction_id = Some(id.to_string());
-            }
+        if let Some(id) = logfmt(t, "transaction_id")
+            .or_else(|| body.strip_prefix("reply transaction id:").map(str::trim))
+            .or_else(|| body.strip_prefix("transaction id:").map(str::trim))
+            && !id.is_empty()
+        {
+            self.transaction_id = Some(id.to_string());
         }
         if let Some(op) = logfmt(t, "op").or_else(|| logfmt(t, "operation")) {
             self.operation = Some(ScepOperation::from_label(op));
@@ -122,11 +138,20 @@ impl LogParser for TestClientParser {
             self.operation = Some(ScepOperation::GetCaCert);
         } else if has(body, "GetCACaps") || has(body, "capabilities") {
             self.operation = Some(ScepOperation::GetCaCaps);
-        } else if has(body, "sending certificate request") || has(body, "PKCSReq") || has(body, "PKIOperation") || has(body, "GetCertInitial") {
+        } else if has(body, "sending certificate request")
+            || has(body, "PKCSReq")
+            || has(body, "PKIOperation")
+            || has(body, "GetCertInitial")
+        {
             self.operation = Some(ScepOperation::PkiOperation);
         }
         if let Some(s) = body.strip_prefix("pkistatus:") {
-            self.rep = Some(PendingRep { line: number, status: PkiStatus::parse(s), fail_info: None, text: t.to_string() });
+            self.rep = Some(PendingRep {
+                line: number,
+                status: PkiStatus::parse(s),
+                fail_info: None,
+                text: t.to_string(),
+            });
             return;
         }
         if let Some(i) = find_ascii_ci(t, "failInfo:") {
@@ -142,24 +167,31 @@ impl LogParser for TestClientParser {
             return;
         }
         if has(t, "pkiStatus=PENDING") || has(t, "status=PENDING") {
-            let kind = EventKind::CertRep { status: PkiStatus::Pending, fail_info: None, transaction_id: self.transaction_id.clone() };
+            let kind = EventKind::CertRep {
+                status: PkiStatus::Pending,
+                fail_info: None,
+                transaction_id: self.transaction_id.clone(),
+            };
             self.event(number, kind, t);
             return;
         }
         if let Some(i) = find_ascii_ci(body, "server response status code:") {
             let v = body[i + 29..].trim();
             let code: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if let Ok(status) = code.parse::<u16>() {
-                if !(200..300).contains(&status) {
-                    let reason = v[code.len()..].trim_start_matches([',', ' ']).to_string();
-                    let kind = EventKind::ScepHttpResponse {
-                        operation: self.operation.clone().unwrap_or(ScepOperation::PkiOperation),
-                        status,
-                        reason,
-                        url: None,
-                    };
-                    self.event(number, kind, t);
-                }
+            if let Ok(status) = code.parse::<u16>()
+                && !(200..300).contains(&status)
+            {
+                let reason = v[code.len()..].trim_start_matches([',', ' ']).to_string();
+                let kind = EventKind::ScepHttpResponse {
+                    operation: self
+                        .operation
+                        .clone()
+                        .unwrap_or(ScepOperation::PkiOperation),
+                    status,
+                    reason,
+                    url: None,
+                };
+                self.event(number, kind, t);
             }
             return;
         }
@@ -173,14 +205,26 @@ impl LogParser for TestClientParser {
             || has(body, "SSL")
             || has(body, "TLS");
         if let Some(e) = error.filter(|e| !e.is_empty()) {
-            if connection || has(e, "dial") || has(e, "connect") || has(e, "timeout") || has(e, "x509") || has(e, "http") {
-                let kind = EventKind::ScepTransportError { operation: self.operation.clone(), detail: e.to_string() };
+            if connection
+                || has(e, "dial")
+                || has(e, "connect")
+                || has(e, "timeout")
+                || has(e, "x509")
+                || has(e, "http")
+            {
+                let kind = EventKind::ScepTransportError {
+                    operation: self.operation.clone(),
+                    detail: e.to_string(),
+                };
                 self.event(number, kind, t);
             }
             return;
         }
         if t.starts_with("sscep:") && connection {
-            let kind = EventKind::ScepTransportError { operation: self.operation.clone(), detail: body.to_string() };
+            let kind = EventKind::ScepTransportError {
+                operation: self.operation.clone(),
+                detail: body.to_string(),
+            };
             self.event(number, kind, t);
         }
     }
@@ -206,12 +250,35 @@ mod tests {
         let k = kinds(&run(&mut TestClientParser::new("t".into()), text));
         assert_eq!(
             k,
-            vec![EventKind::CertRep { status: PkiStatus::Failure, fail_info: Some(FailInfo::BadRequest), transaction_id: Some("5A3F".into()) }]
+            vec![EventKind::CertRep {
+                status: PkiStatus::Failure,
+                fail_info: Some(FailInfo::BadRequest),
+                transaction_id: Some("5A3F".into())
+            }]
         );
-        let k = kinds(&run(&mut TestClientParser::new("t".into()), "sscep: requesting CA certificate\nsscep: server response status code: 500, MIME header: text/html\n"));
-        assert!(matches!(&k[0], EventKind::ScepHttpResponse { status: 500, operation: ScepOperation::GetCaCert, .. }));
-        let k = kinds(&run(&mut TestClientParser::new("t".into()), "sscep: pkistatus: PENDING\n"));
-        assert!(matches!(&k[0], EventKind::CertRep { status: PkiStatus::Pending, .. }));
+        let k = kinds(&run(
+            &mut TestClientParser::new("t".into()),
+            "sscep: requesting CA certificate\nsscep: server response status code: 500, MIME header: text/html\n",
+        ));
+        assert!(matches!(
+            &k[0],
+            EventKind::ScepHttpResponse {
+                status: 500,
+                operation: ScepOperation::GetCaCert,
+                ..
+            }
+        ));
+        let k = kinds(&run(
+            &mut TestClientParser::new("t".into()),
+            "sscep: pkistatus: PENDING\n",
+        ));
+        assert!(matches!(
+            &k[0],
+            EventKind::CertRep {
+                status: PkiStatus::Pending,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -221,8 +288,16 @@ mod tests {
                     level=info ts=2026-01-01T00:00:02Z op=GetCACert error=\"dial tcp 10.0.0.1:443: connect: connection refused\"\n";
         let k = kinds(&run(&mut TestClientParser::new("t".into()), text));
         assert_eq!(k.len(), 2, "{k:?}");
-        assert!(matches!(&k[0], EventKind::CertRep { status: PkiStatus::Failure, fail_info: Some(FailInfo::BadRequest), transaction_id: Some(t) } if t == "abc"));
-        assert!(matches!(&k[1], EventKind::ScepTransportError { operation: Some(ScepOperation::GetCaCert), .. }));
+        assert!(
+            matches!(&k[0], EventKind::CertRep { status: PkiStatus::Failure, fail_info: Some(FailInfo::BadRequest), transaction_id: Some(t) } if t == "abc")
+        );
+        assert!(matches!(
+            &k[1],
+            EventKind::ScepTransportError {
+                operation: Some(ScepOperation::GetCaCert),
+                ..
+            }
+        ));
     }
 
     proptest::proptest! {
