@@ -63,16 +63,21 @@ redaction-off = Not redacted: this report shows names, addresses and identifiers
 
 ## Summary and next action
 
-summary-delivered-log = The SCEP certificate of profile { $profile } is installed on the { $platform } device (last state: { $state }).
+summary-delivered-log = The SCEP certificate of profile { $profile } is installed on the { $platform ->
+        [android] Android
+        [ios] iOS
+        [windows] Windows
+       *[other] {""}
+    } device (last state: { $state }).
 summary-delivered-cert = The client certificate { $name } is present with a complete, valid chain.
-summary-failed = Delivery failed at step { $step } ({ $finding }){ $platform ->
+summary-failed = Delivery failed at step { $step } ({ $step_name }){ $platform ->
         [android] {" "}on the Android device
         [ios] {" "}on the iOS device
         [windows] {" "}on the Windows device
        *[other] {""}
-    }.
-summary-action = Delivery is waiting at step { $step } ({ $finding }): someone must act before it can finish.
-summary-in-progress = An enrollment was seen but has not finished yet (reached step { $step }, state { $state }).
+    }: { $title }.
+summary-action = Delivery is waiting at step { $step } ({ $step_name }): { $title }. Someone must act before it can finish.
+summary-in-progress = An enrollment was seen but has not finished yet: it reached step { $step } ({ $step_name }), state { $state }.
 summary-inconclusive = No SCEP activity or certificate was found in the input.
 summary-inconclusive-certs = { $certificates } certificates were read, but none is a client certificate with a complete chain, and no SCEP log activity was found.
 next-follow-remedy = Follow the remedy of the first finding.
@@ -84,7 +89,10 @@ next-collect = Collect the MDM client's logs: Android Company Portal â†’ Help â†
 
 tl-profile-received = SCEP profile received
 tl-root-profile-received = Trusted-root profile received
-tl-pending-requests = { $count } certificate requests pending
+tl-pending-requests = { $count ->
+        [one] 1 certificate request pending
+       *[other] { $count } certificate requests pending
+    }
 tl-enrollment-attempt = Enrollment attempt for { $profile }
 tl-scep-request = { $operation } request sent
 tl-scep-http-response = { $operation } answered { $status } { $reason }

@@ -3,6 +3,8 @@
 
 pub mod android;
 pub mod certs;
+pub mod ios;
+pub mod windows;
 pub mod server;
 
 use std::sync::Arc;

@@ -199,12 +199,23 @@ pub fn build(p: Parts<'_>) -> Report {
     platforms.sort();
     platforms.dedup();
 
-    let summary_args: Vec<(&str, String)> = o
+    let mut summary_args: Vec<(&str, String)> = o
         .summary
         .args
         .iter()
         .map(|(k, v)| (*k, v.clone()))
         .collect();
+    // Words for the IDs the summary names: the primary finding's title, the step's name.
+    if let Some(f) = o.summary.primary.and_then(|i| findings.get(i)) {
+        summary_args.push(("title", f.title.clone()));
+    }
+    let step_name = summary_args
+        .iter()
+        .find(|(k, _)| *k == "step")
+        .map(|(_, v)| m.text(&format!("step-{v}"), &[]));
+    if let Some(name) = step_name {
+        summary_args.push(("step_name", name));
+    }
     let summary = m.text(o.summary.key, &summary_args);
     let next_action = match o.summary.primary {
         Some(i) => findings
