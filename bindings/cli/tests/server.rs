@@ -160,6 +160,17 @@ fn correlated_device_ndes_and_ca_evidence_form_one_enrollment() {
         en[0]["steps"][3]["seen_on"],
         serde_json::json!(["device", "ndes", "ca"])
     );
+    for (format, ext) in [("text", "txt"), ("markdown", "md"), ("json", "json")] {
+        let o = run(&[
+            "diagnose",
+            "--format",
+            format,
+            "--now",
+            NOW,
+            "tests/fixtures/server/correlated",
+        ]);
+        golden(&format!("server/{format}/correlated.{ext}"), &stdout(&o));
+    }
 }
 
 #[test]
