@@ -4,8 +4,8 @@
 pub mod android;
 pub mod certs;
 pub mod ios;
-pub mod windows;
 pub mod server;
+pub mod windows;
 
 use std::sync::Arc;
 

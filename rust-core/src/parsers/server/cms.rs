@@ -127,6 +127,17 @@ mod tests {
         assert_eq!(scep_keys_from_base64("%%%"), ScepKeys::default());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let _ = transaction_id(&bytes);
+            let _ = signer_subject_cn(&bytes);
+            let mut der = bytes.clone();
+            der.splice(0..0, TRANSACTION_ID_OID.iter().copied());
+            let _ = transaction_id(&der);
+        }
+    }
+
     #[test]
     fn finds_transaction_id_attribute() {
         let mut der = vec![0x30, 0x20];
