@@ -310,7 +310,7 @@ fn ndes_id_by_phrase(t: &str) -> Option<u32> {
 fn ca_id_by_phrase(t: &str) -> Option<u32> {
     Some(if has(t, "denied request") {
         53
-    } else if has(t, "left pending") || has(t, "is pending") {
+    } else if has(t, "pending") && has(t, "request") {
         8
     } else if has(t, "could not process request") {
         22
@@ -337,6 +337,8 @@ pub struct ServerEventsParser {
     skip_xml_block: bool,
     csv: CsvRecords,
     csv_cols: Vec<String>,
+    fl: Option<EventRecord>,
+    fl_in_message: bool,
 }
 
 impl ServerEventsParser {
@@ -350,6 +352,8 @@ impl ServerEventsParser {
             skip_xml_block: false,
             csv: CsvRecords::default(),
             csv_cols: Vec::new(),
+            fl: None,
+            fl_in_message: false,
         }
     }
 
@@ -415,8 +419,77 @@ impl ServerEventsParser {
         self.emit(r);
     }
 
+    /// PowerShell `Get-WinEvent | Format-List` output: `Key : value` lines, the message
+    /// continued on indented lines; a repeated `TimeCreated`/`ProviderName` starts the
+    /// next record.
+    fn format_list_line(&mut self, number: u64, t: &str) -> bool {
+        let key_value = t.split_once(':').and_then(|(k, v)| {
+            let k = k.trim();
+            let known = [
+                "TimeCreated",
+                "ProviderName",
+                "Id",
+                "Message",
+                "LevelDisplayName",
+                "LogName",
+                "MachineName",
+            ];
+            (!t.starts_with(' ') && known.iter().any(|x| x.eq_ignore_ascii_case(k)))
+                .then_some((k.to_string(), v.trim()))
+        });
+        match key_value {
+            Some((k, v)) => {
+                let starts =
+                    k.eq_ignore_ascii_case("TimeCreated") || k.eq_ignore_ascii_case("ProviderName");
+                let repeat = self.fl.as_ref().is_some_and(|r| {
+                    (k.eq_ignore_ascii_case("TimeCreated") && r.time.is_some())
+                        || (k.eq_ignore_ascii_case("ProviderName") && !r.provider.is_empty())
+                        || (k.eq_ignore_ascii_case("Id") && r.event_id != 0)
+                });
+                if repeat {
+                    if let Some(r) = self.fl.take() {
+                        self.emit(r);
+                    }
+                }
+                if self.fl.is_none() && !(starts || k.eq_ignore_ascii_case("Id")) {
+                    return false;
+                }
+                let r = self.fl.get_or_insert_with(|| EventRecord {
+                    line: number,
+                    ..EventRecord::default()
+                });
+                self.fl_in_message = false;
+                match k.to_ascii_lowercase().as_str() {
+                    "timecreated" => r.time = Some(v.to_string()),
+                    "providername" => r.provider = v.to_string(),
+                    "id" => r.event_id = v.parse().unwrap_or(0),
+                    "leveldisplayname" => r.level = v.to_string(),
+                    "logname" => r.channel = v.to_string(),
+                    "message" => {
+                        r.message = v.to_string();
+                        self.fl_in_message = true;
+                    }
+                    _ => {}
+                }
+                true
+            }
+            None => match self.fl.as_mut() {
+                Some(r) if self.fl_in_message && !t.trim().is_empty() && r.message.len() < 8192 => {
+                    r.message.push('\n');
+                    r.message.push_str(t.trim());
+                    true
+                }
+                Some(_) => t.trim().is_empty(),
+                None => false,
+            },
+        }
+    }
+
     fn text_line(&mut self, number: u64, line: &str) {
         let t = line.trim_end();
+        if self.block.is_none() && !t.starts_with("Log Name:") && self.format_list_line(number, t) {
+            return;
+        }
         if let Some(v) = t.strip_prefix("Log Name:") {
             if let Some(b) = self.block.take() {
                 self.emit(b);
@@ -535,7 +608,8 @@ impl LogParser for ServerEventsParser {
             } else if t.starts_with("Log Name:") {
                 Shape::Text
             } else if has(t, "Event ID") && (t.contains(',') || t.contains('\t'))
-                || has(t, "ProviderName,")
+                || t.starts_with("#TYPE")
+                || (has(t, "ProviderName") && (t.contains(',') || t.contains('\t')))
             {
                 Shape::Csv
             } else {
@@ -588,6 +662,7 @@ impl LogParser for ServerEventsParser {
                 }
             }
             Shape::Text | Shape::Unknown => self.text_line(number, line),
+            Shape::Csv if line.trim_start().starts_with("#TYPE") => {}
             Shape::Csv => {
                 if let Some((n, f)) = self.csv.line(number, line) {
                     self.csv_record(n, f);
@@ -599,6 +674,9 @@ impl LogParser for ServerEventsParser {
     fn finish(&mut self) -> LogOutput {
         if let Some(b) = self.block.take() {
             self.emit(b);
+        }
+        if let Some(r) = self.fl.take() {
+            self.emit(r);
         }
         if let Some((n, f)) = self.csv.finish()
             && self.shape == Shape::Csv
@@ -749,6 +827,39 @@ mod tests {
                     ..
                 }
             ),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn powershell_format_list_and_export_csv() {
+        let fl = "\nTimeCreated  : 7/9/2026 6:03:47 AM\nProviderName : Microsoft-Windows-NetworkDeviceEnrollmentService\nId           : 31\nMessage      : The Network Device Enrollment Service cannot submit the certificate\n               request (0x800706ba). The RPC server is unavailable.\n\n\
+                  TimeCreated  : 7/9/2026 6:09:02 AM\nProviderName : Microsoft-Windows-CertificationAuthority\nId           : 8\nMessage      : Active Directory Certificate Services left request 12 pending.\n";
+        let f = facts(&run(&mut ServerEventsParser::new("e".into()), fl));
+        assert!(
+            matches!(
+                f[0],
+                ServerFact::CaSubmitFailed {
+                    code: Some(0x8007_06BA),
+                    ..
+                }
+            ),
+            "{f:?}"
+        );
+        assert!(
+            matches!(
+                f[1],
+                ServerFact::CaDecision {
+                    disposition: Disposition::Pending,
+                    ..
+                }
+            ),
+            "{f:?}"
+        );
+        let csv = "#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord\n\"Id\",\"ProviderName\",\"TimeCreated\",\"Message\"\n\"4009\",\"Microsoft-Intune-CertificateConnectors\",\"6/3/2026 2:45:35 PM\",\"ScepNotifyAttemptFailed\"\n";
+        let f = facts(&run(&mut ServerEventsParser::new("e".into()), csv));
+        assert!(
+            matches!(f[0], ServerFact::NotifyFailed { retrying: true, .. }),
             "{f:?}"
         );
     }
