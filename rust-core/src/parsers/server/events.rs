@@ -446,10 +446,8 @@ impl ServerEventsParser {
                         || (k.eq_ignore_ascii_case("ProviderName") && !r.provider.is_empty())
                         || (k.eq_ignore_ascii_case("Id") && r.event_id != 0)
                 });
-                if repeat {
-                    if let Some(r) = self.fl.take() {
-                        self.emit(r);
-                    }
+                if repeat && let Some(r) = self.fl.take() {
+                    self.emit(r);
                 }
                 if self.fl.is_none() && !(starts || k.eq_ignore_ascii_case("Id")) {
                     return false;
