@@ -266,7 +266,9 @@ impl InputStream {
                     records,
                     platform: _,
                     events_dropped,
+                    notes,
                 } = parser.finish();
+                notices.extend(notes.into_iter().map(|n| format!("{path}: {n}")));
                 if events_dropped > 0 {
                     notices.push(format!(
                         "{path}: {events_dropped} events beyond the limit of {} per input were not kept",
@@ -502,6 +504,8 @@ impl Session {
     ) {
         self.key.update(path.as_bytes());
         self.key.update(output.records.to_le_bytes());
+        self.notices
+            .extend(output.notes.iter().map(|n| format!("{path}: {n}")));
         let status = if error.is_some() {
             InputStatus::Error
         } else {

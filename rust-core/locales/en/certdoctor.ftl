@@ -157,6 +157,8 @@ detail-cert-weak-key = The certificate { $name } has a weak { $algorithm } key o
 detail-cert-weak-signature = The certificate { $name } is signed with { $algorithm }.
 detail-cert-unparseable = The file { $file } looks like a certificate but could not be decoded: { $reason }
 detail-chain-incomplete = No path leads from { $name } to a self-signed root in the input: the issuer { $missing } is missing.
+detail-chain-top-not-root = The chain of { $name } ends at { $top }, which is not a root: its Issued To differs from its Issued By ({ $missing }), and that CA is not in the input. A root certificate in Trusted Root Certification Authorities is self-issued.
+detail-chain-issuer-mismatch = The Issued By of { $name } ({ $missing }) equals the name of none of the CA certificates given ({ $cas }): the personal certificate's issuer must be the CA's name.
 detail-chain-signature-invalid = The signature on { $name } does not verify with the public key of { $issuer }: a different CA with the same name issued it, or it was altered.
 
 ## Findings: titles and remedies

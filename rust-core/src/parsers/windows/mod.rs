@@ -403,7 +403,14 @@ impl LogParser for WindowsParser {
         self.flush_text();
         self.fix_307_codes();
         self.meta.clear();
-        std::mem::take(&mut self.out)
+        let mut out = std::mem::take(&mut self.out);
+        if self.truncated > 0 {
+            out.notes.push(format!(
+                "{} event(s) cut off before their end were not read",
+                self.truncated
+            ));
+        }
+        out
     }
 }
 
