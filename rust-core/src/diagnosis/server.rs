@@ -797,8 +797,17 @@ pub fn diagnose(
         match linked_device(enrollments, &keys) {
             Some(d) => {
                 let display = enrollments[d].display();
+                let delivered = enrollments[d].delivered();
                 for mut f in result.findings {
                     f.enrollment = display.clone();
+                    // The device shows the certificate installed: earlier server failures of
+                    // this enrollment were superseded (step 6 reporting stays relevant).
+                    if delivered && f.step <= 5 && !f.resolved {
+                        if let Some(at) = enrollments[d].delivered_at {
+                            f.push_evidence(Evidence::from_event(&events[at]));
+                        }
+                        f.resolve();
+                    }
                     findings.push(f);
                 }
                 for k in &keys {
@@ -1356,6 +1365,33 @@ mod tests {
                 },
             ),
         ]
+    }
+
+    #[test]
+    fn device_delivery_resolves_server_failures_of_the_same_enrollment() {
+        let mut device = device_pending();
+        device.push(LogEvent {
+            kind: EventKind::CertificateInstalled {
+                profile: None,
+                thumbprint: None,
+            },
+            source: crate::evidence::SourceRef::line("correlated/omadm-pending.log".into(), 11),
+            ..device[2].clone()
+        });
+        let r = report_of(
+            &[
+                "correlated/iis-pkioperation.log",
+                "correlated/ca-failed-requests.txt",
+            ],
+            device,
+        );
+        let rej = r
+            .findings
+            .iter()
+            .find(|f| f.id == FindingId::ScepRequestRejected)
+            .unwrap();
+        assert!(rej.resolved);
+        assert_eq!(r.verdict.as_str(), "delivered");
     }
 
     #[test]
