@@ -1672,16 +1672,3 @@ mod tests {
         assert!(nr.detail.contains("may be installed"), "{}", nr.detail);
     }
 }
-
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump_reports() {
-        for n in std::env::var("DUMP").unwrap_or_default().split(',') {
-            let names: Vec<&str> = n.split('+').collect();
-            let r = super::tests::report_of(&names, Vec::new());
-            println!("===== {n}\n{}", r.render(crate::report::Format::Text));
-        }
-    }
-}
