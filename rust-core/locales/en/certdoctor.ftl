@@ -276,18 +276,18 @@ finding-cert-connector-unhealthy =
 
 ## Server (issue 9): NDES, the certificate connector and the CA
 
-summary-failed-server = Delivery failed at step { $step } ({ $finding }) on { $machine ->
+summary-failed-server = Delivery failed at step { $step } ({ $step_name }) on { $machine ->
         [ndes] the NDES server
         [connector] the certificate connector
         [ca] the CA
        *[other] a server
-    }.
-summary-action-server = Delivery is waiting at step { $step } ({ $finding }) on { $machine ->
+    }: { $title }.
+summary-action-server = Delivery is waiting at step { $step } ({ $step_name }) on { $machine ->
         [ndes] the NDES server
         [connector] the certificate connector
         [ca] the CA
        *[other] a server
-    }: someone must act before it can finish.
+    }: { $title }. Someone must act before it can finish.
 summary-in-progress-server = The servers handled the request up to step { $step } (seen on: { $machines }), but server logs cannot show whether the certificate reached the device.
 next-collect-device = Collect the device's logs as well (Android Company Portal OMADM logs, the iOS profiled log, or the Windows DeviceManagement event export) to see steps 5 and 6 on the device.
 
