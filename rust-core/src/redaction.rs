@@ -498,6 +498,10 @@ fn scan_contexts(text: &str, r: &mut Redactor) {
         ("Challenge:", Kind::Secret),
         ("challengePassword=", Kind::Secret),
         ("User:", Kind::Person),
+        // Issue 9: CA rows and events name the requester and the subject.
+        ("Requester Name:", Kind::Person),
+        ("Common Name:", Kind::Person),
+        ("The request was for CN=", Kind::Person),
     ] {
         let mut rest = text;
         while let Some(i) = rest.find(label) {
@@ -546,6 +550,10 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
         if let Some(p) = &e.profile {
             r.scan(p);
         }
+        // Issue 9: the Intune device ID is an identifier of the contract's Privacy list.
+        if let Some(d) = &e.ids.intune_device_id {
+            r.register(Kind::Id, d);
+        }
     }
     for i in &report.inputs {
         if let Some(err) = &i.error {
@@ -572,6 +580,9 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
     for e in &mut report.enrollments {
         if let Some(p) = e.profile.as_mut() {
             rep.apply_in_place(p);
+        }
+        if let Some(d) = e.ids.intune_device_id.as_mut() {
+            rep.apply_in_place(d);
         }
     }
     for i in &mut report.inputs {

@@ -74,6 +74,14 @@ pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Sen
         InputKind::AndroidOmadmLog => Some(Box::new(AndroidParser::new(path))),
         InputKind::IosProfiledLog => Some(Box::new(IosParser::new(path))),
         InputKind::WindowsDmEvents => Some(Box::new(WindowsParser::new(path))),
+        // Server-side inputs (server-log-formats.md; issue 9): one parser per kind.
+        InputKind::IisW3cLog
+        | InputKind::NdesPluginLog
+        | InputKind::IntuneConnectorSvclog
+        | InputKind::WindowsServerEvents
+        | InputKind::CaRequestList
+        | InputKind::CertutilView
+        | InputKind::ScepTestClientLog => crate::parsers::server::parser_for(kind, path),
         _ => None,
     }
 }
@@ -150,7 +158,14 @@ impl InputStream {
                 },
                 kind @ (InputKind::AndroidOmadmLog
                 | InputKind::IosProfiledLog
-                | InputKind::WindowsDmEvents) => match log_parser(kind, &path) {
+                | InputKind::WindowsDmEvents
+                | InputKind::IisW3cLog
+                | InputKind::NdesPluginLog
+                | InputKind::IntuneConnectorSvclog
+                | InputKind::WindowsServerEvents
+                | InputKind::CaRequestList
+                | InputKind::CertutilView
+                | InputKind::ScepTestClientLog) => match log_parser(kind, &path) {
                     Some(parser) => State::Log {
                         decoder: decoder_for(kind),
                         parser,
@@ -177,10 +192,7 @@ impl InputStream {
                     kind: InputKind::Unknown,
                     reason: "not a certificate or a log certdoctor recognises".into(),
                 },
-                other => State::Ignored {
-                    kind: other,
-                    reason: format!("{} inputs are not analysed by this version", other.as_str()),
-                },
+                // Every kind has a reader now (issue 9 added the server kinds).
             }
         };
     }

@@ -4,6 +4,7 @@
 pub mod android;
 pub mod certs;
 pub mod ios;
+pub mod server;
 pub mod windows;
 
 use std::sync::Arc;

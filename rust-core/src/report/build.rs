@@ -91,7 +91,10 @@ pub fn build(p: Parts<'_>) -> Report {
     let enrollments = o
         .enrollments
         .iter()
-        .map(|en| {
+        .enumerate()
+        .map(|(n, en)| {
+            // Server diagnosis (issue 9): keys and steps, index-aligned.
+            let extra = o.extras.get(n).cloned().unwrap_or_default();
             let mut idxs: Vec<usize> = en
                 .attempts
                 .iter()
@@ -107,11 +110,24 @@ pub fn build(p: Parts<'_>) -> Report {
                 first_seen,
                 last_seen,
                 ids: EnrollmentIds {
-                    transaction_id: en.transaction_id.clone(),
-                    sha1: en.thumbprint.clone(),
-                    ..EnrollmentIds::default()
+                    transaction_id: en.transaction_id.clone().or(extra.transaction_id),
+                    ca_request_id: extra.ca_request_id,
+                    serial_hex: extra.serial_hex,
+                    sha1: en.thumbprint.clone().or(extra.sha1),
+                    intune_device_id: extra.device_id,
+                    policy_id: extra.policy_id,
+                    template: extra.template,
                 },
                 management: en.management,
+                steps: extra
+                    .steps
+                    .iter()
+                    .map(|s| super::StepEntry {
+                        step: s.step,
+                        seen_on: s.seen_on.iter().map(|m| m.to_string()).collect(),
+                        status: s.status.as_str().to_string(),
+                    })
+                    .collect(),
             }
         })
         .collect();
