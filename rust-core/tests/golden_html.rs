@@ -303,6 +303,7 @@ fn failed_report(lang: Lang) -> Report {
                 ..EnrollmentIds::default()
             },
             management: None,
+            steps: vec![],
         }],
         timeline: vec![
             tl(

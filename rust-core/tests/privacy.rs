@@ -161,6 +161,7 @@ fn planted_report(lang: Lang) -> Report {
             last_seen: None,
             ids: EnrollmentIds::default(),
             management: None,
+            steps: vec![],
         }],
         timeline: vec![
             TimelineEntry {

@@ -199,6 +199,8 @@ detail-cert-weak-signature = 憑證 { $name } 以 { $algorithm } 簽署。
 detail-cert-unparseable = 檔案 { $file } 看起來是憑證，但無法解碼：{ $reason }
 detail-chain-incomplete = 從 { $name } 無法連到輸入中的任何自我簽署根憑證：缺少發行者 { $missing }。
 detail-chain-signature-invalid = { $name } 上的簽章無法以 { $issuer } 的公開金鑰驗證：可能是另一個同名的 CA 所發行，或憑證已遭變更。
+detail-chain-top-not-root = { $name } 的憑證鏈停在 { $top }，但它不是根憑證：它的「發出給」與「發行者」不同（{ $missing }），而輸入中沒有該 CA。位於「信任的根憑證授權單位」中的根憑證，其發出給與發行者必須相同。
+detail-chain-issuer-mismatch = { $name } 的「發行者」（{ $missing }）與提供的任何 CA 憑證名稱（{ $cas }）都不相符：個人憑證的發行者必須等於 CA 的名稱。
 
 ## 發現項目：標題與處理方式
 
@@ -252,7 +254,14 @@ finding-scep-ca-thumbprint-mismatch =
     .remedy = 請在 SCEP 設定檔中選取實際透過此 NDES 伺服器發行憑證的根憑證授權單位所對應的受信任的憑證設定檔；CA 更新後，請一併更新受信任的憑證設定檔。
 finding-scep-request-rejected =
     .title = 憑證授權單位或 NDES 拒絕了憑證要求
-    .remedy = 請在 CA 的「失敗的要求」中查看原因；檢查憑證範本（NDES 服務帳戶需要「讀取」與「註冊」權限，NDES 登錄中的範本名稱必須對應已發佈的範本）、設定檔要求的主體與主體別名，以及 Intune 憑證連接器記錄中是否有挑戰密碼被拒絕。
+    .remedy = { $variant ->
+        [ca_template_denied] 在 CA 伺服器上：開啟憑證範本（憑證範本主控台 → SCEP 範本 → 安全性），授與 NDES 服務帳戶「讀取」與「註冊」權限，然後讓裝置重試。
+        [ca_admin_denied] 在 CA 上：憑證管理員拒絕了此要求。如果範本要求 CA 憑證管理員核准，請在 SCEP 範本的「發行需求」中取消勾選「CA 憑證管理員核准」，或在「擱置的要求」中核准下一個要求，然後讓裝置重試。
+        [ca_template_unsupported] 在 NDES 伺服器與 CA 上：NDES 登錄（HKLM\SOFTWARE\Microsoft\Cryptography\MSCEP：SignatureTemplate、EncryptionTemplate、GeneralPurposeTemplate）中的範本名稱必須是範本名稱（不是顯示名稱），且範本必須已在此 CA 上發佈（憑證範本 → 新增 → 要發行的憑證範本）；變更後請重新啟動 IIS。
+        [ca_subject] 在 CA 上：要求的主體或主體別名不符合範本。請對照範本的「主體名稱」索引標籤（在要求中提供），檢查 Intune 中 SCEP 設定檔的主體名稱與主體別名格式，以及使用者的 UPN／電子郵件屬性。
+        [ca_key_length] 在 Intune 中：將 SCEP 設定檔的金鑰大小提高到至少範本的最小金鑰大小（範本 →「密碼編譯」索引標籤），或降低範本的最小值。
+       *[other] 請在 CA 的「失敗的要求」中查看原因；檢查憑證範本（NDES 服務帳戶需要「讀取」與「註冊」權限，NDES 登錄中的範本名稱必須對應已發佈的範本）、設定檔要求的主體與主體別名，以及 Intune 憑證連接器記錄中是否有挑戰密碼被拒絕。
+    }
 finding-scep-request-pending =
     .title = 憑證要求正在等待 CA 核准
     .remedy = 需由 CA 管理員核准此要求（certsrv.msc → 擱置的要求 → 發行），或將憑證範本改為 SCEP 不需要 CA 管理員核准。
@@ -286,22 +295,206 @@ finding-no-evidence =
     .remedy = 請確認傳送的是正確的檔案：公司入口網站的 OMADM 記錄、iOS 的 profiled 記錄或 Windows DeviceManagement 事件匯出，以及從裝置匯出的憑證。
 finding-ndes-service-failed =
     .title = NDES 無法處理裝置的要求
-    .remedy = 在 NDES 伺服器上：SCEP 應用程式集區必須在執行中，其身分識別（NDES 服務帳戶）必須有效且具備「在驗證後模擬用戶端」權限，MSCEP-RA 憑證也必須有效。請檢查 IIS 要求篩選對過長 PKIOperation URL 的限制。
+    .remedy = 在 NDES 伺服器 (IIS) 上：啟動 SCEP 應用程式集區，並確認其身分識別（NDES 服務帳戶）有效、未被鎖定且密碼未過期；在本機安全性原則中授與 IIS_IUSRS「在驗證後模擬用戶端」權限（HTTP 500 且 win32 為 1346 時）；更新已過期的 MSCEP-RA 憑證（CEP Encryption、Exchange Enrollment Agent）並重新啟動 IIS；針對過長的 PKIOperation URL 提高要求篩選的限制（maxUrl、maxQueryString）（414、404.14、404.15）。
 finding-policy-module-failed =
     .title = Intune 原則模組或憑證連接器沒有做出判定
-    .remedy = 在 NDES 伺服器上：請檢查憑證連接器服務、原則模組的用戶端驗證憑證，以及連接器能否連線到 Intune；例外狀況請參閱連接器的記錄。
+    .remedy = 在 NDES 伺服器上：確認 Intune 憑證連接器服務正在執行；原則模組的用戶端驗證憑證（NDESPolicyModule 登錄）必須有效、含有「用戶端驗證」擴充金鑰使用方法，且只鏈結到「信任的根憑證授權單位」中的根憑證（把中繼 CA 放在信任的根憑證中會造成 403.16）；CertificateRegistrationSvc 應用程式集區必須在執行中，且能寫入 C:\Windows\Temp；NDES 的 TLS 憑證必須包含外掛程式呼叫的主機名稱（WinHTTP 12175）；WinHTTP 12029／12002 表示外掛程式無法連線到憑證註冊點。
 finding-challenge-rejected =
     .title = SCEP 挑戰密碼遭到拒絕
-    .remedy = 挑戰密碼已過期或不是發給此裝置的：請同步裝置以取得新的設定檔；並檢查連接器的時鐘，以及設定檔是否在期間被重新指派。
+    .remedy = NDES 伺服器上的憑證連接器檢查了挑戰密碼並拒絕它：密碼已過期、已使用過，或不是發給此裝置的。請同步裝置以取得新的 SCEP 設定檔與挑戰密碼；並檢查 NDES 伺服器的時鐘，以及裝置註冊期間 SCEP 設定檔是否被重新指派或編輯。
 finding-ca-submit-failed =
     .title = NDES 無法將要求提交給憑證授權單位
-    .remedy = 在 NDES 伺服器上：必須能透過 RPC/DCOM 連線到 CA，NDES 設定中的 CA 名稱必須正確，且 NDES 服務帳戶在 CA 上需具備「讀取」與「要求憑證」權限。
+    .remedy = 在 NDES 伺服器上：CA 必須在執行中，且 NDES 能透過 RPC/DCOM 連線到它（防火牆、CA 上的 CertSvc 服務）；NDES 設定的 CA 名稱必須正確；NDES 服務帳戶在 CA 上需具備「讀取」與「要求憑證」權限（CA 內容 → 安全性）。修正後請讓裝置重試。
 finding-cert-issued-not-delivered =
     .title = 憑證授權單位已發行憑證，但裝置一直沒有收到
-    .remedy = 請檢查從 NDES 回到裝置的路徑（應用程式 Proxy、負載平衡器逾時），並同步裝置；憑證已在 CA 上。
+    .remedy = 憑證已在 CA 上（已發行的憑證）。請檢查從 NDES 回到裝置的路徑：Entra 應用程式 Proxy 或負載平衡器對較長的 PKIOperation 回應是否逾時，以及 NDES 伺服器的 IIS 記錄中是否有該裝置的 PKIOperation；然後同步裝置，讓它重新輪詢。
 finding-scep-result-not-reported =
     .title = 結果未回報給 Intune
-    .remedy = 憑證可能已經安裝，但 Intune 仍顯示失敗或擱置。請在 NDES 伺服器上檢查連接器的 Notify 呼叫，以及它與 Intune 的連線。
+    .remedy = 憑證可能已安裝在裝置上，但 Intune 仍顯示失敗或擱置。在 NDES 伺服器上：確認 Intune 憑證連接器能連線到 Intune（Proxy、TLS 檢查），其連接器憑證有效，並查看連接器的 Notify／上傳事件；回報恢復後，狀態會在下次同步時更新。
 finding-cert-connector-unhealthy =
     .title = Intune 憑證連接器狀態不良
-    .remedy = 請在 NDES 伺服器上開啟 Intune 憑證連接器，若其憑證已過期請更新，然後重新啟動連接器服務。
+    .remedy = 在 NDES 伺服器上開啟 Microsoft Intune 憑證連接器：若連接器憑證遺失或已過期，請更新或重新註冊（在連接器介面中重新登入），確認連接器服務正在執行，然後重新啟動它。
+
+## 伺服器：NDES、憑證連接器與憑證授權單位
+
+summary-failed-server = 傳遞在步驟 { $step }（{ $step_name }）於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }失敗：{ $title }。
+summary-action-server = 傳遞停在步驟 { $step }（{ $step_name }），位於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }：{ $title }。需要有人處理後才能完成。
+summary-in-progress-server = 伺服器已處理此要求到步驟 { $step }（出現於：{ $machines }），但伺服器記錄無法顯示憑證是否已送達裝置。
+next-collect-device = 請一併收集裝置的記錄（Android 公司入口網站 OMADM 記錄、iOS profiled 記錄，或 Windows DeviceManagement 事件匯出），以查看裝置上的步驟 5 與 6。
+
+label-steps = 步驟
+step-status-ok = 成功
+step-status-failed = 失敗
+step-status-seen = 已出現
+step-status-not_seen = 未出現
+machine-device = 裝置
+machine-ndes = NDES
+machine-connector = 憑證連接器
+machine-ca = CA
+
+detail-server-ndes-http = NDES 伺服器對{ $client ->
+        [android] {" "}Android 裝置的
+        [ios] {" "}iOS 裝置的
+        [windows] {" "}Windows 裝置的
+       *[other] {""}
+    } { $operation } 要求回應 HTTP { $status }（win32 { $win32 }）：{ $cause ->
+        [expl-iis-impersonation] IIS_IUSRS 缺少「在驗證後模擬用戶端」權限。
+        [expl-iis-500] NDES 內部發生錯誤；通常是其服務帳戶被鎖定或密碼已過期，或 MSCEP-RA 憑證已過期。
+        [expl-iis-503] SCEP 應用程式集區已停止或不斷當機。
+        [expl-iis-url-too-long] URL 或查詢字串超過 IIS 要求篩選的限制。
+        [expl-iis-404] 路徑錯誤，或缺少 NDES 應用程式。
+       *[other] NDES 無法處理此要求。
+    }
+detail-server-crp-http = NDES 原則模組對憑證註冊點的 { $call } 呼叫，在{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }上收到 HTTP { $status }（win32 { $win32 }）回應：{ $cause ->
+        [expl-crp-untrusted-client-cert] 憑證註冊點不信任原則模組的用戶端憑證（「信任的根憑證授權單位」中有中繼 CA，0x800B0109）。
+        [expl-crp-403-500] 原則模組的用戶端憑證缺少「用戶端驗證」擴充金鑰使用方法或已過期，或 CRP 應用程式集區無法寫入 C:\Windows\Temp。
+       *[other] 沒有收到判定結果。
+    }
+detail-server-event = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }回報：{ $message }
+detail-server-challenge-rejected = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }檢查了 SCEP 挑戰密碼並拒絕它：{ $message }
+detail-server-policy-module = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }上的 Intune 原則模組沒有收到挑戰密碼的判定結果：{ $message }
+detail-server-ca-submit = 要求始終沒有得到 CA 的決定{ $code ->
+        [none] {""}
+       *[other] {" "}（{ $code }）
+    }：{ $message }
+detail-server-ca-denied = 憑證授權單位拒絕了 { $kind ->
+        [pkcs] PKCS
+       *[other] SCEP
+    } 要求{ $code ->
+        [none] {""}
+       *[other] {" "}（{ $code }）
+    }（出現於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }）：{ $message }
+detail-server-ca-pending = 憑證授權單位將 { $kind ->
+        [pkcs] PKCS
+       *[other] SCEP
+    } 要求保留待核准（出現於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }）：{ $message }
+detail-server-notify-failed = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }無法向 Intune 回報結果：{ $message }。憑證可能已安裝在裝置上，但 Intune 仍顯示失敗或擱置。
+detail-server-connector-unhealthy = Intune 憑證連接器回報了一個與個別要求無關的問題：{ $message }
+detail-server-issued-not-delivered = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }顯示已為此註冊發行憑證，但裝置的記錄在之後至少 10 分鐘內都沒有收到它；裝置的憑證中也沒有這張憑證。
+
+tl-server-http = { $method } { $what } → HTTP { $status }{ $client ->
+        [android] {" "}(Android)
+        [ios] {" "}(iOS)
+        [windows] {" "}(Windows)
+       *[other] {""}
+    }，位於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }
+tl-server-ndes-started = NDES 服務已啟動
+tl-server-ndes-stopped = NDES 服務已停止
+tl-server-verify-started = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }開始檢查挑戰密碼
+tl-server-request-received = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }收到 SCEP 要求
+tl-server-challenge-verified = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }已驗證挑戰密碼
+tl-server-challenge-rejected = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }拒絕了挑戰密碼
+tl-server-ca-decision = CA 決定：{ $disposition }{ $request ->
+        [none] {""}
+       *[other] ，要求 { $request }
+    }{ $code ->
+        [none] {""}
+       *[other] {" "}（{ $code }）
+    }（出現於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }）
+tl-server-ca-submit-failed = 提交給 CA 失敗{ $code ->
+        [none] {""}
+       *[other] {" "}（{ $code }）
+    }（出現於{ $machine ->
+        [ndes] {" "}NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }）
+tl-server-notify-ok = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }已向 Intune 回報結果
+tl-server-notify-failed = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }向 Intune 回報結果失敗
+tl-server-note = { $machine ->
+        [ndes] NDES 伺服器
+        [connector] 憑證連接器
+        [ca] 憑證授權單位
+       *[other] 伺服器
+    }：{ $cause }

@@ -24,6 +24,9 @@ pub fn verdict_symbol(v: Verdict) -> &'static str {
 /// Punctuation that must not start a line in CJK text: it stays with the unit before it.
 const NO_LINE_START: &str = "，。、：；！？）」』】〉》…．,.:;!?)]";
 
+/// Opening brackets that must not end a line: they go with the unit after them.
+const NO_LINE_END: &str = "（「『【〈《";
+
 /// Splits a paragraph into units a line may break between: `(space before, unit)`.
 /// Latin words are units; in CJK text every wide character is a unit of its own.
 fn units(para: &str) -> Vec<(bool, String)> {
@@ -41,12 +44,27 @@ fn units(para: &str) -> Vec<(bool, String)> {
                 last.1.push(ch);
                 continue;
             }
-            if wide {
-                if !narrow.is_empty() {
+            let only_open = |s: &str| s.chars().all(|c| NO_LINE_END.contains(c));
+            if NO_LINE_END.contains(ch) {
+                if !narrow.is_empty() && !only_open(&narrow) {
                     out.push((first, std::mem::take(&mut narrow)));
                     first = false;
                 }
-                out.push((first, ch.to_string()));
+                narrow.push(ch);
+                continue;
+            }
+            if wide {
+                let mut unit = String::new();
+                if !narrow.is_empty() {
+                    if only_open(&narrow) {
+                        unit = std::mem::take(&mut narrow);
+                    } else {
+                        out.push((first, std::mem::take(&mut narrow)));
+                        first = false;
+                    }
+                }
+                unit.push(ch);
+                out.push((first, unit));
                 first = false;
             } else {
                 narrow.push(ch);
@@ -431,6 +449,20 @@ mod tests {
         }
         assert!(out.lines().count() > 3);
         assert!(out.contains("Intune"), "Latin words stay whole: {out}");
+    }
+
+    #[test]
+    fn opening_brackets_stay_with_what_follows() {
+        let text = "更新已過期的 MSCEP-RA 憑證（CEP Encryption、Exchange Enrollment Agent）並授與「讀取」權限。".repeat(4);
+        for width in 20..60 {
+            for line in wrap(&text, "", width).lines() {
+                assert!(
+                    !line.ends_with('（') && !line.ends_with('「'),
+                    "{width}: {line}"
+                );
+                assert!(line.width() <= width, "{width}: {line}");
+            }
+        }
     }
 
     #[test]
