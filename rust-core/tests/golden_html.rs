@@ -566,7 +566,15 @@ fn sample_report(files: &[&str], lang: Lang) -> Report {
 
 #[test]
 fn html_goldens_of_samples_in_both_languages() {
-    let samples: [(&str, &[&str]); 3] = [
+    let samples: [(&str, &[&str]); 4] = [
+        (
+            "sample-server-correlated",
+            &[
+                "tests/fixtures/server/correlated/ca-failed-requests.txt",
+                "tests/fixtures/server/correlated/iis-pkioperation.log",
+                "tests/fixtures/server/correlated/omadm-pending.log",
+            ],
+        ),
         (
             "sample-android-seed",
             &["tests/fixtures/seed/android-seed.log"],

@@ -25,7 +25,7 @@ if [ "${BROWSER_CLI:-1}" = 1 ]; then
   rm -rf "$out" && mkdir -p "$out"
   # One report per sample directory (the CLI walks it) and the two seed logs on their own.
   for f in ../fixtures/seed/android-seed.log ../fixtures/seed/ios-seed.log \
-    ../fixtures/android ../fixtures/ios ../fixtures/windows ../fixtures/certs ../fixtures/privacy; do
+    ../fixtures/android ../fixtures/ios ../fixtures/windows ../fixtures/certs ../fixtures/server ../fixtures/privacy; do
     [ -e "$f" ] || continue
     for lang in en zh-Hant; do
       name=$(basename "$f" .log)

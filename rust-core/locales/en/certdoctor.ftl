@@ -68,6 +68,7 @@ heading-steps = Where delivery stopped
 heading-privacy = Privacy
 heading-contents = Contents
 label-colon = {": "}
+label-seen-on = Seen on
 label-skip = Skip to the findings
 label-step-reached = reached
 label-step-failed = stopped here

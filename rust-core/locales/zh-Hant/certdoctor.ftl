@@ -69,6 +69,7 @@ heading-steps = 傳遞停在哪一步
 heading-privacy = 隱私權
 heading-contents = 目錄
 label-colon = ：
+label-seen-on = 出現於
 label-skip = 跳到發現項目
 label-step-reached = 已完成
 label-step-failed = 在此停止

@@ -129,6 +129,15 @@ fn step_states(r: &Report) -> [StepState; 6] {
             s[i] = StepState::Reached;
         }
     }
+    // Per-enrollment step statuses, when the report carries them (device and servers).
+    for st in r.enrollments.iter().flat_map(|e| &e.steps) {
+        let Some(i) = idx(st.step) else { continue };
+        match st.status.as_str() {
+            "failed" => s[i] = StepState::Failed,
+            "ok" | "seen" if s[i] == StepState::None => s[i] = StepState::Reached,
+            _ => {}
+        }
+    }
     for f in r.findings.iter().filter(|f| !f.resolved) {
         let Some(i) = idx(f.step) else { continue };
         match f.severity {
@@ -256,6 +265,34 @@ pub fn render(r: &Report) -> String {
     );
     for (i, st) in step_states(r).iter().enumerate() {
         let n = i + 1;
+        // The machines each step was seen on (device, NDES, connector, CA), if known.
+        let mut machines: Vec<&str> = Vec::new();
+        for step in r
+            .enrollments
+            .iter()
+            .flat_map(|e| &e.steps)
+            .filter(|s| usize::from(s.step) == n)
+        {
+            for m in &step.seen_on {
+                if !machines.contains(&m.as_str()) {
+                    machines.push(m);
+                }
+            }
+        }
+        let seen_on = if machines.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = machines
+                .iter()
+                .map(|k| l(&format!("machine-{k}")))
+                .collect();
+            format!(
+                "<span class=\"n\">{}{}{}</span>",
+                l("label-seen-on"),
+                colon,
+                names.join(" · ")
+            )
+        };
         let (class, sym, word) = match st {
             StepState::Failed => ("failed", "✘", "label-step-failed"),
             StepState::Waiting => ("waiting", "!", "label-step-waiting"),
@@ -264,7 +301,7 @@ pub fn render(r: &Report) -> String {
         };
         let _ = writeln!(
             o,
-            "<li class=\"s-{class}\"><span class=\"n\">{}</span>{}<span class=\"st\"><span aria-hidden=\"true\">{sym} </span>{}</span></li>",
+            "<li class=\"s-{class}\"><span class=\"n\">{}</span>{}<span class=\"st\"><span aria-hidden=\"true\">{sym} </span>{}</span>{seen_on}</li>",
             escape(&m.text("label-step-count", &[("step", n.to_string())])),
             l(&format!("step-{n}")),
             l(word)
