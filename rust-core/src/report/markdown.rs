@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::messages::Messages;
-use super::text::{lang_of, serde_plain, verdict_symbol};
+use super::text::{human_time, lang_of, serde_plain, verdict_symbol};
 use super::{InputStatus, Report};
 
 /// Escapes text for a table cell or inline use.
@@ -33,11 +33,18 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "{}\n", esc(&r.summary));
     let _ = writeln!(o, "**{}:** {}\n", l("heading-next"), esc(&r.next_action));
     let platforms: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
-    let _ = writeln!(o, "- {}: {}", l("label-generated"), r.generated_at);
+    let _ = writeln!(
+        o,
+        "- {}: {}",
+        l("label-generated"),
+        human_time(&r.generated_at, lang_of(r))
+    );
     if !platforms.is_empty() {
         let _ = writeln!(o, "- {}: {}", l("label-platforms"), platforms.join(", "));
     }
-    let red = if r.redaction.applied {
+    let red = if r.redaction.applied && r.redaction.kinds.is_empty() {
+        l("redaction-none")
+    } else if r.redaction.applied {
         m.text(
             "redaction-applied",
             &[("kinds", r.redaction.kinds.join(", "))],
@@ -89,7 +96,8 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "## {}\n", l("heading-enrollments"));
         let _ = writeln!(
             o,
-            "| platform | {} | {} | {} |",
+            "| {} | {} | {} | {} |",
+            l("label-platform"),
             l("label-profile"),
             l("label-state"),
             l("label-seen")
@@ -207,7 +215,14 @@ pub fn render(r: &Report) -> String {
 
     if !r.timeline.is_empty() {
         let _ = writeln!(o, "## {}\n", l("heading-timeline"));
-        let _ = writeln!(o, "| time | {} | event | source |", l("label-step"));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            l("label-time"),
+            l("label-step"),
+            l("label-event"),
+            l("label-source")
+        );
         let _ = writeln!(o, "|---|---|---|---|");
         for t in &r.timeline {
             let _ = writeln!(
@@ -225,15 +240,19 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(o, "## {}\n", l("heading-inputs"));
     let _ = writeln!(
         o,
-        "| status | path | kind | {} | error |",
-        l("label-records")
+        "| {} | {} | {} | {} | {} |",
+        l("label-status"),
+        l("label-path"),
+        l("label-kind"),
+        l("label-records"),
+        l("label-error")
     );
     let _ = writeln!(o, "|---|---|---|---|---|");
     for i in &r.inputs {
         let status = match i.status {
-            InputStatus::Ok => "ok",
-            InputStatus::Error => "error",
-            InputStatus::Ignored => "ignored",
+            InputStatus::Ok => l("label-status-ok"),
+            InputStatus::Error => l("label-status-error"),
+            InputStatus::Ignored => l("label-status-ignored"),
         };
         let _ = writeln!(
             o,

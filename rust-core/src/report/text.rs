@@ -264,7 +264,11 @@ pub fn render(r: &Report) -> String {
                 let _ = writeln!(o, "  {}: {a} → {b}", l("label-seen"));
             }
             if let Some(t) = &e.ids.transaction_id {
-                o.push_str(&wrap(&format!("transaction ID: {t}"), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {t}", l("label-transaction")),
+                    "  ",
+                    WIDTH,
+                ));
             }
             // Issue 9: server keys and the six steps with the machines that showed them.
             let keys: Vec<String> = [
@@ -353,7 +357,7 @@ pub fn render(r: &Report) -> String {
                 o.push_str(&wrap(&format!("{}: {t}", l("label-template")), "  ", WIDTH));
             }
             let _ = writeln!(o, "  SHA-256 {}", c.sha256);
-            let _ = writeln!(o, "  serial  {}", c.serial_hex);
+            let _ = writeln!(o, "  {}: {}", l("label-serial"), c.serial_hex);
         }
         for ch in &r.chains {
             let short: Vec<String> = ch
@@ -398,12 +402,12 @@ pub fn render(r: &Report) -> String {
     section(&mut o, l("heading-inputs"));
     for i in &r.inputs {
         let status = match i.status {
-            InputStatus::Ok => "ok",
-            InputStatus::Error => "error",
-            InputStatus::Ignored => "ignored",
+            InputStatus::Ok => l("label-status-ok"),
+            InputStatus::Error => l("label-status-error"),
+            InputStatus::Ignored => l("label-status-ignored"),
         };
         let mut line = format!(
-            "{status:7} {} ({}, {} {})",
+            "{status} {} ({}, {} {})",
             i.path,
             i.kind.as_str(),
             i.records,
