@@ -26,3 +26,6 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "rust tests"
 cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
 awk '/^test result:/ { p += $4; f += $6 } END { printf "rust: %d passed, %d failed\n", p, f }' target/rust-tests.log
+
+step "browser (HTML report: axe-core in headless Chromium)"
+bash tests/browser/run.sh
