@@ -51,7 +51,10 @@ impl SourceRef {
         SourceRef { path, line: None }
     }
     pub fn line(path: Arc<str>, line: u64) -> Self {
-        SourceRef { path, line: Some(line) }
+        SourceRef {
+            path,
+            line: Some(line),
+        }
     }
 }
 
@@ -79,7 +82,11 @@ pub struct LogTime {
 
 impl LogTime {
     pub fn unordered(text: impl Into<String>) -> Self {
-        LogTime { text: text.into(), order_key: None, has_date: false }
+        LogTime {
+            text: text.into(),
+            order_key: None,
+            has_date: false,
+        }
     }
 }
 
@@ -226,19 +233,31 @@ impl ProfileId {
         // The end: quotes, whitespace or a closing parenthesis end the identifier.
         let end = s
             .find(|c: char| {
-                c.is_whitespace() || matches!(c, '\'' | '"' | ')' | '“' | '”' | '‘' | '’' | ',' | '<')
+                c.is_whitespace()
+                    || matches!(c, '\'' | '"' | ')' | '“' | '”' | '‘' | '’' | ',' | '<')
             })
             .unwrap_or(s.len());
         let raw = s[..end].trim_end_matches(['.', ':']).to_string();
-        let body = raw.replace("%2F", "/").replace("%2f", "/").replace("%3B", ";").replace("%3b", ";");
+        let body = raw
+            .replace("%2F", "/")
+            .replace("%2f", "/")
+            .replace("%3B", ";")
+            .replace("%3b", ";");
         let body = body.strip_prefix("ModelName").unwrap_or(&body);
         let body = body.trim_start_matches(['=', '_']);
         let body = body.strip_prefix("AC_").unwrap_or(body);
         let (account, rest) = match body.find("LogicalName_") {
-            Some(i) => (body[..i].trim_end_matches(['/', '_']), &body[i + "LogicalName_".len()..]),
+            Some(i) => (
+                body[..i].trim_end_matches(['/', '_']),
+                &body[i + "LogicalName_".len()..],
+            ),
             None => (body, ""),
         };
-        let (logical, hash) = match rest.rfind(";Hash=").map(|i| (i, 6)).or_else(|| rest.rfind("_Hash_").map(|i| (i, 6))) {
+        let (logical, hash) = match rest
+            .rfind(";Hash=")
+            .map(|i| (i, 6))
+            .or_else(|| rest.rfind("_Hash_").map(|i| (i, 6)))
+        {
             Some((i, n)) => (&rest[..i], &rest[i + n..]),
             None => (rest, ""),
         };
@@ -252,7 +271,10 @@ impl ProfileId {
 
     /// Canonical spelling used to group evidence: `ModelName=AC_{a}/LogicalName_{l};Hash={h}`.
     pub fn canonical(&self) -> String {
-        format!("ModelName=AC_{}/LogicalName_{};Hash={}", self.account, self.logical, self.hash)
+        format!(
+            "ModelName=AC_{}/LogicalName_{};Hash={}",
+            self.account, self.logical, self.hash
+        )
     }
 
     /// True when both name the same profile, treating elided parts as wildcards.
@@ -317,33 +339,69 @@ pub struct LogEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum EventKind {
     /// Step 1: the SCEP (or trusted-root) profile reached the device.
-    ProfileReceived { profile: Option<ProfileId>, root: bool },
+    ProfileReceived {
+        profile: Option<ProfileId>,
+        root: bool,
+    },
     /// Android `There are {n} requests`.
     PendingRequests { count: u32 },
     /// Step 2: an attempt to enrol this profile starts.
     EnrollmentAttempt { profile: ProfileId },
     /// An HTTP request to the SCEP server goes out.
-    ScepRequest { operation: ScepOperation, url: Option<String> },
+    ScepRequest {
+        operation: ScepOperation,
+        url: Option<String>,
+    },
     /// The SCEP server's HTTP answer.
-    ScepHttpResponse { operation: ScepOperation, status: u16, reason: String, url: Option<String> },
+    ScepHttpResponse {
+        operation: ScepOperation,
+        status: u16,
+        reason: String,
+        url: Option<String>,
+    },
     /// No HTTP answer: DNS, connection, TLS or timeout error.
-    ScepTransportError { operation: Option<ScepOperation>, detail: String },
+    ScepTransportError {
+        operation: Option<ScepOperation>,
+        detail: String,
+    },
     /// The server answered but the reply could not be used.
     ScepInvalidResponse { detail: String },
     /// GetCACaps failed or the capabilities are insufficient.
     ScepCapabilitiesMissing { detail: String },
     /// The CSR / PKCSReq (or GetCertInitial poll) was built.
-    ScepRequestBuilt { transaction_id: Option<String>, poll: bool },
+    ScepRequestBuilt {
+        transaction_id: Option<String>,
+        poll: bool,
+    },
     /// A decoded CertRep (or its platform equivalent).
-    CertRep { status: PkiStatus, fail_info: Option<FailInfo>, transaction_id: Option<String> },
+    CertRep {
+        status: PkiStatus,
+        fail_info: Option<FailInfo>,
+        transaction_id: Option<String>,
+    },
     /// Android SCEP install state machine transition.
-    ScepInstallState { profile: ProfileId, from: String, to: String },
+    ScepInstallState {
+        profile: ProfileId,
+        from: String,
+        to: String,
+    },
     /// Android trusted-root install state machine transition.
-    RootInstallState { root: String, from: String, to: String },
+    RootInstallState {
+        root: String,
+        from: String,
+        to: String,
+    },
     /// The SCEP certificate is installed (iOS profile installed, Windows event 39, …).
-    CertificateInstalled { profile: Option<ProfileId>, thumbprint: Option<String> },
+    CertificateInstalled {
+        profile: Option<ProfileId>,
+        thumbprint: Option<String>,
+    },
     /// Installation failed with a platform error code.
-    InstallError { profile: Option<ProfileId>, code: Option<ErrorCode>, detail: String },
+    InstallError {
+        profile: Option<ProfileId>,
+        code: Option<ErrorCode>,
+        detail: String,
+    },
     /// A whole profile installation was rolled back (iOS).
     ProfileRolledBack { profile: Option<ProfileId> },
     /// The result was reported back to the MDM service (step 6).
@@ -359,7 +417,10 @@ pub enum EventKind {
     /// The log shows how the device is managed.
     Management(ManagementMode),
     /// A client-side failure reported by the MDM client without a finer classification.
-    EnrollmentFailed { profile: Option<ProfileId>, detail: String },
+    EnrollmentFailed {
+        profile: Option<ProfileId>,
+        detail: String,
+    },
     /// Evidence from a server (NDES, connector, CA); `LogEvent::platform` is `Server`.
     Server(ServerEvent),
 }
@@ -405,19 +466,26 @@ mod tests {
     #[test]
     fn elided_parts_are_wildcards() {
         let a = ProfileId::parse("ModelName=AC_51…%2FLogicalName_39907…;Hash=1677525787").unwrap();
-        let b = ProfileId::parse("ModelName=AC_51bad41f/LogicalName_39907abc;Hash=1677525787").unwrap();
+        let b =
+            ProfileId::parse("ModelName=AC_51bad41f/LogicalName_39907abc;Hash=1677525787").unwrap();
         assert!(a.matches(&b));
-        let c = ProfileId::parse("ModelName=AC_52bad41f/LogicalName_39907abc;Hash=1677525787").unwrap();
+        let c =
+            ProfileId::parse("ModelName=AC_52bad41f/LogicalName_39907abc;Hash=1677525787").unwrap();
         assert!(!a.matches(&c));
     }
 
     #[test]
     fn operations_from_urls_and_labels() {
         assert_eq!(
-            ScepOperation::from_url("https://h/certsrv/mscep/mscep.dll?operation=GetCACaps&message=ca"),
+            ScepOperation::from_url(
+                "https://h/certsrv/mscep/mscep.dll?operation=GetCACaps&message=ca"
+            ),
             Some(ScepOperation::GetCaCaps)
         );
-        assert_eq!(ScepOperation::from_label("GetCACert(ca)"), ScepOperation::GetCaCert);
+        assert_eq!(
+            ScepOperation::from_label("GetCACert(ca)"),
+            ScepOperation::GetCaCert
+        );
         assert_eq!(
             ScepOperation::from_label("org.spongycastle.cms.CMSSignedData@58c3a1f0"),
             ScepOperation::PkiOperation

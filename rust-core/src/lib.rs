@@ -8,11 +8,11 @@
 //! to it and never reads the clock: "now" is an argument.
 
 pub mod chain;
+pub mod diagnosis;
 pub mod evidence;
 pub mod input;
 pub mod limits;
 pub mod parsers;
-pub mod diagnosis;
 pub mod redaction;
 pub mod report;
 pub mod session;

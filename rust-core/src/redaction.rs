@@ -58,20 +58,69 @@ const KEEP_QUERY_KEYS: &[&str] = &["operation"];
 /// Top-level domains that mark a dotted word as a host name (Java class names and file
 /// names never end in one of these).
 const HOST_TLDS: &[&str] = &[
-    "com", "net", "org", "edu", "gov", "mil", "int", "io", "local", "lan", "corp", "internal", "home", "intra",
-    "example", "test", "invalid", "localhost", "tw", "hk", "mo", "cn", "jp", "kr", "sg", "uk", "de", "fr", "nl",
-    "be", "ch", "at", "se", "no", "fi", "dk", "it", "es", "pl", "au", "nz", "ca", "us", "eu", "info", "biz",
-    "cloud", "onmicrosoft",
+    "com",
+    "net",
+    "org",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "io",
+    "local",
+    "lan",
+    "corp",
+    "internal",
+    "home",
+    "intra",
+    "example",
+    "test",
+    "invalid",
+    "localhost",
+    "tw",
+    "hk",
+    "mo",
+    "cn",
+    "jp",
+    "kr",
+    "sg",
+    "uk",
+    "de",
+    "fr",
+    "nl",
+    "be",
+    "ch",
+    "at",
+    "se",
+    "no",
+    "fi",
+    "dk",
+    "it",
+    "es",
+    "pl",
+    "au",
+    "nz",
+    "ca",
+    "us",
+    "eu",
+    "info",
+    "biz",
+    "cloud",
+    "onmicrosoft",
 ];
 
 impl Redactor {
     pub fn new(key: [u8; 32]) -> Self {
-        Redactor { key, values: BTreeMap::new() }
+        Redactor {
+            key,
+            values: BTreeMap::new(),
+        }
     }
 
     /// Registers a value to replace (trimmed; values under 2 characters are ignored).
     pub fn register(&mut self, kind: Kind, value: &str) {
-        let v = value.trim().trim_matches(|c| matches!(c, '\'' | '"' | '“' | '”'));
+        let v = value
+            .trim()
+            .trim_matches(|c| matches!(c, '\'' | '"' | '“' | '”'));
         if v.chars().count() < 2 || v.starts_with('‹') {
             return;
         }
@@ -86,10 +135,18 @@ impl Redactor {
         for part in split_dn(&cert.subject) {
             if let Some((k, v)) = part.split_once('=') {
                 match k.trim().to_ascii_uppercase().as_str() {
-                    "CN" | "UID" | "SN" | "GN" | "GIVENNAME" | "SURNAME" | "SERIALNUMBER" => {
-                        self.register(if v.contains('@') { Kind::Email } else { Kind::Person }, v)
+                    "CN" | "UID" | "SN" | "GN" | "GIVENNAME" | "SURNAME" | "SERIALNUMBER" => self
+                        .register(
+                            if v.contains('@') {
+                                Kind::Email
+                            } else {
+                                Kind::Person
+                            },
+                            v,
+                        ),
+                    "E" | "EMAIL" | "EMAILADDRESS" | "1.2.840.113549.1.9.1" => {
+                        self.register(Kind::Email, v)
                     }
-                    "E" | "EMAIL" | "EMAILADDRESS" | "1.2.840.113549.1.9.1" => self.register(Kind::Email, v),
                     _ => {}
                 }
             }
@@ -122,7 +179,8 @@ impl Redactor {
     }
 
     fn token_for(&self, kind: Kind, value: &str, used: &HashMap<String, String>) -> String {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.key)
+            .expect("HMAC takes any key length");
         mac.update(kind.as_str().as_bytes());
         mac.update(&[0]);
         mac.update(value.as_bytes());
@@ -133,7 +191,13 @@ impl Redactor {
             if chunk.len() < 3 {
                 break;
             }
-            let t = format!("‹{}-{:02x}{:02x}{:02x}›", kind.as_str(), chunk[0], chunk[1], chunk[2]);
+            let t = format!(
+                "‹{}-{:02x}{:02x}{:02x}›",
+                kind.as_str(),
+                chunk[0],
+                chunk[1],
+                chunk[2]
+            );
             match used.get(&t) {
                 Some(v) if v != value => continue,
                 _ => return t,
@@ -157,7 +221,11 @@ impl Redactor {
             .match_kind(MatchKind::LeftmostLongest)
             .build(pairs.iter().map(|(v, _)| v.as_str()))
             .ok();
-        Replacer { pairs, automaton, kinds }
+        Replacer {
+            pairs,
+            automaton,
+            kinds,
+        }
     }
 }
 
@@ -194,7 +262,10 @@ impl Replacer {
 }
 
 fn split_dn(dn: &str) -> Vec<&str> {
-    dn.split([',', '+', '/']).map(str::trim).filter(|p| !p.is_empty()).collect()
+    dn.split([',', '+', '/'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 fn is_host_char(c: char) -> bool {
@@ -206,19 +277,29 @@ fn scan_urls(text: &str, r: &mut Redactor) {
     while let Some(i) = rest.find("://") {
         let after = &rest[i + 3..];
         let end = after
-            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '<' | '>' | ')' | '”' | '“' | '\\'))
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '\'' | '"' | '<' | '>' | ')' | '”' | '“' | '\\')
+            })
             .unwrap_or(after.len());
         let url = &after[..end];
         let host_end = url.find(['/', '?', '#']).unwrap_or(url.len());
         let authority = &url[..host_end];
         let authority = authority.rsplit('@').next().unwrap_or(authority);
         let host = if authority.starts_with('[') {
-            authority.trim_start_matches('[').split(']').next().unwrap_or("")
+            authority
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
         } else {
             authority.split(':').next().unwrap_or("")
         };
         if !host.is_empty() {
-            let kind = if host.parse::<std::net::IpAddr>().is_ok() { Kind::Ip } else { Kind::Host };
+            let kind = if host.parse::<std::net::IpAddr>().is_ok() {
+                Kind::Ip
+            } else {
+                Kind::Host
+            };
             r.register(kind, host);
         }
         if let Some(q) = url.find('?') {
@@ -230,10 +311,13 @@ fn scan_urls(text: &str, r: &mut Redactor) {
 
 fn register_query(query: &str, r: &mut Redactor) {
     for pair in query.split('&') {
-        if let Some((k, v)) = pair.split_once('=') {
-            if !KEEP_QUERY_KEYS.iter().any(|x| k.eq_ignore_ascii_case(x)) && !v.is_empty() && v != "…" && v != "..." {
-                r.register(Kind::Query, v);
-            }
+        if let Some((k, v)) = pair.split_once('=')
+            && !KEEP_QUERY_KEYS.iter().any(|x| k.eq_ignore_ascii_case(x))
+            && !v.is_empty()
+            && v != "…"
+            && v != "..."
+        {
+            r.register(Kind::Query, v);
         }
     }
 }
@@ -242,7 +326,9 @@ fn scan_emails(text: &str, r: &mut Redactor) {
     let bytes = text.as_bytes();
     for (i, _) in text.match_indices('@') {
         let local_start = text[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')))
+            .rfind(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'))
+            })
             .map(|p| p + 1)
             .unwrap_or(0);
         let domain_end = text[i + 1..]
@@ -271,18 +357,29 @@ fn is_hex(s: &str) -> bool {
 fn is_guid(w: &str) -> bool {
     let parts: Vec<&str> = w.split(['-', '_']).collect();
     parts.len() == 5
-        && [8, 4, 4, 4, 12].iter().zip(&parts).all(|(n, p)| p.len() == *n && is_hex(p))
+        && [8, 4, 4, 4, 12]
+            .iter()
+            .zip(&parts)
+            .all(|(n, p)| p.len() == *n && is_hex(p))
 }
 
 fn is_sid(w: &str) -> bool {
-    let Some(rest) = w.strip_prefix("S-1-") else { return false };
+    let Some(rest) = w.strip_prefix("S-1-") else {
+        return false;
+    };
     let parts: Vec<&str> = rest.split('-').collect();
-    parts.len() >= 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_ipv4(w: &str) -> bool {
     let parts: Vec<&str> = w.split('.').collect();
-    parts.len() == 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok())
 }
 
 fn is_ipv6(w: &str) -> bool {
@@ -377,12 +474,17 @@ fn scan_contexts(text: &str, r: &mut Redactor) {
         while let Some(i) = rest.find(label) {
             let after = rest[i + label.len()..].trim_start();
             let end = after
-                .find(|c: char| matches!(c, ';' | ',' | ']' | '<' | '\r' | '\n' | '"' | '\'') || (kind != Kind::Person && c.is_whitespace()))
+                .find(|c: char| {
+                    matches!(c, ';' | ',' | ']' | '<' | '\r' | '\n' | '"' | '\'')
+                        || (kind != Kind::Person && c.is_whitespace())
+                })
                 .unwrap_or(after.len());
             let value = after[..end].trim();
             // Well-known accounts are not personal.
-            let generic = matches!(value, "SYSTEM" | "N/A" | "LOCAL SERVICE" | "NETWORK SERVICE" | "-")
-                || value.starts_with("S-1-5-18")
+            let generic = matches!(
+                value,
+                "SYSTEM" | "N/A" | "LOCAL SERVICE" | "NETWORK SERVICE" | "-"
+            ) || value.starts_with("S-1-5-18")
                 || value.starts_with('‹');
             if !value.is_empty() && !generic {
                 r.register(kind, value);
@@ -468,7 +570,10 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
     for n in &mut report.notices {
         rep.apply_in_place(n);
     }
-    report.redaction = RedactionInfo { applied: true, kinds: rep.kinds() };
+    report.redaction = RedactionInfo {
+        applied: true,
+        kinds: rep.kinds(),
+    };
 }
 
 #[cfg(test)]
@@ -483,7 +588,9 @@ mod tests {
 
     #[test]
     fn urls_lose_host_and_query_values_but_keep_operation() {
-        let out = tokens("Sending GetCACert(ca) to https://ndes.fabrikam-example.org/certsrv/mscep/mscep.dll?operation=GetCACert&message=Fabrikam%20CA");
+        let out = tokens(
+            "Sending GetCACert(ca) to https://ndes.fabrikam-example.org/certsrv/mscep/mscep.dll?operation=GetCACert&message=Fabrikam%20CA",
+        );
         assert!(!out.contains("fabrikam-example"), "{out}");
         assert!(out.contains("operation=GetCACert"), "{out}");
         assert!(!out.contains("Fabrikam%20CA"), "{out}");
@@ -523,7 +630,10 @@ mod tests {
         let t1 = a.apply("Kai Lindqvist and Kai Lindqvist");
         let tok: Vec<&str> = t1.split(" and ").collect();
         assert_eq!(tok[0], tok[1]);
-        assert!(tok[0].starts_with("‹person-") && tok[0].chars().count() == "‹person-000000›".chars().count());
+        assert!(
+            tok[0].starts_with("‹person-")
+                && tok[0].chars().count() == "‹person-000000›".chars().count()
+        );
         let mut b = Redactor::new([2; 32]);
         b.register(Kind::Person, "Kai Lindqvist");
         assert_ne!(b.finish().apply("Kai Lindqvist"), tok[0]);

@@ -13,12 +13,12 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnosis::{self, Facts};
 use crate::evidence::{Certificate, LogEvent, Platform};
-use crate::input::{sniff, InputKind, LineDecoder, Sniffed};
+use crate::input::{InputKind, LineDecoder, Sniffed, sniff};
 use crate::limits;
 use crate::parsers::android::AndroidParser;
-use crate::parsers::certs::{parse_certificate_file, CertError};
+use crate::parsers::certs::{CertError, parse_certificate_file};
 use crate::parsers::{LogOutput, LogParser};
-use crate::report::build::{build, Parts};
+use crate::report::build::{Parts, build};
 use crate::report::{InputEntry, InputStatus, Lang, Report};
 use crate::{chain, redaction};
 
@@ -44,11 +44,25 @@ pub struct ParsedInput {
 
 enum State {
     Sniffing,
-    Log { decoder: LineDecoder, parser: Box<dyn LogParser + Send>, kind: InputKind },
-    Certificate { buf: Vec<u8>, kind: InputKind, too_big: bool },
-    Ignored { kind: InputKind, reason: String },
+    Log {
+        decoder: LineDecoder,
+        parser: Box<dyn LogParser + Send>,
+        kind: InputKind,
+    },
+    Certificate {
+        buf: Vec<u8>,
+        kind: InputKind,
+        too_big: bool,
+    },
+    Ignored {
+        kind: InputKind,
+        reason: String,
+    },
     /// The name promises a kind the content is not (e.g. `.evtx` without `ElfFile`).
-    Rejected { kind: InputKind, reason: String },
+    Rejected {
+        kind: InputKind,
+        reason: String,
+    },
 }
 
 /// The streaming parser of a log kind, for callers that decode records themselves.
@@ -115,20 +129,34 @@ impl InputStream {
             }
         } else {
             match s.kind {
-                InputKind::Certificate | InputKind::Pkcs7 => {
-                    State::Certificate { buf: Vec::new(), kind: s.kind, too_big: false }
-                }
+                InputKind::Certificate | InputKind::Pkcs7 => State::Certificate {
+                    buf: Vec::new(),
+                    kind: s.kind,
+                    too_big: false,
+                },
                 kind @ InputKind::AndroidOmadmLog => match log_parser(kind, &path) {
-                    Some(parser) => State::Log { decoder: LineDecoder::new(), parser, kind },
-                    None => State::Ignored { kind, reason: "no parser".into() },
+                    Some(parser) => State::Log {
+                        decoder: LineDecoder::new(),
+                        parser,
+                        kind,
+                    },
+                    None => State::Ignored {
+                        kind,
+                        reason: "no parser".into(),
+                    },
                 },
-                InputKind::Unknown if s.cert_like => {
-                    State::Certificate { buf: Vec::new(), kind: InputKind::Certificate, too_big: false }
+                InputKind::Unknown if s.cert_like => State::Certificate {
+                    buf: Vec::new(),
+                    kind: InputKind::Certificate,
+                    too_big: false,
+                },
+                InputKind::Unknown if self.path.to_ascii_lowercase().ends_with(".evtx") => {
+                    State::Rejected {
+                        kind: InputKind::WindowsDmEvents,
+                        reason: "named .evtx but not a Windows event log (no ElfFile header)"
+                            .into(),
+                    }
                 }
-                InputKind::Unknown if self.path.to_ascii_lowercase().ends_with(".evtx") => State::Rejected {
-                    kind: InputKind::WindowsDmEvents,
-                    reason: "named .evtx but not a Windows event log (no ElfFile header)".into(),
-                },
                 InputKind::Unknown => State::Ignored {
                     kind: InputKind::Unknown,
                     reason: "not a certificate or a log certdoctor recognises".into(),
@@ -146,7 +174,9 @@ impl InputStream {
             return;
         }
         match &mut self.state {
-            State::Log { decoder, parser, .. } => {
+            State::Log {
+                decoder, parser, ..
+            } => {
                 decoder.push(bytes, &mut |n, line| parser.line(n, line));
             }
             State::Certificate { buf, too_big, .. } => {
@@ -168,8 +198,16 @@ impl InputStream {
                 let cert_like = sniff(&self.path, &head, true).cert_like;
                 let entry = InputEntry {
                     path: self.path.to_string(),
-                    kind: if cert_like { InputKind::Certificate } else { InputKind::Unknown },
-                    status: if cert_like { InputStatus::Error } else { InputStatus::Ignored },
+                    kind: if cert_like {
+                        InputKind::Certificate
+                    } else {
+                        InputKind::Unknown
+                    },
+                    status: if cert_like {
+                        InputStatus::Error
+                    } else {
+                        InputStatus::Ignored
+                    },
                     records: 0,
                     error: Some("the file is empty".into()),
                 };
@@ -189,9 +227,18 @@ impl InputStream {
         let path = self.path.to_string();
         let mut notices = Vec::new();
         let (entry, events, certificates, unparseable) = match self.state {
-            State::Log { mut decoder, mut parser, kind } => {
+            State::Log {
+                mut decoder,
+                mut parser,
+                kind,
+            } => {
                 decoder.finish(&mut |n, line| parser.line(n, line));
-                let LogOutput { events, records, platform: _, events_dropped } = parser.finish();
+                let LogOutput {
+                    events,
+                    records,
+                    platform: _,
+                    events_dropped,
+                } = parser.finish();
                 if events_dropped > 0 {
                     notices.push(format!(
                         "{path}: {events_dropped} events beyond the limit of {} per input were not kept",
@@ -202,7 +249,18 @@ impl InputStream {
                     Some(e) => (InputStatus::Error, Some(e)),
                     None => (InputStatus::Ok, None),
                 };
-                (InputEntry { path: path.clone(), kind, status, records, error }, events, Vec::new(), None)
+                (
+                    InputEntry {
+                        path: path.clone(),
+                        kind,
+                        status,
+                        records,
+                        error,
+                    },
+                    events,
+                    Vec::new(),
+                    None,
+                )
             }
             State::Certificate { buf, kind, too_big } => {
                 let result = if too_big {
@@ -251,20 +309,39 @@ impl InputStream {
                 }
             }
             State::Ignored { kind, reason } => (
-                InputEntry { path: path.clone(), kind, status: InputStatus::Ignored, records: 0, error: Some(reason) },
+                InputEntry {
+                    path: path.clone(),
+                    kind,
+                    status: InputStatus::Ignored,
+                    records: 0,
+                    error: Some(reason),
+                },
                 Vec::new(),
                 Vec::new(),
                 None,
             ),
             State::Rejected { kind, reason } => (
-                InputEntry { path: path.clone(), kind, status: InputStatus::Error, records: 0, error: Some(reason) },
+                InputEntry {
+                    path: path.clone(),
+                    kind,
+                    status: InputStatus::Error,
+                    records: 0,
+                    error: Some(reason),
+                },
                 Vec::new(),
                 Vec::new(),
                 None,
             ),
             State::Sniffing => unreachable_state(&path),
         };
-        ParsedInput { entry, events, certificates, unparseable, fingerprint, notices }
+        ParsedInput {
+            entry,
+            events,
+            certificates,
+            unparseable,
+            fingerprint,
+            notices,
+        }
     }
 }
 
@@ -357,7 +434,8 @@ impl Session {
                     }
                 }
                 None if self.certificates.len() < limits::MAX_CERTIFICATES => {
-                    self.by_sha256.insert(c.sha256.clone(), self.certificates.len());
+                    self.by_sha256
+                        .insert(c.sha256.clone(), self.certificates.len());
                     self.certificates.push(c);
                 }
                 None => {}
@@ -382,11 +460,27 @@ impl Session {
 
     /// A log parsed outside the core's byte streams (the CLI's `.evtx` reader hands over
     /// records it decoded with a parser from [`log_parser`]).
-    pub fn add_log(&mut self, path: &str, kind: InputKind, output: LogOutput, error: Option<String>) {
+    pub fn add_log(
+        &mut self,
+        path: &str,
+        kind: InputKind,
+        output: LogOutput,
+        error: Option<String>,
+    ) {
         self.key.update(path.as_bytes());
         self.key.update(output.records.to_le_bytes());
-        let status = if error.is_some() { InputStatus::Error } else { InputStatus::Ok };
-        self.inputs.push(InputEntry { path: path.to_string(), kind, status, records: output.records, error });
+        let status = if error.is_some() {
+            InputStatus::Error
+        } else {
+            InputStatus::Ok
+        };
+        self.inputs.push(InputEntry {
+            path: path.to_string(),
+            kind,
+            status,
+            records: output.records,
+            error,
+        });
         self.events.push(output.events);
     }
 
@@ -397,7 +491,16 @@ impl Session {
 
     /// Runs the diagnosis and builds the report.
     pub fn finish(self) -> Report {
-        let Session { options, inputs, events, certificates, unparseable, key, notices, .. } = self;
+        let Session {
+            options,
+            inputs,
+            events,
+            certificates,
+            unparseable,
+            key,
+            notices,
+            ..
+        } = self;
         let events = merge_events(events);
         let roles: Vec<_> = certificates.iter().map(chain::role).collect();
         let chains = chain::build_chains(&certificates);
@@ -444,19 +547,19 @@ fn merge_events(per_input: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
             keyed.push((k, e));
         }
     }
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|a| a.0);
     let mut seen: HashMap<(String, String), Arc<str>> = HashMap::new();
     let mut out = Vec::with_capacity(keyed.len());
     for (_, e) in keyed {
-        if e.platform == Platform::Android {
-            if let Some(t) = &e.time {
-                let k = (t.text.clone(), e.text.clone());
-                match seen.get(&k) {
-                    Some(p) if *p != e.source.path => continue,
-                    Some(_) => {}
-                    None => {
-                        seen.insert(k, e.source.path.clone());
-                    }
+        if e.platform == Platform::Android
+            && let Some(t) = &e.time
+        {
+            let k = (t.text.clone(), e.text.clone());
+            match seen.get(&k) {
+                Some(p) if *p != e.source.path => continue,
+                Some(_) => {}
+                None => {
+                    seen.insert(k, e.source.path.clone());
                 }
             }
         }

@@ -5,9 +5,9 @@
 
 use std::io::Read;
 
-use certdoctor_core::input::{sniff, InputKind};
-use certdoctor_core::session::log_parser;
 use certdoctor_core::Session;
+use certdoctor_core::input::{InputKind, sniff};
+use certdoctor_core::session::log_parser;
 use evtx::EvtxParser;
 
 /// `ElfFile\0`, the first bytes of every `.evtx` file.
@@ -17,21 +17,32 @@ pub const MAGIC: &[u8] = b"ElfFile\0";
 pub fn add(session: &mut Session, display: &str, reader: &mut dyn Read, limit: u64) {
     let mut bytes = Vec::new();
     if let Err(e) = reader.take(limit + 1).read_to_end(&mut bytes) {
-        session.add_error(display, InputKind::WindowsDmEvents, &format!("read error: {e}"));
+        session.add_error(
+            display,
+            InputKind::WindowsDmEvents,
+            &format!("read error: {e}"),
+        );
         return;
     }
     if bytes.len() as u64 > limit {
         session.add_error(
             display,
             InputKind::WindowsDmEvents,
-            &format!("event log larger than {} MiB: export the relevant events as XML instead", limit >> 20),
+            &format!(
+                "event log larger than {} MiB: export the relevant events as XML instead",
+                limit >> 20
+            ),
         );
         return;
     }
     let mut parser = match EvtxParser::from_buffer(bytes) {
         Ok(p) => p,
         Err(e) => {
-            session.add_error(display, InputKind::WindowsDmEvents, &format!("not a readable .evtx file: {e}"));
+            session.add_error(
+                display,
+                InputKind::WindowsDmEvents,
+                &format!("not a readable .evtx file: {e}"),
+            );
             return;
         }
     };
@@ -48,9 +59,17 @@ pub fn add(session: &mut Session, display: &str, reader: &mut dyn Read, limit: u
         }
     }
     // Device-management events or a server's events: decided by content, as for exports.
-    let head: String = records.iter().take(8).map(String::as_str).collect::<Vec<_>>().join("\n");
+    let head: String = records
+        .iter()
+        .take(8)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut kind = sniff(display, head.as_bytes(), true).kind;
-    if !matches!(kind, InputKind::WindowsDmEvents | InputKind::WindowsServerEvents) {
+    if !matches!(
+        kind,
+        InputKind::WindowsDmEvents | InputKind::WindowsServerEvents
+    ) {
         kind = InputKind::WindowsDmEvents;
     }
     let Some(mut log) = log_parser(kind, display) else {

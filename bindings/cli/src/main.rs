@@ -12,11 +12,15 @@ use std::process::ExitCode;
 
 use certdoctor_core::{Format, Lang, Options, Session, Verdict};
 use clap::{Parser, Subcommand, ValueEnum};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 #[derive(Parser)]
-#[command(name = "certdoctor", version, about = "Did the SCEP certificate Intune sent arrive and install? If not, at which step and why.")]
+#[command(
+    name = "certdoctor",
+    version,
+    about = "Did the SCEP certificate Intune sent arrive and install? If not, at which step and why."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -70,14 +74,29 @@ fn usage_error(msg: &str) -> ExitCode {
 fn choose_lang(arg: Option<&str>) -> Result<Lang, String> {
     if let Some(tag) = arg {
         return Lang::parse(tag).ok_or_else(|| {
-            format!("--lang {tag}: this version writes reports in: {}", Lang::ALL.iter().map(|l| l.tag()).collect::<Vec<_>>().join(", "))
+            format!(
+                "--lang {tag}: this version writes reports in: {}",
+                Lang::ALL
+                    .iter()
+                    .map(|l| l.tag())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         });
     }
     let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-    let wants_hant = env.is_some_and(|v| ["zh_TW", "zh_HK", "zh_MO", "zh-Hant"].iter().any(|p| v.starts_with(p)));
-    Ok(if wants_hant { Lang::parse("zh-Hant").unwrap_or(Lang::En) } else { Lang::En })
+    let wants_hant = env.is_some_and(|v| {
+        ["zh_TW", "zh_HK", "zh_MO", "zh-Hant"]
+            .iter()
+            .any(|p| v.starts_with(p))
+    });
+    Ok(if wants_hant {
+        Lang::parse("zh-Hant").unwrap_or(Lang::En)
+    } else {
+        Lang::En
+    })
 }
 
 fn main() -> ExitCode {
@@ -99,15 +118,25 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         FormatArg::Text => Format::Text,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Json => Format::Json,
-        FormatArg::Html => return usage_error("--format html is not available in this version; use text, markdown or json"),
+        FormatArg::Html => {
+            return usage_error(
+                "--format html is not available in this version; use text, markdown or json",
+            );
+        }
     };
     if args.bundle.is_some() {
-        return usage_error("--bundle needs the HTML report, which is not available in this version");
+        return usage_error(
+            "--bundle needs the HTML report, which is not available in this version",
+        );
     }
     let now = match &args.now {
         Some(s) => match OffsetDateTime::parse(s, &Rfc3339) {
             Ok(t) => t,
-            Err(e) => return usage_error(&format!("--now {s}: not an RFC 3339 time ({e}); example: 2026-06-01T00:00:00Z")),
+            Err(e) => {
+                return usage_error(&format!(
+                    "--now {s}: not an RFC 3339 time ({e}); example: 2026-06-01T00:00:00Z"
+                ));
+            }
         },
         None => OffsetDateTime::now_utc(),
     };
@@ -116,7 +145,11 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         Err(e) => return usage_error(&e),
     };
 
-    let mut session = Session::new(Options { now, redact: !args.no_redact, lang });
+    let mut session = Session::new(Options {
+        now,
+        redact: !args.no_redact,
+        lang,
+    });
     let mut tally = sources::Tally::default();
     for p in &args.paths {
         sources::add_path(&mut session, p, &mut tally);
@@ -124,7 +157,11 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
     if tally.read == 0 {
         let report = session.finish();
         for i in &report.inputs {
-            eprintln!("certdoctor: {}: {}", i.path, i.error.as_deref().unwrap_or("not read"));
+            eprintln!(
+                "certdoctor: {}: {}",
+                i.path,
+                i.error.as_deref().unwrap_or("not read")
+            );
         }
         if report.inputs.is_empty() {
             eprintln!("certdoctor: no file found under the given paths");
@@ -134,10 +171,15 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
     let report = session.finish();
     let out = report.render(format);
     let written = match &args.output {
-        Some(path) => std::fs::write(path, out.as_bytes()).map_err(|e| format!("{}: {e}", path.display())),
+        Some(path) => {
+            std::fs::write(path, out.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).map_err(|e| format!("standard output: {e}"))
+            stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| format!("standard output: {e}"))
         }
     };
     if let Err(e) = written {

@@ -6,8 +6,8 @@ use std::fs::{self, File};
 use std::io::{self, Cursor, Read, Seek};
 use std::path::Path;
 
-use certdoctor_core::input::InputKind;
 use certdoctor_core::Session;
+use certdoctor_core::input::InputKind;
 use zip::ZipArchive;
 
 /// Bounds for zip bundles (a zip bomb or a hostile archive must not exhaust memory).
@@ -47,7 +47,11 @@ pub fn add_path(session: &mut Session, arg: &str, tally: &mut Tally) {
     match fs::symlink_metadata(path) {
         Err(e) => {
             tally.unreadable += 1;
-            session.add_error(arg, InputKind::Unknown, &format!("cannot read: {}", describe_io(&e)));
+            session.add_error(
+                arg,
+                InputKind::Unknown,
+                &format!("cannot read: {}", describe_io(&e)),
+            );
         }
         Ok(meta) if meta.is_dir() => walk(session, path, arg, tally),
         Ok(_) => add_file(session, path, arg, tally),
@@ -67,7 +71,11 @@ fn walk(session: &mut Session, dir: &Path, display: &str, tally: &mut Tally) {
         Ok(rd) => rd.filter_map(Result::ok).collect(),
         Err(e) => {
             tally.unreadable += 1;
-            session.add_error(display, InputKind::Unknown, &format!("cannot read directory: {}", describe_io(&e)));
+            session.add_error(
+                display,
+                InputKind::Unknown,
+                &format!("cannot read directory: {}", describe_io(&e)),
+            );
             return;
         }
     };
@@ -91,7 +99,11 @@ fn add_file(session: &mut Session, path: &Path, display: &str, tally: &mut Tally
         Ok(f) => f,
         Err(e) => {
             tally.unreadable += 1;
-            session.add_error(display, InputKind::Unknown, &format!("cannot read: {}", describe_io(&e)));
+            session.add_error(
+                display,
+                InputKind::Unknown,
+                &format!("cannot read: {}", describe_io(&e)),
+            );
             return;
         }
     };
@@ -131,7 +143,13 @@ fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> usize {
 }
 
 /// A non-seekable stream (stdin): a zip must be buffered, anything else streams.
-fn add_stream(session: &mut Session, display: &str, reader: &mut dyn Read, tally: &mut Tally, depth: u8) {
+fn add_stream(
+    session: &mut Session,
+    display: &str,
+    reader: &mut dyn Read,
+    tally: &mut Tally,
+    depth: u8,
+) {
     let mut magic = [0u8; 4];
     let n = read_up_to(reader, &mut magic);
     tally.read += 1;
@@ -143,7 +161,11 @@ fn add_stream(session: &mut Session, display: &str, reader: &mut dyn Read, tally
             return;
         }
         if buf.len() as u64 > limit {
-            session.add_error(display, InputKind::Unknown, &format!("zip bundle larger than {} MiB", limit >> 20));
+            session.add_error(
+                display,
+                InputKind::Unknown,
+                &format!("zip bundle larger than {} MiB", limit >> 20),
+            );
             return;
         }
         let mut budget = ZIP_LIMITS.max_total_bytes;
@@ -159,11 +181,21 @@ fn add_stream(session: &mut Session, display: &str, reader: &mut dyn Read, tally
 }
 
 /// Reads a zip bundle entry by entry into the session; nested zips one level deep.
-fn add_zip<R: Read + Seek>(session: &mut Session, reader: R, display: &str, depth: u8, budget: &mut u64) {
+fn add_zip<R: Read + Seek>(
+    session: &mut Session,
+    reader: R,
+    display: &str,
+    depth: u8,
+    budget: &mut u64,
+) {
     let mut archive = match ZipArchive::new(reader) {
         Ok(a) => a,
         Err(e) => {
-            session.add_error(display, InputKind::Unknown, &format!("not a readable zip bundle: {e}"));
+            session.add_error(
+                display,
+                InputKind::Unknown,
+                &format!("not a readable zip bundle: {e}"),
+            );
             return;
         }
     };
@@ -184,7 +216,12 @@ fn add_zip<R: Read + Seek>(session: &mut Session, reader: R, display: &str, dept
     }
     // Entry names are display names only: they never reach the file system.
     let mut names: Vec<(String, usize)> = (0..count.min(ZIP_LIMITS.max_entries))
-        .filter_map(|i| archive.name_for_index(i).and_then(|n| n.ok()).map(|n| (n.to_string(), i)))
+        .filter_map(|i| {
+            archive
+                .name_for_index(i)
+                .and_then(|n| n.ok())
+                .map(|n| (n.to_string(), i))
+        })
         .collect();
     names.sort();
     for (name, i) in names {
@@ -196,14 +233,21 @@ fn add_zip<R: Read + Seek>(session: &mut Session, reader: R, display: &str, dept
             session.add_error(
                 &entry_display,
                 InputKind::Unknown,
-                &format!("not read: the bundle's {} MiB inflated-size limit was reached", ZIP_LIMITS.max_total_bytes >> 20),
+                &format!(
+                    "not read: the bundle's {} MiB inflated-size limit was reached",
+                    ZIP_LIMITS.max_total_bytes >> 20
+                ),
             );
             continue;
         }
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
             Err(e) => {
-                session.add_error(&entry_display, InputKind::Unknown, &format!("cannot read zip entry: {e}"));
+                session.add_error(
+                    &entry_display,
+                    InputKind::Unknown,
+                    &format!("cannot read zip entry: {e}"),
+                );
                 continue;
             }
         };
@@ -211,12 +255,21 @@ fn add_zip<R: Read + Seek>(session: &mut Session, reader: R, display: &str, dept
             continue;
         }
         let cap = ZIP_LIMITS.max_entry_bytes.min(*budget);
-        let mut limited = Limited { inner: &mut entry, left: cap, cap, read: 0 };
+        let mut limited = Limited {
+            inner: &mut entry,
+            left: cap,
+            cap,
+            read: 0,
+        };
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut limited, &mut magic);
         if n == 4 && magic == ZIP_MAGIC {
             if depth >= ZIP_LIMITS.max_depth {
-                session.add_error(&entry_display, InputKind::Unknown, "nested zip deeper than one level: not read");
+                session.add_error(
+                    &entry_display,
+                    InputKind::Unknown,
+                    "nested zip deeper than one level: not read",
+                );
                 continue;
             }
             let mut buf = magic.to_vec();

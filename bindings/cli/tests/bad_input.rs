@@ -9,14 +9,20 @@ use std::path::PathBuf;
 use common::*;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("certdoctor-bad-input-{}-{name}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "certdoctor-bad-input-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 fn sample() -> String {
-    root().join("tests/fixtures/android/omadm-success.log").to_string_lossy().into_owned()
+    root()
+        .join("tests/fixtures/android/omadm-success.log")
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn input<'a>(report: &'a serde_json::Value, suffix: &str) -> &'a serde_json::Value {
@@ -38,16 +44,30 @@ fn broken_files_are_errors_and_the_rest_is_analysed() {
     let dir = scratch("files");
     std::fs::write(dir.join("empty.cer"), b"").unwrap();
     std::fs::write(dir.join("empty.log"), b"").unwrap();
-    let mut truncated = vec![0x30, 0x82, 0x04, 0x00, 0x30, 0x82, 0x03, 0xe8, 0xa0, 0x03, 0x02, 0x01, 0x02];
+    let mut truncated = vec![
+        0x30, 0x82, 0x04, 0x00, 0x30, 0x82, 0x03, 0xe8, 0xa0, 0x03, 0x02, 0x01, 0x02,
+    ];
     truncated.extend(std::iter::repeat_n(0x41, 40));
     std::fs::write(dir.join("truncated.der"), &truncated).unwrap();
-    std::fs::write(dir.join("bad-base64.pem"), "-----BEGIN CERTIFICATE-----\n!!not*base64@@\n-----END CERTIFICATE-----\n")
-        .unwrap();
-    let random: Vec<u8> = (0u32..4096).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    std::fs::write(
+        dir.join("bad-base64.pem"),
+        "-----BEGIN CERTIFICATE-----\n!!not*base64@@\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let random: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     std::fs::write(dir.join("random.cer"), &random).unwrap();
     std::fs::copy(sample(), dir.join("OMADM.log")).unwrap();
 
-    let o = run(&["diagnose", "--format", "json", "--now", NOW, dir.to_str().unwrap()]);
+    let o = run(&[
+        "diagnose",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        dir.to_str().unwrap(),
+    ]);
     no_panic(&o);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["verdict"], "delivered", "the good log still decides");
@@ -65,14 +85,20 @@ fn broken_files_are_errors_and_the_rest_is_analysed() {
     }
     assert_eq!(input(&report, "empty.log")["status"], "ignored");
     assert_eq!(input(&report, "OMADM.log")["status"], "ok");
-    let unparseable = report["findings"].as_array().unwrap().iter().filter(|f| f["id"] == "CERT_UNPARSEABLE").count();
+    let unparseable = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "CERT_UNPARSEABLE")
+        .count();
     assert_eq!(unparseable, 4);
 }
 
 fn write_zip(path: &PathBuf, entries: &[(&str, &[u8])]) {
     let f = std::fs::File::create(path).unwrap();
     let mut z = zip::ZipWriter::new(f);
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     for (name, data) in entries {
         z.start_file(*name, opts).unwrap();
         z.write_all(data).unwrap();
@@ -86,14 +112,31 @@ fn zip_bomb_and_escaping_names_stay_in_memory() {
     let log = std::fs::read(sample()).unwrap();
     let zeros = vec![0u8; 70 * 1024 * 1024];
     let bundle = dir.join("bundle.zip");
-    write_zip(&bundle, &[("bomb.log", &zeros), ("../x", &log), ("logs/OMADM.log", &log)]);
-    let o = run(&["diagnose", "--format", "json", "--now", NOW, bundle.to_str().unwrap()]);
+    write_zip(
+        &bundle,
+        &[
+            ("bomb.log", &zeros),
+            ("../x", &log),
+            ("logs/OMADM.log", &log),
+        ],
+    );
+    let o = run(&[
+        "diagnose",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        bundle.to_str().unwrap(),
+    ]);
     no_panic(&o);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let bomb = input(&report, "bundle.zip!/bomb.log");
     assert_eq!(bomb["status"], "error", "{bomb}");
     assert!(bomb["error"].as_str().unwrap().contains("64 MiB"), "{bomb}");
-    assert_eq!(input(&report, "bundle.zip!/../x")["kind"], "android_omadm_log");
+    assert_eq!(
+        input(&report, "bundle.zip!/../x")["kind"],
+        "android_omadm_log"
+    );
     assert_eq!(input(&report, "bundle.zip!/logs/OMADM.log")["status"], "ok");
     assert!(!dir.join("x").exists() && !dir.parent().unwrap().join("x").exists());
     assert_eq!(report["verdict"], "delivered");
@@ -110,11 +153,24 @@ fn nested_zip_one_level_is_read_deeper_is_refused() {
     write_zip(&middle, &[("inner.zip", &inner_bytes)]);
     let middle_bytes = std::fs::read(&middle).unwrap();
     let outer = dir.join("outer.zip");
-    write_zip(&outer, &[("middle.zip", &middle_bytes), ("inner.zip", &inner_bytes)]);
-    let o = run(&["diagnose", "--format", "json", "--now", NOW, outer.to_str().unwrap()]);
+    write_zip(
+        &outer,
+        &[("middle.zip", &middle_bytes), ("inner.zip", &inner_bytes)],
+    );
+    let o = run(&[
+        "diagnose",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        outer.to_str().unwrap(),
+    ]);
     no_panic(&o);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(input(&report, "outer.zip!/inner.zip!/OMADM.log")["status"], "ok");
+    assert_eq!(
+        input(&report, "outer.zip!/inner.zip!/OMADM.log")["status"],
+        "ok"
+    );
     let deep = input(&report, "outer.zip!/middle.zip!/inner.zip");
     assert_eq!(deep["status"], "error");
     assert!(deep["error"].as_str().unwrap().contains("nested"));
@@ -122,7 +178,15 @@ fn nested_zip_one_level_is_read_deeper_is_refused() {
 
 #[test]
 fn missing_paths() {
-    let o = run(&["diagnose", "--format", "json", "--now", NOW, "/nonexistent/certdoctor-x", &sample()]);
+    let o = run(&[
+        "diagnose",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        "/nonexistent/certdoctor-x",
+        &sample(),
+    ]);
     no_panic(&o);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let missing = input(&report, "certdoctor-x");
@@ -134,7 +198,10 @@ fn missing_paths() {
     no_panic(&o);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("/nonexistent/a") && err.contains("/nonexistent/b"), "{err}");
+    assert!(
+        err.contains("/nonexistent/a") && err.contains("/nonexistent/b"),
+        "{err}"
+    );
 
     let empty = scratch("emptydir");
     let o = run(&["diagnose", empty.to_str().unwrap()]);
@@ -162,7 +229,12 @@ fn stdin_is_an_input() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(&std::fs::read(sample()).unwrap()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&std::fs::read(sample()).unwrap())
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["verdict"], "delivered");

@@ -9,8 +9,13 @@ use common::*;
 const REQUIRED_PLATFORMS: &[&str] = &["android"];
 
 fn expectations() -> serde_json::Map<String, serde_json::Value> {
-    let text = std::fs::read_to_string(root().join("tests/fixtures/expect.json")).expect("expect.json");
-    serde_json::from_str::<serde_json::Value>(&text).unwrap().as_object().unwrap().clone()
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/expect.json")).expect("expect.json");
+    serde_json::from_str::<serde_json::Value>(&text)
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .clone()
 }
 
 #[test]
@@ -26,28 +31,50 @@ fn sample_expectations_hold() {
         let (report, code) = json(&[&path]);
         let verdict = exp["verdict"].as_str().unwrap();
         assert_eq!(report["verdict"], verdict, "{file}: verdict");
-        assert_eq!(code, if verdict == "delivered" { 0 } else { 1 }, "{file}: exit code");
+        assert_eq!(
+            code,
+            if verdict == "delivered" { 0 } else { 1 },
+            "{file}: exit code"
+        );
         let found = ids(&report);
         for id in exp["must"].as_array().unwrap() {
-            assert!(found.iter().any(|f| f == id.as_str().unwrap()), "{file}: {id} missing in {found:?}");
+            assert!(
+                found.iter().any(|f| f == id.as_str().unwrap()),
+                "{file}: {id} missing in {found:?}"
+            );
         }
         for id in exp["must_not"].as_array().unwrap() {
             let id = id.as_str().unwrap();
-            let active_ids: Vec<String> =
-                ["error", "action", "warning"].iter().flat_map(|s| active(&report, s)).collect();
-            assert!(!active_ids.iter().any(|f| f == id), "{file}: {id} must not be reported, got {active_ids:?}");
+            let active_ids: Vec<String> = ["error", "action", "warning"]
+                .iter()
+                .flat_map(|s| active(&report, s))
+                .collect();
+            assert!(
+                !active_ids.iter().any(|f| f == id),
+                "{file}: {id} must not be reported, got {active_ids:?}"
+            );
         }
         if verdict == "failed" {
             assert!(
-                report["enrollments"].as_array().unwrap().iter().all(|e| e["state"] != "installed"
-                    && e["state"] != "access_granted"),
+                report["enrollments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e["state"] != "installed" && e["state"] != "access_granted"),
                 "{file}: a failed sample reports delivery"
             );
         }
         if verdict == "delivered" {
-            assert!(active(&report, "error").is_empty() && active(&report, "action").is_empty(), "{file}");
+            assert!(
+                active(&report, "error").is_empty() && active(&report, "action").is_empty(),
+                "{file}"
+            );
         }
-        assert_eq!(report["platforms"], serde_json::json!([platform]), "{file}: platforms");
+        assert_eq!(
+            report["platforms"],
+            serde_json::json!([platform]),
+            "{file}: platforms"
+        );
         checked += 1;
     }
     assert!(checked >= 6, "only {checked} samples checked");
@@ -70,7 +97,14 @@ fn renderers_match_golden_files() {
 
 #[test]
 fn output_is_byte_identical_for_the_same_input_and_now() {
-    let args = ["diagnose", "--format", "json", "--now", NOW, "tests/fixtures/android"];
+    let args = [
+        "diagnose",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        "tests/fixtures/android",
+    ];
     let a = run(&args);
     let b = run(&args);
     assert_eq!(a.stdout, b.stdout);

@@ -3,9 +3,9 @@
 
 use crate::evidence::{EventKind, LogEvent};
 
+use super::FindingId;
 use super::enrollments::is_failure_state;
 use super::finding::{Evidence, Finding};
-use super::FindingId;
 
 /// Root install state machines and dependent-profile evidence → findings.
 pub fn diagnose(events: &[LogEvent]) -> Vec<Finding> {
@@ -24,7 +24,9 @@ pub fn diagnose(events: &[LogEvent]) -> Vec<Finding> {
     }
     for (root, idxs) in &roots {
         let Some(&last) = idxs.last() else { continue };
-        let EventKind::RootInstallState { to, .. } = &events[last].kind else { continue };
+        let EventKind::RootInstallState { to, .. } = &events[last].kind else {
+            continue;
+        };
         let up = to.to_ascii_uppercase();
         let failures: Vec<usize> = idxs
             .iter()
@@ -32,7 +34,9 @@ pub fn diagnose(events: &[LogEvent]) -> Vec<Finding> {
             .filter(|&i| matches!(&events[i].kind, EventKind::RootInstallState { to, .. } if is_failure_state(to)))
             .collect();
         if let Some(&first_fail) = failures.first() {
-            let EventKind::RootInstallState { to: fs, .. } = &events[first_fail].kind else { continue };
+            let EventKind::RootInstallState { to: fs, .. } = &events[first_fail].kind else {
+                continue;
+            };
             let mut f = Finding::new(FindingId::RootCertNotInstalled, "detail-root-failed")
                 .arg("root", root.clone())
                 .arg("state", fs.clone());
@@ -45,7 +49,8 @@ pub fn diagnose(events: &[LogEvent]) -> Vec<Finding> {
             }
             out.push(f);
         } else if up == "CERT_INSTALL_REQUESTED" {
-            let mut f = Finding::new(FindingId::RootCertInstallPending, "detail-root-pending").arg("root", root.clone());
+            let mut f = Finding::new(FindingId::RootCertInstallPending, "detail-root-pending")
+                .arg("root", root.clone());
             for &i in idxs {
                 f.push_evidence(Evidence::from_event(&events[i]));
             }
@@ -62,9 +67,12 @@ pub fn diagnose(events: &[LogEvent]) -> Vec<Finding> {
                     Some((_, f)) => f.push_evidence(Evidence::from_event(e)),
                     None => waiting.push((
                         profile.clone(),
-                        Finding::new(FindingId::ProfileWaitingForCertificate, "detail-profile-waiting")
-                            .arg("profile", profile.clone())
-                            .with_evidence(Evidence::from_event(e)),
+                        Finding::new(
+                            FindingId::ProfileWaitingForCertificate,
+                            "detail-profile-waiting",
+                        )
+                        .arg("profile", profile.clone())
+                        .with_evidence(Evidence::from_event(e)),
                     )),
                 }
             }
@@ -83,10 +91,16 @@ pub fn diagnose(events: &[LogEvent]) -> Vec<Finding> {
     let mut selection: Option<Finding> = None;
     for e in events {
         match &e.kind {
-            EventKind::CertificateSelection { matched: 0, excluded } if *excluded > 0 => {
+            EventKind::CertificateSelection {
+                matched: 0,
+                excluded,
+            } if *excluded > 0 => {
                 let f = selection.get_or_insert_with(|| {
-                    Finding::new(FindingId::ProfileCertificateNotSelected, "detail-profile-cert-not-selected")
-                        .arg("excluded", excluded.to_string())
+                    Finding::new(
+                        FindingId::ProfileCertificateNotSelected,
+                        "detail-profile-cert-not-selected",
+                    )
+                    .arg("excluded", excluded.to_string())
                 });
                 f.push_evidence(Evidence::from_event(e));
                 f.resolved = false;

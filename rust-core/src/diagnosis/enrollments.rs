@@ -97,30 +97,23 @@ pub fn group(events: &[LogEvent]) -> Vec<Enrollment> {
     let mut current: HashMap<Context, usize> = HashMap::new();
     let mut management: HashMap<Platform, ManagementMode> = HashMap::new();
 
-    let find_or_create = |enrollments: &mut Vec<Enrollment>, platform: Platform, p: &ProfileId, idx: usize| {
-        if let Some(i) = enrollments
-            .iter()
-            .position(|e| e.platform == platform && e.profile.as_ref().is_some_and(|q| q.matches(p)))
-        {
-            i
-        } else {
-            enrollments.push(Enrollment::new(platform, Some(p.clone()), idx));
-            enrollments.len() - 1
-        }
-    };
-
     for (idx, e) in events.iter().enumerate() {
         let ctx = context(e);
         // The enrollment of the current context, creating an anonymous one if needed.
-        let contextual = |enrollments: &mut Vec<Enrollment>, current: &mut HashMap<Context, usize>| {
+        let contextual = |enrollments: &mut Vec<Enrollment>,
+                          current: &mut HashMap<Context, usize>| {
             *current.entry(ctx.clone()).or_insert_with(|| {
                 enrollments.push(Enrollment::new(e.platform, None, idx));
                 enrollments.len() - 1
             })
         };
         match &e.kind {
-            EventKind::EnrollmentAttempt { profile } | EventKind::ProfileReceived { profile: Some(profile), root: false } => {
-                let i = adopt_or_find(&mut enrollments, &current, &ctx, e.platform, profile, idx, &find_or_create);
+            EventKind::EnrollmentAttempt { profile }
+            | EventKind::ProfileReceived {
+                profile: Some(profile),
+                root: false,
+            } => {
+                let i = adopt_or_find(&mut enrollments, &current, &ctx, e.platform, profile, idx);
                 let en = &mut enrollments[i];
                 if en.attempts.is_empty() && en.first_event == idx {
                     en.opened = true;
@@ -140,11 +133,22 @@ pub fn group(events: &[LogEvent]) -> Vec<Enrollment> {
                 let i = find_or_create(&mut enrollments, e.platform, profile, idx);
                 enrollments[i].push(idx, false);
             }
-            EventKind::CertificateInstalled { profile: Some(profile), .. }
-            | EventKind::InstallError { profile: Some(profile), .. }
-            | EventKind::ProfileRolledBack { profile: Some(profile) }
-            | EventKind::EnrollmentFailed { profile: Some(profile), .. } => {
-                let i = adopt_or_find(&mut enrollments, &current, &ctx, e.platform, profile, idx, &find_or_create);
+            EventKind::CertificateInstalled {
+                profile: Some(profile),
+                ..
+            }
+            | EventKind::InstallError {
+                profile: Some(profile),
+                ..
+            }
+            | EventKind::ProfileRolledBack {
+                profile: Some(profile),
+            }
+            | EventKind::EnrollmentFailed {
+                profile: Some(profile),
+                ..
+            } => {
+                let i = adopt_or_find(&mut enrollments, &current, &ctx, e.platform, profile, idx);
                 enrollments[i].push(idx, false);
                 current.insert(ctx, i);
             }
@@ -160,7 +164,10 @@ pub fn group(events: &[LogEvent]) -> Vec<Enrollment> {
             | EventKind::ProfileRolledBack { profile: None }
             | EventKind::EnrollmentFailed { profile: None, .. }
             | EventKind::ResultReported
-            | EventKind::ProfileReceived { profile: None, root: false } => {
+            | EventKind::ProfileReceived {
+                profile: None,
+                root: false,
+            } => {
                 let i = contextual(&mut enrollments, &mut current);
                 enrollments[i].push(idx, false);
             }
@@ -176,6 +183,21 @@ pub fn group(events: &[LogEvent]) -> Vec<Enrollment> {
     enrollments
 }
 
+fn find_or_create(
+    enrollments: &mut Vec<Enrollment>,
+    platform: Platform,
+    p: &ProfileId,
+    idx: usize,
+) -> usize {
+    let found = enrollments
+        .iter()
+        .position(|e| e.platform == platform && e.profile.as_ref().is_some_and(|q| q.matches(p)));
+    found.unwrap_or_else(|| {
+        enrollments.push(Enrollment::new(platform, Some(p.clone()), idx));
+        enrollments.len() - 1
+    })
+}
+
 /// Finds the enrollment of `profile`; an anonymous enrollment of the same context takes
 /// the profile's name when no enrollment has it yet (iOS names the profile at the end).
 fn adopt_or_find(
@@ -185,18 +207,16 @@ fn adopt_or_find(
     platform: Platform,
     profile: &ProfileId,
     idx: usize,
-    find_or_create: &dyn Fn(&mut Vec<Enrollment>, Platform, &ProfileId, usize) -> usize,
 ) -> usize {
     let known = enrollments
         .iter()
         .any(|e| e.platform == platform && e.profile.as_ref().is_some_and(|q| q.matches(profile)));
-    if !known {
-        if let Some(&i) = current.get(ctx) {
-            if enrollments[i].profile.is_none() {
-                enrollments[i].profile = Some(profile.clone());
-                return i;
-            }
-        }
+    if !known
+        && let Some(&i) = current.get(ctx)
+        && enrollments[i].profile.is_none()
+    {
+        enrollments[i].profile = Some(profile.clone());
+        return i;
     }
     find_or_create(enrollments, platform, profile, idx)
 }
@@ -204,7 +224,9 @@ fn adopt_or_find(
 /// A failure-like state name (log-formats.md §2.3: failure states are unknown).
 pub fn is_failure_state(state: &str) -> bool {
     let s = state.to_ascii_uppercase();
-    ["FAIL", "ERROR", "DENIED", "REJECT"].iter().any(|w| s.contains(w))
+    ["FAIL", "ERROR", "DENIED", "REJECT"]
+        .iter()
+        .any(|w| s.contains(w))
 }
 
 fn state_label(state: &str) -> String {
@@ -248,7 +270,14 @@ impl Collector<'_> {
             }
             None => {
                 let finding = f.enrollment(self.profile.clone()).with_evidence(ev);
-                self.raised.insert(finding.id, Raised { finding, attempt, last_event: idx });
+                self.raised.insert(
+                    finding.id,
+                    Raised {
+                        finding,
+                        attempt,
+                        last_event: idx,
+                    },
+                );
             }
         }
     }
@@ -276,7 +305,11 @@ pub fn diagnose(enrollments: &mut [Enrollment], events: &[LogEvent]) {
 }
 
 fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
-    let mut c = Collector { events, raised: BTreeMap::new(), profile: en.display() };
+    let mut c = Collector {
+        events,
+        raised: BTreeMap::new(),
+        profile: en.display(),
+    };
     let mut progress_per_attempt = vec![0u8; en.attempts.len()];
     let mut last_install_state: Option<(usize, String)> = None;
     let mut last_outcome = "profile_received";
@@ -297,27 +330,37 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                     outstanding.push((operation.clone(), idx));
                     last_outcome = "contacting_server";
                 }
-                EventKind::ScepRequestBuilt { transaction_id, .. } => {
-                    if transaction_id.is_some() {
-                        en.transaction_id = transaction_id.clone();
-                    }
+                EventKind::ScepRequestBuilt { transaction_id, .. } if transaction_id.is_some() => {
+                    en.transaction_id = transaction_id.clone();
                 }
-                EventKind::ScepHttpResponse { operation, status, reason, url } => {
+                EventKind::ScepHttpResponse {
+                    operation,
+                    status,
+                    reason,
+                    url,
+                } => {
                     outstanding.retain(|(op, _)| op != operation);
                     if (200..300).contains(status) {
-                        let reached = if *operation == ScepOperation::PkiOperation { 3 } else { 2 };
+                        let reached = if *operation == ScepOperation::PkiOperation {
+                            3
+                        } else {
+                            2
+                        };
                         progress = progress.max(reached);
                     } else {
                         last_outcome = "server_error";
                         c.raise(
                             ai,
                             idx,
-                            Finding::new(FindingId::ScepServerUnreachable, "detail-scep-http-status")
-                                .step(operation.step())
-                                .arg("operation", operation.label())
-                                .arg("status", status.to_string())
-                                .arg("reason", reason.clone())
-                                .arg("host", host_of(url.as_deref())),
+                            Finding::new(
+                                FindingId::ScepServerUnreachable,
+                                "detail-scep-http-status",
+                            )
+                            .step(operation.step())
+                            .arg("operation", operation.label())
+                            .arg("status", status.to_string())
+                            .arg("reason", reason.clone())
+                            .arg("host", host_of(url.as_deref())),
                         );
                     }
                 }
@@ -330,21 +373,27 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                         idx,
                         Finding::new(FindingId::ScepServerUnreachable, "detail-scep-transport")
                             .step(op.step())
-                            .arg("operation", operation.as_ref().map(|o| o.label().to_string()).unwrap_or_default())
+                            .arg(
+                                "operation",
+                                operation
+                                    .as_ref()
+                                    .map(|o| o.label().to_string())
+                                    .unwrap_or_default(),
+                            )
                             .arg("cause", crate::limits::clip(detail, 200)),
                     );
                 }
-                EventKind::ScepCapabilitiesMissing { detail } => {
-                    if e.platform == Platform::Android {
-                        last_outcome = "server_error";
-                        c.raise(
-                            ai,
-                            idx,
-                            Finding::new(FindingId::ScepServerUnreachable, "detail-scep-capabilities")
-                                .step(2)
-                                .arg("cause", crate::limits::clip(detail, 200)),
-                        );
-                    }
+                EventKind::ScepCapabilitiesMissing { detail }
+                    if e.platform == Platform::Android =>
+                {
+                    last_outcome = "server_error";
+                    c.raise(
+                        ai,
+                        idx,
+                        Finding::new(FindingId::ScepServerUnreachable, "detail-scep-capabilities")
+                            .step(2)
+                            .arg("cause", crate::limits::clip(detail, 200)),
+                    );
                 }
                 EventKind::ScepInvalidResponse { detail } => {
                     let step = outstanding.last().map(|(op, _)| op.step()).unwrap_or(2);
@@ -352,12 +401,19 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                     c.raise(
                         ai,
                         idx,
-                        Finding::new(FindingId::ScepServerInvalidResponse, "detail-scep-invalid-response")
-                            .step(step)
-                            .arg("cause", crate::limits::clip(detail, 200)),
+                        Finding::new(
+                            FindingId::ScepServerInvalidResponse,
+                            "detail-scep-invalid-response",
+                        )
+                        .step(step)
+                        .arg("cause", crate::limits::clip(detail, 200)),
                     );
                 }
-                EventKind::CertRep { status, fail_info, transaction_id } => {
+                EventKind::CertRep {
+                    status,
+                    fail_info,
+                    transaction_id,
+                } => {
                     outstanding.retain(|(op, _)| *op != ScepOperation::PkiOperation);
                     if transaction_id.is_some() {
                         en.transaction_id = transaction_id.clone();
@@ -372,7 +428,10 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                         }
                         PkiStatus::Failure => {
                             last_outcome = "rejected";
-                            let fi = fail_info.as_ref().map(|f| f.label().to_string()).unwrap_or_default();
+                            let fi = fail_info
+                                .as_ref()
+                                .map(|f| f.label().to_string())
+                                .unwrap_or_default();
                             let kind = match fail_info {
                                 None => "none",
                                 Some(crate::evidence::FailInfo::Other(_)) => "other",
@@ -381,23 +440,33 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                             c.raise(
                                 ai,
                                 idx,
-                                Finding::new(FindingId::ScepRequestRejected, "detail-scep-rejected")
-                                    .arg("fail_info_kind", kind.to_string())
-                                    .arg("fail_info", fi),
+                                Finding::new(
+                                    FindingId::ScepRequestRejected,
+                                    "detail-scep-rejected",
+                                )
+                                .arg("fail_info_kind", kind.to_string())
+                                .arg("fail_info", fi),
                             );
                         }
                         PkiStatus::Pending => {
                             last_outcome = "pending";
-                            c.raise(ai, idx, Finding::new(FindingId::ScepRequestPending, "detail-scep-pending"));
+                            c.raise(
+                                ai,
+                                idx,
+                                Finding::new(FindingId::ScepRequestPending, "detail-scep-pending"),
+                            );
                         }
                         PkiStatus::Other(s) => {
                             last_outcome = "invalid_response";
                             c.raise(
                                 ai,
                                 idx,
-                                Finding::new(FindingId::ScepServerInvalidResponse, "detail-scep-invalid-response")
-                                    .step(4)
-                                    .arg("cause", format!("pkiStatus={s}")),
+                                Finding::new(
+                                    FindingId::ScepServerInvalidResponse,
+                                    "detail-scep-invalid-response",
+                                )
+                                .step(4)
+                                .arg("cause", format!("pkiStatus={s}")),
                             );
                         }
                     }
@@ -421,7 +490,9 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                         .arg("explanation", verdict.explanation);
                     // A code of a later step never hides the specific finding already raised.
                     let explained = verdict.finding == FindingId::ScepInstallFailed
-                        && c.raised.values().any(|r| r.attempt == ai && r.finding.severity == Severity::Error);
+                        && c.raised
+                            .values()
+                            .any(|r| r.attempt == ai && r.finding.severity == Severity::Error);
                     if explained {
                         c.support(ai, idx);
                     } else {
@@ -437,7 +508,11 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                         c.raise(
                             ai,
                             idx,
-                            Finding::new(FindingId::ScepInstallFailed, "detail-install-state-failed").arg("state", to.clone()),
+                            Finding::new(
+                                FindingId::ScepInstallFailed,
+                                "detail-install-state-failed",
+                            )
+                            .arg("state", to.clone()),
                         );
                     } else {
                         progress = progress.max(5);
@@ -463,16 +538,16 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
             }
         }
         // A request never answered before the next attempt means the server was unreachable.
-        if ai + 1 < n_attempts {
-            if let Some((op, idx)) = outstanding.first().cloned() {
-                c.raise(
-                    ai,
-                    idx,
-                    Finding::new(FindingId::ScepServerUnreachable, "detail-scep-no-answer")
-                        .step(op.step())
-                        .arg("operation", op.label()),
-                );
-            }
+        if ai + 1 < n_attempts
+            && let Some((op, idx)) = outstanding.first().cloned()
+        {
+            c.raise(
+                ai,
+                idx,
+                Finding::new(FindingId::ScepServerUnreachable, "detail-scep-no-answer")
+                    .step(op.step())
+                    .arg("operation", op.label()),
+            );
         }
         // The MDM client's own failure lines support a specific finding, or stand alone.
         for idx in generic_failures {
@@ -483,7 +558,11 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                     idx,
                     Finding::new(
                         FindingId::ScepInstallFailed,
-                        if rolled { "detail-profile-rolled-back" } else { "detail-enrollment-failed" },
+                        if rolled {
+                            "detail-profile-rolled-back"
+                        } else {
+                            "detail-enrollment-failed"
+                        },
                     ),
                 );
                 last_outcome = "install_failed";
@@ -506,13 +585,18 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
             c.raise(
                 ai,
                 *idx,
-                Finding::new(FindingId::ScepInstallWaitingForUser, "detail-install-waiting").remedy_variant(variant),
+                Finding::new(
+                    FindingId::ScepInstallWaitingForUser,
+                    "detail-install-waiting",
+                )
+                .remedy_variant(variant),
             );
         } else if up == "CERT_ACCESS_REQUESTED" {
             c.raise(
                 ai,
                 *idx,
-                Finding::new(FindingId::ScepAccessNotGranted, "detail-access-not-granted").remedy_variant(variant),
+                Finding::new(FindingId::ScepAccessNotGranted, "detail-access-not-granted")
+                    .remedy_variant(variant),
             );
         }
         en.state = state_label(to);
@@ -567,7 +651,10 @@ mod tests {
     }
 
     fn ids(e: &Enrollment) -> Vec<(&'static str, Severity, bool)> {
-        e.findings.iter().map(|f| (f.id.as_str(), f.severity, f.resolved)).collect()
+        e.findings
+            .iter()
+            .map(|f| (f.id.as_str(), f.severity, f.resolved))
+            .collect()
     }
 
     #[test]
@@ -575,16 +662,60 @@ mod tests {
         let op = ScepOperation::GetCaCert;
         let events = vec![
             ev(1, 7, EventKind::EnrollmentAttempt { profile: profile() }),
-            ev(2, 7, EventKind::ScepRequest { operation: op.clone(), url: None }),
-            ev(3, 7, EventKind::ScepHttpResponse { operation: op.clone(), status: 500, reason: "Internal".into(), url: None }),
+            ev(
+                2,
+                7,
+                EventKind::ScepRequest {
+                    operation: op.clone(),
+                    url: None,
+                },
+            ),
+            ev(
+                3,
+                7,
+                EventKind::ScepHttpResponse {
+                    operation: op.clone(),
+                    status: 500,
+                    reason: "Internal".into(),
+                    url: None,
+                },
+            ),
             ev(4, 7, EventKind::EnrollmentAttempt { profile: profile() }),
-            ev(5, 7, EventKind::ScepHttpResponse { operation: op, status: 200, reason: "OK".into(), url: None }),
-            ev(6, 7, EventKind::CertRep { status: PkiStatus::Success, fail_info: None, transaction_id: Some("T".into()) }),
-            ev(7, 9, EventKind::ScepInstallState { profile: profile(), from: "CERT_ENROLLED".into(), to: "CERT_ACCESS_GRANTED".into() }),
+            ev(
+                5,
+                7,
+                EventKind::ScepHttpResponse {
+                    operation: op,
+                    status: 200,
+                    reason: "OK".into(),
+                    url: None,
+                },
+            ),
+            ev(
+                6,
+                7,
+                EventKind::CertRep {
+                    status: PkiStatus::Success,
+                    fail_info: None,
+                    transaction_id: Some("T".into()),
+                },
+            ),
+            ev(
+                7,
+                9,
+                EventKind::ScepInstallState {
+                    profile: profile(),
+                    from: "CERT_ENROLLED".into(),
+                    to: "CERT_ACCESS_GRANTED".into(),
+                },
+            ),
         ];
         let en = run(events);
         assert_eq!(en.len(), 1);
-        assert_eq!(ids(&en[0]), vec![("SCEP_SERVER_UNREACHABLE", Severity::Info, true)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_SERVER_UNREACHABLE", Severity::Info, true)]
+        );
         assert!(en[0].delivered());
         assert_eq!(en[0].state, "access_granted");
         assert_eq!(en[0].transaction_id.as_deref(), Some("T"));
@@ -594,11 +725,29 @@ mod tests {
     fn rejection_names_fail_info_and_generic_error_only_supports_it() {
         let events = vec![
             ev(1, 7, EventKind::EnrollmentAttempt { profile: profile() }),
-            ev(2, 7, EventKind::CertRep { status: PkiStatus::Failure, fail_info: Some(FailInfo::BadRequest), transaction_id: None }),
-            ev(3, 7, EventKind::EnrollmentFailed { profile: Some(profile()), detail: "x".into() }),
+            ev(
+                2,
+                7,
+                EventKind::CertRep {
+                    status: PkiStatus::Failure,
+                    fail_info: Some(FailInfo::BadRequest),
+                    transaction_id: None,
+                },
+            ),
+            ev(
+                3,
+                7,
+                EventKind::EnrollmentFailed {
+                    profile: Some(profile()),
+                    detail: "x".into(),
+                },
+            ),
         ];
         let en = run(events);
-        assert_eq!(ids(&en[0]), vec![("SCEP_REQUEST_REJECTED", Severity::Error, false)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_REQUEST_REJECTED", Severity::Error, false)]
+        );
         assert_eq!(en[0].findings[0].get_arg("fail_info"), Some("badRequest"));
         assert_eq!(en[0].findings[0].evidence.len(), 2);
         assert_eq!(en[0].state, "rejected");
@@ -608,49 +757,113 @@ mod tests {
     fn unanswered_request_before_next_attempt_is_unreachable() {
         let events = vec![
             ev(1, 7, EventKind::EnrollmentAttempt { profile: profile() }),
-            ev(2, 7, EventKind::ScepRequest { operation: ScepOperation::GetCaCert, url: None }),
+            ev(
+                2,
+                7,
+                EventKind::ScepRequest {
+                    operation: ScepOperation::GetCaCert,
+                    url: None,
+                },
+            ),
             ev(3, 7, EventKind::EnrollmentAttempt { profile: profile() }),
-            ev(4, 7, EventKind::ScepRequest { operation: ScepOperation::GetCaCert, url: None }),
+            ev(
+                4,
+                7,
+                EventKind::ScepRequest {
+                    operation: ScepOperation::GetCaCert,
+                    url: None,
+                },
+            ),
         ];
         let en = run(events);
-        assert_eq!(ids(&en[0]), vec![("SCEP_SERVER_UNREACHABLE", Severity::Error, false)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_SERVER_UNREACHABLE", Severity::Error, false)]
+        );
     }
 
     #[test]
     fn last_state_decides_who_acts() {
         let p = profile();
         let st = |l, from: &str, to: &str| {
-            ev(l, 7, EventKind::ScepInstallState { profile: p.clone(), from: from.into(), to: to.into() })
+            ev(
+                l,
+                7,
+                EventKind::ScepInstallState {
+                    profile: p.clone(),
+                    from: from.into(),
+                    to: to.into(),
+                },
+            )
         };
         let en = run(vec![st(1, "CERT_ENROLLED", "CERT_INSTALL_REQUESTED")]);
-        assert_eq!(ids(&en[0]), vec![("SCEP_INSTALL_WAITING_FOR_USER", Severity::Action, false)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_INSTALL_WAITING_FOR_USER", Severity::Action, false)]
+        );
         assert!(!en[0].opened);
         let en = run(vec![st(1, "CERT_INSTALLING", "CERT_ACCESS_REQUESTED")]);
-        assert_eq!(ids(&en[0]), vec![("SCEP_ACCESS_NOT_GRANTED", Severity::Action, false)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_ACCESS_NOT_GRANTED", Severity::Action, false)]
+        );
         let en = run(vec![st(1, "CERT_INSTALLING", "CERT_INSTALL_FAILED")]);
-        assert_eq!(ids(&en[0]), vec![("SCEP_INSTALL_FAILED", Severity::Error, false)]);
-        let en = run(vec![st(1, "CERT_INSTALLING", "CERT_INSTALL_FAILED"), st(2, "CERT_INSTALLING", "CERT_INSTALL_SUCCESS")]);
-        assert_eq!(ids(&en[0]), vec![("SCEP_INSTALL_FAILED", Severity::Info, true)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_INSTALL_FAILED", Severity::Error, false)]
+        );
+        let en = run(vec![
+            st(1, "CERT_INSTALLING", "CERT_INSTALL_FAILED"),
+            st(2, "CERT_INSTALLING", "CERT_INSTALL_SUCCESS"),
+        ]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_INSTALL_FAILED", Severity::Info, true)]
+        );
     }
 
     #[test]
     fn pending_twice_stays_pending_and_success_resolves_it() {
-        let pend = |l| ev(l, 7, EventKind::CertRep { status: PkiStatus::Pending, fail_info: None, transaction_id: None });
+        let pend = |l| {
+            ev(
+                l,
+                7,
+                EventKind::CertRep {
+                    status: PkiStatus::Pending,
+                    fail_info: None,
+                    transaction_id: None,
+                },
+            )
+        };
         let en = run(vec![
             ev(1, 7, EventKind::EnrollmentAttempt { profile: profile() }),
             pend(2),
             ev(3, 7, EventKind::EnrollmentAttempt { profile: profile() }),
             pend(4),
         ]);
-        assert_eq!(ids(&en[0]), vec![("SCEP_REQUEST_PENDING", Severity::Action, false)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_REQUEST_PENDING", Severity::Action, false)]
+        );
         assert_eq!(en[0].findings[0].evidence.len(), 2);
         let en = run(vec![
             ev(1, 7, EventKind::EnrollmentAttempt { profile: profile() }),
             pend(2),
             ev(3, 7, EventKind::EnrollmentAttempt { profile: profile() }),
-            ev(4, 7, EventKind::CertRep { status: PkiStatus::Success, fail_info: None, transaction_id: None }),
+            ev(
+                4,
+                7,
+                EventKind::CertRep {
+                    status: PkiStatus::Success,
+                    fail_info: None,
+                    transaction_id: None,
+                },
+            ),
         ]);
-        assert_eq!(ids(&en[0]), vec![("SCEP_REQUEST_PENDING", Severity::Info, true)]);
+        assert_eq!(
+            ids(&en[0]),
+            vec![("SCEP_REQUEST_PENDING", Severity::Info, true)]
+        );
     }
 
     #[test]
@@ -659,7 +872,15 @@ mod tests {
         let en = run(vec![
             ev(1, 7, EventKind::EnrollmentAttempt { profile: profile() }),
             ev(2, 8, EventKind::EnrollmentAttempt { profile: other }),
-            ev(3, 7, EventKind::CertRep { status: PkiStatus::Pending, fail_info: None, transaction_id: None }),
+            ev(
+                3,
+                7,
+                EventKind::CertRep {
+                    status: PkiStatus::Pending,
+                    fail_info: None,
+                    transaction_id: None,
+                },
+            ),
         ]);
         assert_eq!(en.len(), 2);
         assert_eq!(en[0].findings.len(), 1);

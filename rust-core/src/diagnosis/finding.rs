@@ -15,10 +15,16 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn from_event(e: &LogEvent) -> Self {
-        Evidence { source: e.source.to_string(), text: e.text.clone() }
+        Evidence {
+            source: e.source.to_string(),
+            text: e.text.clone(),
+        }
     }
     pub fn new(source: &SourceRef, text: impl Into<String>) -> Self {
-        Evidence { source: source.to_string(), text: text.into() }
+        Evidence {
+            source: source.to_string(),
+            text: text.into(),
+        }
     }
 }
 
@@ -103,6 +109,9 @@ impl Finding {
     }
 
     pub fn get_arg(&self, name: &str) -> Option<&str> {
-        self.args.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.args
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 }

@@ -70,13 +70,21 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
         }
     }
     findings.extend(device::diagnose(events));
-    findings.extend(certificates::diagnose(facts.certificates, facts.roles, facts.chains, facts.now));
+    findings.extend(certificates::diagnose(
+        facts.certificates,
+        facts.roles,
+        facts.chains,
+        facts.now,
+    ));
     for (path, reason) in facts.unparseable {
         findings.push(certificates::unparseable(path, reason));
     }
 
-    let timeline: Vec<TimelineItem> =
-        events.iter().enumerate().filter_map(|(i, e)| timeline::place(i, e)).collect();
+    let timeline: Vec<TimelineItem> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| timeline::place(i, e))
+        .collect();
 
     let scep_activity = !enrollments.is_empty()
         || events.iter().any(|e| {
@@ -94,10 +102,17 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
     sort_findings(&mut findings);
     findings.truncate(crate::limits::MAX_FINDINGS);
 
-    let delivering_leaf = certificates::delivering_leaf(facts.certificates, facts.chains, facts.now);
+    let delivering_leaf =
+        certificates::delivering_leaf(facts.certificates, facts.chains, facts.now);
     let verdict = verdict(&findings, &enrollments, delivering_leaf.is_some());
     let summary = summarise(verdict, &findings, &enrollments, delivering_leaf, facts);
-    Outcome { findings, enrollments, timeline, verdict, summary }
+    Outcome {
+        findings,
+        enrollments,
+        timeline,
+        verdict,
+        summary,
+    }
 }
 
 fn severity_rank(s: Severity) -> u8 {
@@ -112,8 +127,22 @@ fn severity_rank(s: Severity) -> u8 {
 /// Deterministic order: unresolved before resolved, by severity, step, ID, then evidence.
 fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.resolved, severity_rank(a.severity), a.step, a.id, &a.enrollment, a.evidence.first().map(|e| &e.source))
-            .cmp(&(b.resolved, severity_rank(b.severity), b.step, b.id, &b.enrollment, b.evidence.first().map(|e| &e.source)))
+        (
+            a.resolved,
+            severity_rank(a.severity),
+            a.step,
+            a.id,
+            &a.enrollment,
+            a.evidence.first().map(|e| &e.source),
+        )
+            .cmp(&(
+                b.resolved,
+                severity_rank(b.severity),
+                b.step,
+                b.id,
+                &b.enrollment,
+                b.evidence.first().map(|e| &e.source),
+            ))
     });
 }
 
@@ -143,7 +172,9 @@ fn summarise(
     leaf: Option<usize>,
     facts: &Facts<'_>,
 ) -> Summary {
-    let primary = findings.iter().position(|f| !f.resolved && matches!(f.severity, Severity::Error | Severity::Action));
+    let primary = findings
+        .iter()
+        .position(|f| !f.resolved && matches!(f.severity, Severity::Error | Severity::Action));
     let platform_of = |profile: &Option<String>| -> String {
         enrollments
             .iter()
@@ -158,8 +189,16 @@ fn summarise(
             let id = f.map(|f| f.id.as_str()).unwrap_or_default();
             let platform = f.map(|f| platform_of(&f.enrollment)).unwrap_or_default();
             Summary {
-                key: if verdict == Verdict::Failed { "summary-failed" } else { "summary-action" },
-                args: vec![("step", step.to_string()), ("finding", id.to_string()), ("platform", platform)],
+                key: if verdict == Verdict::Failed {
+                    "summary-failed"
+                } else {
+                    "summary-action"
+                },
+                args: vec![
+                    ("step", step.to_string()),
+                    ("finding", id.to_string()),
+                    ("platform", platform),
+                ],
                 primary,
                 next_key: "next-follow-remedy",
             }
@@ -198,14 +237,22 @@ fn summarise(
                 args: vec![
                     ("step", en.map(step_of_enrollment).unwrap_or(1).to_string()),
                     ("state", en.map(|e| e.state.clone()).unwrap_or_default()),
-                    ("platform", en.map(|e| e.platform.as_str().to_string()).unwrap_or_default()),
+                    (
+                        "platform",
+                        en.map(|e| e.platform.as_str().to_string())
+                            .unwrap_or_default(),
+                    ),
                 ],
                 primary: None,
                 next_key: "next-in-progress",
             }
         }
         Verdict::Inconclusive => Summary {
-            key: if facts.certificates.is_empty() { "summary-inconclusive" } else { "summary-inconclusive-certs" },
+            key: if facts.certificates.is_empty() {
+                "summary-inconclusive"
+            } else {
+                "summary-inconclusive-certs"
+            },
             args: vec![("certificates", facts.certificates.len().to_string())],
             primary: None,
             next_key: "next-collect",

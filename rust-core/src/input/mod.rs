@@ -5,7 +5,7 @@ mod decode;
 mod sniff;
 
 pub use decode::LineDecoder;
-pub use sniff::{sniff, Sniffed};
+pub use sniff::{Sniffed, sniff};
 
 use serde::Serialize;
 

@@ -6,10 +6,10 @@ use time::OffsetDateTime;
 use crate::diagnosis::Outcome;
 use crate::evidence::{CertRole, Certificate, Chain, LogEvent, Platform};
 
-use super::messages::{finding_message_id, Lang, Messages};
+use super::messages::{Lang, Messages, finding_message_id};
 use super::{
-    CertificateEntry, ChainEntry, EnrollmentEntry, EnrollmentIds, EvidenceEntry, FindingEntry, InputEntry,
-    RedactionInfo, Report, TimelineEntry, Tool, SCHEMA_VERSION,
+    CertificateEntry, ChainEntry, EnrollmentEntry, EnrollmentIds, EvidenceEntry, FindingEntry,
+    InputEntry, RedactionInfo, Report, SCHEMA_VERSION, TimelineEntry, Tool,
 };
 
 /// Everything the report is made of.
@@ -72,18 +72,31 @@ pub fn build(p: Parts<'_>) -> Report {
         .iter()
         .map(|ch| ChainEntry {
             leaf_sha256: p.certificates[ch.leaf].sha256.clone(),
-            path: ch.path.iter().map(|&i| p.certificates[i].sha256.clone()).collect(),
+            path: ch
+                .path
+                .iter()
+                .map(|&i| p.certificates[i].sha256.clone())
+                .collect(),
             complete: ch.complete,
             signatures_valid: ch.signatures_valid,
         })
         .collect();
 
-    let time_of = |i: usize| p.events.get(i).and_then(|e| e.time.as_ref()).map(|t| t.text.clone());
+    let time_of = |i: usize| {
+        p.events
+            .get(i)
+            .and_then(|e| e.time.as_ref())
+            .map(|t| t.text.clone())
+    };
     let enrollments = o
         .enrollments
         .iter()
         .map(|en| {
-            let mut idxs: Vec<usize> = en.attempts.iter().flat_map(|a| a.events.iter().copied()).collect();
+            let mut idxs: Vec<usize> = en
+                .attempts
+                .iter()
+                .flat_map(|a| a.events.iter().copied())
+                .collect();
             idxs.sort_unstable();
             let first_seen = idxs.iter().find_map(|&i| time_of(i));
             let last_seen = idxs.iter().rev().find_map(|&i| time_of(i));
@@ -141,7 +154,10 @@ pub fn build(p: Parts<'_>) -> Report {
                 evidence: f
                     .evidence
                     .iter()
-                    .map(|e| EvidenceEntry { source: e.source.clone(), text: e.text.clone() })
+                    .map(|e| EvidenceEntry {
+                        source: e.source.clone(),
+                        text: e.text.clone(),
+                    })
                     .collect(),
                 enrollment: f.enrollment.clone(),
             }
@@ -158,20 +174,36 @@ pub fn build(p: Parts<'_>) -> Report {
         .collect();
     server_components.sort();
     server_components.dedup();
-    let mut platforms: Vec<Platform> = p.events.iter().map(|e| e.platform).filter(|p| p.is_device()).collect();
+    let mut platforms: Vec<Platform> = p
+        .events
+        .iter()
+        .map(|e| e.platform)
+        .filter(|p| p.is_device())
+        .collect();
     platforms.sort();
     platforms.dedup();
 
-    let summary_args: Vec<(&str, String)> = o.summary.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+    let summary_args: Vec<(&str, String)> = o
+        .summary
+        .args
+        .iter()
+        .map(|(k, v)| (*k, v.clone()))
+        .collect();
     let summary = m.text(o.summary.key, &summary_args);
     let next_action = match o.summary.primary {
-        Some(i) => findings.get(i).map(|f| f.remedy.clone()).unwrap_or_default(),
+        Some(i) => findings
+            .get(i)
+            .map(|f| f.remedy.clone())
+            .unwrap_or_default(),
         None => m.text(o.summary.next_key, &[]),
     };
 
     Report {
         schema_version: SCHEMA_VERSION,
-        tool: Tool { name: "certdoctor".into(), version: env!("CARGO_PKG_VERSION").into() },
+        tool: Tool {
+            name: "certdoctor".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         generated_at: format_utc(p.now),
         verdict: o.verdict,
         summary,
@@ -179,7 +211,10 @@ pub fn build(p: Parts<'_>) -> Report {
         lang: p.lang.tag().to_string(),
         platforms,
         server_components,
-        redaction: RedactionInfo { applied: false, kinds: Vec::new() },
+        redaction: RedactionInfo {
+            applied: false,
+            kinds: Vec::new(),
+        },
         inputs: p.inputs,
         certificates,
         chains,

@@ -8,7 +8,10 @@ use super::{InputStatus, Report};
 
 /// Escapes text for a table cell or inline use.
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('`', "'")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('`', "'")
 }
 
 fn code(s: &str) -> String {
@@ -35,7 +38,10 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "- {}: {}", l("label-platforms"), platforms.join(", "));
     }
     let red = if r.redaction.applied {
-        m.text("redaction-applied", &[("kinds", r.redaction.kinds.join(", "))])
+        m.text(
+            "redaction-applied",
+            &[("kinds", r.redaction.kinds.join(", "))],
+        )
     } else {
         l("redaction-off")
     };
@@ -46,7 +52,11 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "{}\n", l("label-none"));
     }
     for f in &r.findings {
-        let resolved = if f.resolved { format!(" — _{}_", l("label-resolved")) } else { String::new() };
+        let resolved = if f.resolved {
+            format!(" — _{}_", l("label-resolved"))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
             "### {} {} · {} {}{}\n",
@@ -56,7 +66,12 @@ pub fn render(r: &Report) -> String {
             f.step,
             resolved
         );
-        let _ = writeln!(o, "- {}: {}", l(&format!("severity-{}", f.severity.as_str())), esc(&f.detail));
+        let _ = writeln!(
+            o,
+            "- {}: {}",
+            l(&format!("severity-{}", f.severity.as_str())),
+            esc(&f.detail)
+        );
         let _ = writeln!(o, "- **{}:** {}", l("label-remedy"), esc(&f.remedy));
         if let Some(c) = &f.certificate {
             let _ = writeln!(o, "- SHA-256 {}", code(c));
@@ -72,7 +87,13 @@ pub fn render(r: &Report) -> String {
 
     if !r.enrollments.is_empty() {
         let _ = writeln!(o, "## {}\n", l("heading-enrollments"));
-        let _ = writeln!(o, "| platform | {} | {} | {} |", l("label-profile"), l("label-state"), l("label-seen"));
+        let _ = writeln!(
+            o,
+            "| platform | {} | {} | {} |",
+            l("label-profile"),
+            l("label-state"),
+            l("label-seen")
+        );
         let _ = writeln!(o, "|---|---|---|---|");
         for e in &r.enrollments {
             let seen = match (&e.first_seen, &e.last_seen) {
@@ -92,7 +113,12 @@ pub fn render(r: &Report) -> String {
     }
 
     if !r.certificates.is_empty() {
-        let _ = writeln!(o, "## {} ({})\n", l("heading-certificates"), r.certificates.len());
+        let _ = writeln!(
+            o,
+            "## {} ({})\n",
+            l("heading-certificates"),
+            r.certificates.len()
+        );
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | SHA-256 |",
@@ -120,10 +146,27 @@ pub fn render(r: &Report) -> String {
         }
         o.push('\n');
         for ch in &r.chains {
-            let short: Vec<String> = ch.path.iter().map(|s| code(&s.chars().take(12).collect::<String>())).collect();
-            let state = if ch.complete { l("label-chain-complete") } else { l("label-chain-incomplete") };
-            let sig = if ch.signatures_valid { l("label-signatures-valid") } else { l("label-signatures-invalid") };
-            let _ = writeln!(o, "- {}: {} ({state}, {sig})", l("heading-chains"), short.join(" → "));
+            let short: Vec<String> = ch
+                .path
+                .iter()
+                .map(|s| code(&s.chars().take(12).collect::<String>()))
+                .collect();
+            let state = if ch.complete {
+                l("label-chain-complete")
+            } else {
+                l("label-chain-incomplete")
+            };
+            let sig = if ch.signatures_valid {
+                l("label-signatures-valid")
+            } else {
+                l("label-signatures-invalid")
+            };
+            let _ = writeln!(
+                o,
+                "- {}: {} ({state}, {sig})",
+                l("heading-chains"),
+                short.join(" → ")
+            );
         }
         if !r.chains.is_empty() {
             o.push('\n');
@@ -148,7 +191,11 @@ pub fn render(r: &Report) -> String {
     }
 
     let _ = writeln!(o, "## {}\n", l("heading-inputs"));
-    let _ = writeln!(o, "| status | path | kind | {} | error |", l("label-records"));
+    let _ = writeln!(
+        o,
+        "| status | path | kind | {} | error |",
+        l("label-records")
+    );
     let _ = writeln!(o, "|---|---|---|---|---|");
     for i in &r.inputs {
         let status = match i.status {

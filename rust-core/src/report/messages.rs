@@ -54,7 +54,8 @@ impl Messages {
     fn load(lang: Lang) -> Messages {
         // The message files are part of the binary and covered by tests: a syntax error
         // would fail `every_message_parses`; keep what parsed rather than abort.
-        let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
+        let resource =
+            FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
         let langid = lang.tag().parse().unwrap_or_default();
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
@@ -79,12 +80,19 @@ impl Messages {
             }
         }
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
     }
 
     /// An attribute (`.title`, `.remedy`) of message `id`.
     pub fn attr(&self, id: &str, attr: &str, args: &[(&str, String)]) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.get_attribute(attr)).map(|a| a.value()) else {
+        let Some(pattern) = self
+            .bundle
+            .get_message(id)
+            .and_then(|m| m.get_attribute(attr))
+            .map(|a| a.value())
+        else {
             return format!("{id}.{attr}");
         };
         let mut fargs = FluentArgs::new();
@@ -92,13 +100,18 @@ impl Messages {
             fargs.set(*k, FluentValue::from(v.clone()));
         }
         let mut errors = Vec::new();
-        self.bundle.format_pattern(pattern, Some(&fargs), &mut errors).into_owned()
+        self.bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
     }
 }
 
 /// Fluent ID of a finding ID: `CERT_EXPIRED` → `finding-cert-expired`.
 pub fn finding_message_id(id: crate::diagnosis::FindingId) -> String {
-    format!("finding-{}", id.as_str().to_ascii_lowercase().replace('_', "-"))
+    format!(
+        "finding-{}",
+        id.as_str().to_ascii_lowercase().replace('_', "-")
+    )
 }
 
 #[cfg(test)]
@@ -122,9 +135,17 @@ mod tests {
                 let key = finding_message_id(*id);
                 assert!(m.has(&key), "{} lacks {key}", lang.tag());
                 let title = m.attr(&key, "title", &[]);
-                assert!(!title.contains(".title"), "{} lacks {key}.title", lang.tag());
+                assert!(
+                    !title.contains(".title"),
+                    "{} lacks {key}.title",
+                    lang.tag()
+                );
                 let remedy = m.attr(&key, "remedy", &[("variant", "other".into())]);
-                assert!(!remedy.contains(".remedy"), "{} lacks {key}.remedy", lang.tag());
+                assert!(
+                    !remedy.contains(".remedy"),
+                    "{} lacks {key}.remedy",
+                    lang.tag()
+                );
             }
         }
     }
@@ -132,9 +153,21 @@ mod tests {
     #[test]
     fn arguments_are_substituted() {
         let m = Messages::get(Lang::En);
-        let t = m.text("detail-scep-rejected", &[("fail_info_kind", "badRequest".into()), ("fail_info", "badRequest".into())]);
+        let t = m.text(
+            "detail-scep-rejected",
+            &[
+                ("fail_info_kind", "badRequest".into()),
+                ("fail_info", "badRequest".into()),
+            ],
+        );
         assert!(t.contains("badRequest"), "{t}");
-        let t = m.text("detail-scep-rejected", &[("fail_info_kind", "other".into()), ("fail_info", "weird".into())]);
+        let t = m.text(
+            "detail-scep-rejected",
+            &[
+                ("fail_info_kind", "other".into()),
+                ("fail_info", "weird".into()),
+            ],
+        );
         assert!(t.contains("weird"), "{t}");
     }
 }

@@ -90,14 +90,25 @@ pub fn render(r: &Report) -> String {
         l(&format!("verdict-{}", r.verdict.as_str())).to_uppercase()
     );
     o.push_str(&wrap(&r.summary, "", WIDTH));
-    o.push_str(&wrap(&format!("{}: {}", l("heading-next"), r.next_action), "", WIDTH));
+    o.push_str(&wrap(
+        &format!("{}: {}", l("heading-next"), r.next_action),
+        "",
+        WIDTH,
+    ));
     let _ = writeln!(o, "{}: {}", l("label-generated"), r.generated_at);
     if !r.platforms.is_empty() {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
         let _ = writeln!(o, "{}: {}", l("label-platforms"), p.join(", "));
     }
     if r.redaction.applied {
-        o.push_str(&wrap(&m.text("redaction-applied", &[("kinds", r.redaction.kinds.join(", "))]), "", WIDTH));
+        o.push_str(&wrap(
+            &m.text(
+                "redaction-applied",
+                &[("kinds", r.redaction.kinds.join(", "))],
+            ),
+            "",
+            WIDTH,
+        ));
     } else {
         o.push_str(&wrap(&l("redaction-off"), "", WIDTH));
     }
@@ -108,12 +119,19 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "{}", "-".repeat(title.chars().count().min(WIDTH)));
     };
 
-    section(&mut o, format!("{} ({})", l("heading-findings"), r.findings.len()));
+    section(
+        &mut o,
+        format!("{} ({})", l("heading-findings"), r.findings.len()),
+    );
     if r.findings.is_empty() {
         let _ = writeln!(o, "{}", l("label-none"));
     }
     for f in &r.findings {
-        let resolved = if f.resolved { format!(" — {}", l("label-resolved")) } else { String::new() };
+        let resolved = if f.resolved {
+            format!(" — {}", l("label-resolved"))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
             "[{}] {} · {} {}{}",
@@ -125,7 +143,11 @@ pub fn render(r: &Report) -> String {
         );
         o.push_str(&wrap(&f.title, "  ", WIDTH));
         o.push_str(&wrap(&f.detail, "  ", WIDTH));
-        o.push_str(&wrap(&format!("{}: {}", l("label-remedy"), f.remedy), "  ", WIDTH));
+        o.push_str(&wrap(
+            &format!("{}: {}", l("label-remedy"), f.remedy),
+            "  ",
+            WIDTH,
+        ));
         if let Some(c) = &f.certificate {
             let _ = writeln!(o, "  SHA-256 {c}");
         }
@@ -140,9 +162,19 @@ pub fn render(r: &Report) -> String {
     if !r.enrollments.is_empty() {
         section(&mut o, l("heading-enrollments"));
         for e in &r.enrollments {
-            let _ = writeln!(o, "{} · {}: {}", e.platform.as_str(), l("label-state"), e.state);
+            let _ = writeln!(
+                o,
+                "{} · {}: {}",
+                e.platform.as_str(),
+                l("label-state"),
+                e.state
+            );
             if let Some(p) = &e.profile {
-                o.push_str(&wrap(&format!("{}: {}", l("label-profile"), p), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {}", l("label-profile"), p),
+                    "  ",
+                    WIDTH,
+                ));
             }
             if let (Some(a), Some(b)) = (&e.first_seen, &e.last_seen) {
                 let _ = writeln!(o, "  {}: {a} → {b}", l("label-seen"));
@@ -154,19 +186,47 @@ pub fn render(r: &Report) -> String {
     }
 
     if !r.certificates.is_empty() {
-        section(&mut o, format!("{} ({})", l("heading-certificates"), r.certificates.len()));
+        section(
+            &mut o,
+            format!("{} ({})", l("heading-certificates"), r.certificates.len()),
+        );
         for c in &r.certificates {
             let name = c.subject_cn.clone().unwrap_or_else(|| c.subject.clone());
             let _ = writeln!(o, "{} · {}", serde_plain(&c.role), name);
-            o.push_str(&wrap(&format!("{}: {}", l("label-issuer"), c.issuer), "  ", WIDTH));
-            let _ = writeln!(o, "  {}: {} → {}", l("label-valid"), c.not_before, c.not_after);
+            o.push_str(&wrap(
+                &format!("{}: {}", l("label-issuer"), c.issuer),
+                "  ",
+                WIDTH,
+            ));
+            let _ = writeln!(
+                o,
+                "  {}: {} → {}",
+                l("label-valid"),
+                c.not_before,
+                c.not_after
+            );
             let bits = c.key.bits.map(|b| format!(" {b}")).unwrap_or_default();
-            let _ = writeln!(o, "  {}: {}{} · {}", l("label-key"), serde_plain(&c.key.algorithm), bits, c.signature_algorithm);
+            let _ = writeln!(
+                o,
+                "  {}: {}{} · {}",
+                l("label-key"),
+                serde_plain(&c.key.algorithm),
+                bits,
+                c.signature_algorithm
+            );
             if !c.extended_key_usage.is_empty() {
-                o.push_str(&wrap(&format!("{}: {}", l("label-eku"), c.extended_key_usage.join(", ")), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {}", l("label-eku"), c.extended_key_usage.join(", ")),
+                    "  ",
+                    WIDTH,
+                ));
             }
             if !c.subject_alt_names.is_empty() {
-                o.push_str(&wrap(&format!("{}: {}", l("label-san"), c.subject_alt_names.join(", ")), "  ", WIDTH));
+                o.push_str(&wrap(
+                    &format!("{}: {}", l("label-san"), c.subject_alt_names.join(", ")),
+                    "  ",
+                    WIDTH,
+                ));
             }
             if let Some(t) = &c.template {
                 o.push_str(&wrap(&format!("{}: {t}", l("label-template")), "  ", WIDTH));
@@ -175,10 +235,30 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "  serial  {}", c.serial_hex);
         }
         for ch in &r.chains {
-            let short: Vec<String> = ch.path.iter().map(|s| s.chars().take(12).collect()).collect();
-            let state = if ch.complete { l("label-chain-complete") } else { l("label-chain-incomplete") };
-            let sig = if ch.signatures_valid { l("label-signatures-valid") } else { l("label-signatures-invalid") };
-            o.push_str(&wrap(&format!("{}: {} ({state}, {sig})", l("heading-chains"), short.join(" → ")), "", WIDTH));
+            let short: Vec<String> = ch
+                .path
+                .iter()
+                .map(|s| s.chars().take(12).collect())
+                .collect();
+            let state = if ch.complete {
+                l("label-chain-complete")
+            } else {
+                l("label-chain-incomplete")
+            };
+            let sig = if ch.signatures_valid {
+                l("label-signatures-valid")
+            } else {
+                l("label-signatures-invalid")
+            };
+            o.push_str(&wrap(
+                &format!(
+                    "{}: {} ({state}, {sig})",
+                    l("heading-chains"),
+                    short.join(" → ")
+                ),
+                "",
+                WIDTH,
+            ));
         }
     }
 
@@ -186,7 +266,11 @@ pub fn render(r: &Report) -> String {
         section(&mut o, l("heading-timeline"));
         for t in &r.timeline {
             let time = t.time.clone().unwrap_or_else(|| "—".into());
-            o.push_str(&wrap(&format!("{time} [{}] {} ({})", t.step, t.text, t.source), "", WIDTH));
+            o.push_str(&wrap(
+                &format!("{time} [{}] {} ({})", t.step, t.text, t.source),
+                "",
+                WIDTH,
+            ));
         }
     }
 
@@ -197,7 +281,13 @@ pub fn render(r: &Report) -> String {
             InputStatus::Error => "error",
             InputStatus::Ignored => "ignored",
         };
-        let mut line = format!("{status:7} {} ({}, {} {})", i.path, i.kind.as_str(), i.records, l("label-records"));
+        let mut line = format!(
+            "{status:7} {} ({}, {} {})",
+            i.path,
+            i.kind.as_str(),
+            i.records,
+            l("label-records")
+        );
         if let Some(e) = &i.error {
             line.push_str(": ");
             line.push_str(e);
@@ -215,7 +305,10 @@ pub fn render(r: &Report) -> String {
 
 /// The serde name of a unit enum value (`leaf`, `rsa`, …).
 pub(crate) fn serde_plain<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

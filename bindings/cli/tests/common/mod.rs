@@ -8,7 +8,10 @@ use std::process::{Command, Output};
 
 /// The repository root (fixtures and goldens live under `tests/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 pub const NOW: &str = "2026-06-01T00:00:00Z";
@@ -34,13 +37,23 @@ pub fn json(args: &[&str]) -> (serde_json::Value, i32) {
     all.extend_from_slice(args);
     let o = run(&all);
     let code = o.status.code().unwrap_or(-1);
-    let v = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", stdout(&o), String::from_utf8_lossy(&o.stderr)));
+    let v = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
     (v, code)
 }
 
 pub fn ids(report: &serde_json::Value) -> Vec<String> {
-    report["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// Active (unresolved) findings of a severity.
@@ -62,8 +75,9 @@ pub fn golden(rel: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("missing golden {rel}; run with UPDATE_GOLDEN=1 and review the diff"));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("missing golden {rel}; run with UPDATE_GOLDEN=1 and review the diff")
+    });
     if expected != actual {
         let diff_line = expected
             .lines()
@@ -71,6 +85,8 @@ pub fn golden(rel: &str, actual: &str) {
             .position(|(a, b)| a != b)
             .map(|i| i + 1)
             .unwrap_or(expected.lines().count().min(actual.lines().count()) + 1);
-        panic!("{rel} differs from its golden file at line {diff_line}; run with UPDATE_GOLDEN=1 and review the diff");
+        panic!(
+            "{rel} differs from its golden file at line {diff_line}; run with UPDATE_GOLDEN=1 and review the diff"
+        );
     }
 }
