@@ -1,10 +1,51 @@
 //! `swift-syntax-check FILE.swift…`: parses every file with the tree-sitter Swift grammar
 //! and reports each ERROR or MISSING node with its position. Exit status 1 when any file
 //! fails (or cannot be read); the last line is `swift-syntax: N passed, M failed`.
+//!
+//! One valid Swift idiom is beyond the grammar: an attribute alone inside `#if … #endif`
+//! that applies to the declaration after `#endif`, as uniffi's Swift generator writes it:
+//!
+//! ```text
+//! #if swift(>=5.8)
+//! @_documentation(visibility: private)
+//! #endif
+//! fileprivate struct FfiConverterString: FfiConverter { … }
+//! ```
+//!
+//! For exactly that shape (a `#if` line, attribute lines only, an `#endif` line) the `#if`
+//! and `#endif` lines are blanked before parsing, so the attribute and the declaration are
+//! still checked and line numbers stay true; the count is printed per file.
 
 use std::process::ExitCode;
 
 use tree_sitter::{Node, Parser};
+
+/// Blanks the `#if`/`#endif` lines around attribute-only conditional blocks (see the
+/// module documentation); returns the source to parse and how many blocks were opened up.
+fn open_conditional_attributes(source: &str) -> (String, usize) {
+    let lines: Vec<&str> = source.split('\n').collect();
+    let mut keep: Vec<bool> = vec![true; lines.len()];
+    let mut blocks = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].trim_start().starts_with("#if ") {
+            let mut j = i + 1;
+            while j < lines.len() && lines[j].trim_start().starts_with('@') {
+                j += 1;
+            }
+            if j > i + 1 && j < lines.len() && lines[j].trim() == "#endif" {
+                keep[i] = false;
+                keep[j] = false;
+                blocks += 1;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let out: Vec<&str> = lines.iter().zip(&keep).map(|(l, k)| if *k { *l } else { "" }).collect();
+    (out.join("\n"), blocks)
+}
 
 /// The syntax problems in `source`, as `line:column: message` (1-based).
 fn problems(parser: &mut Parser, source: &str) -> Vec<String> {
@@ -50,16 +91,20 @@ fn main() -> ExitCode {
     }
     let (mut passed, mut failed) = (0usize, 0usize);
     for file in &files {
-        let found = match std::fs::read_to_string(file) {
-            Ok(source) => problems(&mut parser, &source),
-            Err(e) => vec![format!("cannot read: {e}")],
+        let (found, opened) = match std::fs::read_to_string(file) {
+            Ok(source) => {
+                let (source, opened) = open_conditional_attributes(&source);
+                (problems(&mut parser, &source), opened)
+            }
+            Err(e) => (vec![format!("cannot read: {e}")], 0),
         };
+        let note = if opened > 0 { format!(" ({opened} #if-wrapped attributes opened up)") } else { String::new() };
         if found.is_empty() {
             passed += 1;
-            println!("ok   {file}");
+            println!("ok   {file}{note}");
         } else {
             failed += 1;
-            println!("FAIL {file}");
+            println!("FAIL {file}{note}");
             for p in found {
                 println!("     {file}:{p}");
             }
@@ -87,6 +132,21 @@ mod tests {
     fn valid_swift_has_no_problems() {
         let src = "import Foundation\npublic enum A { case b }\nfunc f() async throws -> Int { return 1 }\n";
         assert!(problems(&mut parser(), src).is_empty());
+    }
+
+    #[test]
+    fn attribute_only_conditional_blocks_are_opened_up_and_still_checked() {
+        let src = "#if swift(>=5.8)\n@_documentation(visibility: private)\n#endif\nfileprivate struct A {}\n";
+        let (opened, n) = open_conditional_attributes(src);
+        assert_eq!(n, 1);
+        assert_eq!(opened.lines().count(), src.lines().count());
+        assert!(problems(&mut parser(), &opened).is_empty(), "{opened}");
+        // Anything else inside the block is left alone.
+        let other = "#if DEBUG\nlet x = 1\n#endif\n";
+        assert_eq!(open_conditional_attributes(other), (other.to_string(), 0));
+        // A broken declaration after the block is still reported.
+        let broken = "#if swift(>=5.8)\n@_documentation(visibility: private)\n#endif\nfileprivate struct A {\n";
+        assert!(!problems(&mut parser(), &open_conditional_attributes(broken).0).is_empty());
     }
 
     #[test]
