@@ -98,7 +98,12 @@ impl ReportFormat {
         }
     }
 
-    const ALL: [ReportFormat; 4] = [ReportFormat::Text, ReportFormat::Markdown, ReportFormat::Html, ReportFormat::Json];
+    const ALL: [ReportFormat; 4] = [
+        ReportFormat::Text,
+        ReportFormat::Markdown,
+        ReportFormat::Html,
+        ReportFormat::Json,
+    ];
 }
 
 /// Runs an export's body; a panic becomes [`CertdoctorError::Internal`].
@@ -121,7 +126,11 @@ fn guard<T>(body: impl FnOnce() -> Result<T, CertdoctorError>) -> Result<T, Cert
 fn parse_lang(tag: &str) -> Result<Lang, CertdoctorError> {
     Lang::parse(tag).ok_or_else(|| CertdoctorError::UnsupportedLang {
         lang: tag.to_string(),
-        available: Lang::ALL.iter().map(|l| l.tag()).collect::<Vec<_>>().join(", "),
+        available: Lang::ALL
+            .iter()
+            .map(|l| l.tag())
+            .collect::<Vec<_>>()
+            .join(", "),
     })
 }
 
@@ -133,24 +142,33 @@ fn core_options(o: &DiagnoseOptions) -> Result<Options, CertdoctorError> {
                 reason: "give now_unix_seconds or now_rfc3339, not both".into(),
             });
         }
-        (Some(secs), None) => {
-            OffsetDateTime::from_unix_timestamp(secs).map_err(|e| CertdoctorError::InvalidOption {
+        (Some(secs), None) => OffsetDateTime::from_unix_timestamp(secs).map_err(|e| {
+            CertdoctorError::InvalidOption {
                 option: "now_unix_seconds".into(),
                 reason: format!("{secs} is out of range: {e}"),
+            }
+        })?,
+        (None, Some(text)) => {
+            OffsetDateTime::parse(text, &Rfc3339).map_err(|e| CertdoctorError::InvalidOption {
+                option: "now_rfc3339".into(),
+                reason: format!("{text:?} is not an RFC 3339 date-time: {e}"),
             })?
         }
-        (None, Some(text)) => OffsetDateTime::parse(text, &Rfc3339).map_err(|e| CertdoctorError::InvalidOption {
-            option: "now_rfc3339".into(),
-            reason: format!("{text:?} is not an RFC 3339 date-time: {e}"),
-        })?,
         (None, None) => OffsetDateTime::now_utc(),
     };
-    Ok(Options { now, redact: o.redact, lang: parse_lang(&o.lang)? })
+    Ok(Options {
+        now,
+        redact: o.redact,
+        lang: parse_lang(&o.lang)?,
+    })
 }
 
 /// Diagnoses files held in memory and returns the report.
 #[uniffi::export]
-pub fn diagnose(inputs: Vec<InputFile>, options: DiagnoseOptions) -> Result<Report, CertdoctorError> {
+pub fn diagnose(
+    inputs: Vec<InputFile>,
+    options: DiagnoseOptions,
+) -> Result<Report, CertdoctorError> {
     guard(|| {
         let mut session = Session::new(core_options(&options)?);
         for file in &inputs {
@@ -163,13 +181,23 @@ pub fn diagnose(inputs: Vec<InputFile>, options: DiagnoseOptions) -> Result<Repo
 /// Lays a report out in `format`. `lang` is the language of the layout's labels; the
 /// report's own texts (summary, titles, remedies) stay in the language it was diagnosed in.
 #[uniffi::export]
-pub fn render(report: Report, format: ReportFormat, lang: String) -> Result<String, CertdoctorError> {
+pub fn render(
+    report: Report,
+    format: ReportFormat,
+    lang: String,
+) -> Result<String, CertdoctorError> {
     guard(|| {
         let lang = parse_lang(&lang)?;
-        let core_format = format.core().ok_or_else(|| CertdoctorError::UnsupportedFormat {
-            format: format.name().to_string(),
-            available: supported_formats().iter().map(|f| f.name()).collect::<Vec<_>>().join(", "),
-        })?;
+        let core_format = format
+            .core()
+            .ok_or_else(|| CertdoctorError::UnsupportedFormat {
+                format: format.name().to_string(),
+                available: supported_formats()
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
         let mut core_report = certdoctor_core::Report::try_from(report)?;
         core_report.lang = lang.tag().to_string();
         Ok(core_report.render(core_format))
@@ -179,7 +207,10 @@ pub fn render(report: Report, format: ReportFormat, lang: String) -> Result<Stri
 /// The formats `render` accepts in this build.
 #[uniffi::export]
 pub fn supported_formats() -> Vec<ReportFormat> {
-    ReportFormat::ALL.into_iter().filter(|f| f.core().is_some()).collect()
+    ReportFormat::ALL
+        .into_iter()
+        .filter(|f| f.core().is_some())
+        .collect()
 }
 
 /// The language tags `DiagnoseOptions.lang` and `render` accept in this build.
@@ -202,14 +233,19 @@ pub struct DiagnosisSession {
     session: Mutex<Option<Session>>,
 }
 
-fn take_lock<'a, T>(m: &'a Mutex<Option<T>>, what: &str) -> Result<MutexGuard<'a, Option<T>>, CertdoctorError> {
+fn take_lock<'a, T>(
+    m: &'a Mutex<Option<T>>,
+    what: &str,
+) -> Result<MutexGuard<'a, Option<T>>, CertdoctorError> {
     m.lock().map_err(|_| CertdoctorError::InvalidState {
         reason: format!("an earlier internal error left this {what} unusable"),
     })
 }
 
 fn finished(what: &str) -> CertdoctorError {
-    CertdoctorError::InvalidState { reason: format!("this {what} is already finished") }
+    CertdoctorError::InvalidState {
+        reason: format!("this {what} is already finished"),
+    }
 }
 
 impl DiagnosisSession {
@@ -224,7 +260,11 @@ impl DiagnosisSession {
 impl DiagnosisSession {
     #[uniffi::constructor]
     pub fn new(options: DiagnoseOptions) -> Result<Arc<Self>, CertdoctorError> {
-        guard(|| Ok(Arc::new(DiagnosisSession { session: Mutex::new(Some(Session::new(core_options(&options)?))) })))
+        guard(|| {
+            Ok(Arc::new(DiagnosisSession {
+                session: Mutex::new(Some(Session::new(core_options(&options)?))),
+            }))
+        })
     }
 
     /// Adds a file held in memory.
@@ -236,14 +276,19 @@ impl DiagnosisSession {
     pub fn begin_input(self: Arc<Self>, name: String) -> Result<Arc<InputSink>, CertdoctorError> {
         guard(|| {
             self.with_session(|_| ())?;
-            Ok(Arc::new(InputSink { session: self.clone(), stream: Mutex::new(Some(InputStream::new(&name))) }))
+            Ok(Arc::new(InputSink {
+                session: self.clone(),
+                stream: Mutex::new(Some(InputStream::new(&name))),
+            }))
         })
     }
 
     /// Runs the diagnosis. The session cannot be used afterwards.
     pub fn finish(&self) -> Result<Report, CertdoctorError> {
         guard(|| {
-            let session = take_lock(&self.session, "session")?.take().ok_or_else(|| finished("session"))?;
+            let session = take_lock(&self.session, "session")?
+                .take()
+                .ok_or_else(|| finished("session"))?;
             Ok(session.finish().into())
         })
     }
@@ -262,7 +307,10 @@ impl InputSink {
     /// Feeds the next chunk (any size).
     pub fn push(&self, chunk: Vec<u8>) -> Result<(), CertdoctorError> {
         guard(|| {
-            take_lock(&self.stream, "input")?.as_mut().ok_or_else(|| finished("input"))?.push(&chunk);
+            take_lock(&self.stream, "input")?
+                .as_mut()
+                .ok_or_else(|| finished("input"))?
+                .push(&chunk);
             Ok(())
         })
     }
@@ -271,7 +319,10 @@ impl InputSink {
     /// pushed is still analysed. Call `finish_input` afterwards.
     pub fn read_failed(&self, message: String) -> Result<(), CertdoctorError> {
         guard(|| {
-            take_lock(&self.stream, "input")?.as_mut().ok_or_else(|| finished("input"))?.fail(message);
+            take_lock(&self.stream, "input")?
+                .as_mut()
+                .ok_or_else(|| finished("input"))?
+                .fail(message);
             Ok(())
         })
     }
@@ -279,7 +330,9 @@ impl InputSink {
     /// Ends the input and adds it to its session.
     pub fn finish_input(&self) -> Result<(), CertdoctorError> {
         guard(|| {
-            let stream = take_lock(&self.stream, "input")?.take().ok_or_else(|| finished("input"))?;
+            let stream = take_lock(&self.stream, "input")?
+                .take()
+                .ok_or_else(|| finished("input"))?;
             let parsed = stream.finish();
             self.session.with_session(|s| s.add(parsed))
         })

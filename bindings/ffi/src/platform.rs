@@ -13,7 +13,9 @@ pub(crate) fn init_logging() {
 #[cfg(target_os = "android")]
 fn route_logs() {
     android_logger::init_once(
-        android_logger::Config::default().with_tag("certdoctor").with_max_level(log::LevelFilter::Info),
+        android_logger::Config::default()
+            .with_tag("certdoctor")
+            .with_max_level(log::LevelFilter::Info),
     );
 }
 

@@ -233,18 +233,78 @@ macro_rules! same_variants {
     };
 }
 
-same_variants!(Verdict, core::Verdict { Delivered, Failed, ActionRequired, InProgress, Inconclusive });
+same_variants!(
+    Verdict,
+    core::Verdict {
+        Delivered,
+        Failed,
+        ActionRequired,
+        InProgress,
+        Inconclusive
+    }
+);
 same_variants!(InputStatus, core::InputStatus { Ok, Error, Ignored });
-same_variants!(InputKind, CoreInputKind {
-    Certificate, Pkcs7, AndroidOmadmLog, IosProfiledLog, WindowsDmEvents, IisW3cLog,
-    NdesPluginLog, IntuneConnectorSvclog, WindowsServerEvents, CaRequestList, CertutilView,
-    ScepTestClientLog, Unknown,
-});
-same_variants!(Platform, CorePlatform { Android, Ios, Windows, Server });
-same_variants!(ManagementMode, CoreManagementMode { DeviceAdministrator, AndroidEnterprise, Knox });
-same_variants!(CertRole, CoreCertRole { Root, Intermediate, Leaf });
-same_variants!(KeyAlgorithm, CoreKeyAlgorithm { Rsa, Ec, Ed25519, Other });
-same_variants!(Severity, CoreSeverity { Error, Action, Warning, Info });
+same_variants!(
+    InputKind,
+    CoreInputKind {
+        Certificate,
+        Pkcs7,
+        AndroidOmadmLog,
+        IosProfiledLog,
+        WindowsDmEvents,
+        IisW3cLog,
+        NdesPluginLog,
+        IntuneConnectorSvclog,
+        WindowsServerEvents,
+        CaRequestList,
+        CertutilView,
+        ScepTestClientLog,
+        Unknown,
+    }
+);
+same_variants!(
+    Platform,
+    CorePlatform {
+        Android,
+        Ios,
+        Windows,
+        Server
+    }
+);
+same_variants!(
+    ManagementMode,
+    CoreManagementMode {
+        DeviceAdministrator,
+        AndroidEnterprise,
+        Knox
+    }
+);
+same_variants!(
+    CertRole,
+    CoreCertRole {
+        Root,
+        Intermediate,
+        Leaf
+    }
+);
+same_variants!(
+    KeyAlgorithm,
+    CoreKeyAlgorithm {
+        Rsa,
+        Ec,
+        Ed25519,
+        Other
+    }
+);
+same_variants!(
+    Severity,
+    CoreSeverity {
+        Error,
+        Action,
+        Warning,
+        Info
+    }
+);
 
 fn map<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
     v.into_iter().map(B::from).collect()
@@ -254,7 +314,10 @@ impl From<core::Report> for Report {
     fn from(r: core::Report) -> Self {
         Report {
             schema_version: r.schema_version,
-            tool: Tool { name: r.tool.name, version: r.tool.version },
+            tool: Tool {
+                name: r.tool.name,
+                version: r.tool.version,
+            },
             generated_at: r.generated_at,
             verdict: r.verdict.into(),
             summary: r.summary,
@@ -262,7 +325,10 @@ impl From<core::Report> for Report {
             lang: r.lang,
             platforms: map(r.platforms),
             server_components: r.server_components,
-            redaction: RedactionInfo { applied: r.redaction.applied, kinds: r.redaction.kinds },
+            redaction: RedactionInfo {
+                applied: r.redaction.applied,
+                kinds: r.redaction.kinds,
+            },
             inputs: map(r.inputs),
             certificates: map(r.certificates),
             chains: map(r.chains),
@@ -276,25 +342,43 @@ impl From<core::Report> for Report {
 
 impl From<core::InputEntry> for InputEntry {
     fn from(e: core::InputEntry) -> Self {
-        InputEntry { path: e.path, kind: e.kind.into(), status: e.status.into(), records: e.records, error: e.error }
+        InputEntry {
+            path: e.path,
+            kind: e.kind.into(),
+            status: e.status.into(),
+            records: e.records,
+            error: e.error,
+        }
     }
 }
 
 impl From<InputEntry> for core::InputEntry {
     fn from(e: InputEntry) -> Self {
-        core::InputEntry { path: e.path, kind: e.kind.into(), status: e.status.into(), records: e.records, error: e.error }
+        core::InputEntry {
+            path: e.path,
+            kind: e.kind.into(),
+            status: e.status.into(),
+            records: e.records,
+            error: e.error,
+        }
     }
 }
 
 impl From<CoreKeyInfo> for KeyInfo {
     fn from(k: CoreKeyInfo) -> Self {
-        KeyInfo { algorithm: k.algorithm.into(), bits: k.bits }
+        KeyInfo {
+            algorithm: k.algorithm.into(),
+            bits: k.bits,
+        }
     }
 }
 
 impl From<KeyInfo> for CoreKeyInfo {
     fn from(k: KeyInfo) -> Self {
-        CoreKeyInfo { algorithm: k.algorithm.into(), bits: k.bits }
+        CoreKeyInfo {
+            algorithm: k.algorithm.into(),
+            bits: k.bits,
+        }
     }
 }
 
@@ -346,13 +430,23 @@ impl From<CertificateEntry> for core::CertificateEntry {
 
 impl From<core::ChainEntry> for ChainEntry {
     fn from(c: core::ChainEntry) -> Self {
-        ChainEntry { leaf_sha256: c.leaf_sha256, path: c.path, complete: c.complete, signatures_valid: c.signatures_valid }
+        ChainEntry {
+            leaf_sha256: c.leaf_sha256,
+            path: c.path,
+            complete: c.complete,
+            signatures_valid: c.signatures_valid,
+        }
     }
 }
 
 impl From<ChainEntry> for core::ChainEntry {
     fn from(c: ChainEntry) -> Self {
-        core::ChainEntry { leaf_sha256: c.leaf_sha256, path: c.path, complete: c.complete, signatures_valid: c.signatures_valid }
+        core::ChainEntry {
+            leaf_sha256: c.leaf_sha256,
+            path: c.path,
+            complete: c.complete,
+            signatures_valid: c.signatures_valid,
+        }
     }
 }
 
@@ -396,25 +490,43 @@ impl From<EnrollmentEntry> for core::EnrollmentEntry {
 
 impl From<core::TimelineEntry> for TimelineEntry {
     fn from(t: core::TimelineEntry) -> Self {
-        TimelineEntry { time: t.time, source: t.source, step: t.step, event: t.event, text: t.text }
+        TimelineEntry {
+            time: t.time,
+            source: t.source,
+            step: t.step,
+            event: t.event,
+            text: t.text,
+        }
     }
 }
 
 impl From<TimelineEntry> for core::TimelineEntry {
     fn from(t: TimelineEntry) -> Self {
-        core::TimelineEntry { time: t.time, source: t.source, step: t.step, event: t.event, text: t.text }
+        core::TimelineEntry {
+            time: t.time,
+            source: t.source,
+            step: t.step,
+            event: t.event,
+            text: t.text,
+        }
     }
 }
 
 impl From<core::EvidenceEntry> for EvidenceEntry {
     fn from(e: core::EvidenceEntry) -> Self {
-        EvidenceEntry { source: e.source, text: e.text }
+        EvidenceEntry {
+            source: e.source,
+            text: e.text,
+        }
     }
 }
 
 impl From<EvidenceEntry> for core::EvidenceEntry {
     fn from(e: EvidenceEntry) -> Self {
-        core::EvidenceEntry { source: e.source, text: e.text }
+        core::EvidenceEntry {
+            source: e.source,
+            text: e.text,
+        }
     }
 }
 
@@ -463,7 +575,10 @@ impl TryFrom<Report> for core::Report {
     fn try_from(r: Report) -> Result<Self, CertdoctorError> {
         Ok(core::Report {
             schema_version: r.schema_version,
-            tool: core::Tool { name: r.tool.name, version: r.tool.version },
+            tool: core::Tool {
+                name: r.tool.name,
+                version: r.tool.version,
+            },
             generated_at: r.generated_at,
             verdict: r.verdict.into(),
             summary: r.summary,
@@ -471,13 +586,20 @@ impl TryFrom<Report> for core::Report {
             lang: r.lang,
             platforms: map(r.platforms),
             server_components: r.server_components,
-            redaction: core::RedactionInfo { applied: r.redaction.applied, kinds: r.redaction.kinds },
+            redaction: core::RedactionInfo {
+                applied: r.redaction.applied,
+                kinds: r.redaction.kinds,
+            },
             inputs: map(r.inputs),
             certificates: map(r.certificates),
             chains: map(r.chains),
             enrollments: map(r.enrollments),
             timeline: map(r.timeline),
-            findings: r.findings.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
+            findings: r
+                .findings
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<Result<_, _>>()?,
             notices: r.notices,
         })
     }

@@ -142,7 +142,9 @@ class CertDoctorTest {
 
             override fun read(): Int = if (i < bytes.size) bytes[i++].toInt() and 0xff else throw IOException("card removed")
         }
-        val report = blocking { CertDoctor.diagnoseStreams(listOf(StreamInput("OMADM.log") { failing }), fixed) }
+        // Not redacted: the check is on the message as written.
+        val plain = CertDoctor.options(redact = false, nowUnixSeconds = 1_780_272_000L)
+        val report = blocking { CertDoctor.diagnoseStreams(listOf(StreamInput("OMADM.log") { failing }), plain) }
         val entry = report.inputs.single()
         assertEquals(InputStatus.ERROR, entry.status)
         assertTrue(entry.error!!, entry.error!!.contains("card removed"))
