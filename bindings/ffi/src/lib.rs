@@ -13,6 +13,8 @@ use certdoctor_core::{Format, InputStream, Lang, Options, Session};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+#[cfg(any(target_os = "android", test))]
+mod jni_glue;
 mod platform;
 pub mod report;
 
