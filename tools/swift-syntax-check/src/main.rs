@@ -43,7 +43,11 @@ fn open_conditional_attributes(source: &str) -> (String, usize) {
         }
         i += 1;
     }
-    let out: Vec<&str> = lines.iter().zip(&keep).map(|(l, k)| if *k { *l } else { "" }).collect();
+    let out: Vec<&str> = lines
+        .iter()
+        .zip(&keep)
+        .map(|(l, k)| if *k { *l } else { "" })
+        .collect();
     (out.join("\n"), blocks)
 }
 
@@ -65,7 +69,10 @@ fn collect(node: Node, source: &str, out: &mut Vec<String>) {
         } else {
             let text = source.get(node.byte_range()).unwrap_or("");
             let first_line = text.lines().next().unwrap_or("");
-            format!("syntax error near {:?}", first_line.chars().take(60).collect::<String>())
+            format!(
+                "syntax error near {:?}",
+                first_line.chars().take(60).collect::<String>()
+            )
         };
         out.push(format!("{}:{}: {what}", p.row + 1, p.column + 1));
         if node.is_error() {
@@ -98,7 +105,11 @@ fn main() -> ExitCode {
             }
             Err(e) => (vec![format!("cannot read: {e}")], 0),
         };
-        let note = if opened > 0 { format!(" ({opened} #if-wrapped attributes opened up)") } else { String::new() };
+        let note = if opened > 0 {
+            format!(" ({opened} #if-wrapped attributes opened up)")
+        } else {
+            String::new()
+        };
         if found.is_empty() {
             passed += 1;
             println!("ok   {file}{note}");
@@ -115,7 +126,11 @@ fn main() -> ExitCode {
         failed = 1;
     }
     println!("swift-syntax: {passed} passed, {failed} failed");
-    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 #[cfg(test)]
