@@ -5,6 +5,10 @@
 /// bounded memory (SyncML documents and GET PKIOperation URLs reach hundreds of KB).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
+/// Line cap for Windows event XML, where an export may put thousands of events on one
+/// line; still bounded.
+pub const MAX_XML_LINE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Bytes of the head of an input used to recognise its kind.
 pub const SNIFF_BYTES: usize = 4 * 1024;
 

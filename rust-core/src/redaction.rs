@@ -241,14 +241,34 @@ pub struct Replacer {
 }
 
 impl Replacer {
+    /// Replaces every registered value that stands as a whole word: a value that begins
+    /// or ends with a letter or digit must not continue a longer word there (`ca` is
+    /// replaced in `(ca)`, never inside `certificate`).
     pub fn apply(&self, text: &str) -> String {
-        match &self.automaton {
-            Some(ac) if !self.pairs.is_empty() => {
-                let tokens: Vec<&str> = self.pairs.iter().map(|(_, t)| t.as_str()).collect();
-                ac.replace_all(text, &tokens)
+        let Some(ac) = self.automaton.as_ref().filter(|_| !self.pairs.is_empty()) else {
+            return text.to_string();
+        };
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for m in ac.find_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let value = &text[start..end];
+            let word_char = |c: char| c.is_alphanumeric();
+            let starts_word = value.chars().next().is_some_and(word_char);
+            let ends_word = value.chars().next_back().is_some_and(word_char);
+            let before = text[..start].chars().next_back();
+            let after = text[end..].chars().next();
+            if (starts_word && before.is_some_and(word_char))
+                || (ends_word && after.is_some_and(word_char))
+            {
+                continue;
             }
-            _ => text.to_string(),
+            out.push_str(&text[last..start]);
+            out.push_str(&self.pairs[m.pattern().as_usize()].1);
+            last = end;
         }
+        out.push_str(&text[last..]);
+        out
     }
 
     pub fn apply_in_place(&self, text: &mut String) {
@@ -303,21 +323,30 @@ fn scan_urls(text: &str, r: &mut Redactor) {
             r.register(kind, host);
         }
         if let Some(q) = url.find('?') {
-            register_query(&url[q + 1..], r);
+            // GetCACert/GetCACaps carry the CA identifier in `message=`: a CA name, which
+            // stays visible; every other query value (the PKIOperation request with its
+            // challenge among them) is replaced.
+            let ca_query = matches!(
+                crate::evidence::ScepOperation::from_url(url),
+                Some(
+                    crate::evidence::ScepOperation::GetCaCert
+                        | crate::evidence::ScepOperation::GetCaCaps
+                )
+            );
+            register_query(&url[q + 1..], ca_query, r);
         }
         rest = &after[end..];
     }
 }
 
-fn register_query(query: &str, r: &mut Redactor) {
+fn register_query(query: &str, ca_query: bool, r: &mut Redactor) {
     for pair in query.split('&') {
-        if let Some((k, v)) = pair.split_once('=')
-            && !KEEP_QUERY_KEYS.iter().any(|x| k.eq_ignore_ascii_case(x))
-            && !v.is_empty()
-            && v != "…"
-            && v != "..."
-        {
-            r.register(Kind::Query, v);
+        if let Some((k, v)) = pair.split_once('=') {
+            let keep = KEEP_QUERY_KEYS.iter().any(|x| k.eq_ignore_ascii_case(x))
+                || (ca_query && k.eq_ignore_ascii_case("message"));
+            if !keep && !v.is_empty() && v != "…" && v != "..." {
+                r.register(Kind::Query, v);
+            }
         }
     }
 }
@@ -469,6 +498,10 @@ fn scan_contexts(text: &str, r: &mut Redactor) {
         ("Challenge:", Kind::Secret),
         ("challengePassword=", Kind::Secret),
         ("User:", Kind::Person),
+        // Issue 9: CA rows and events name the requester and the subject.
+        ("Requester Name:", Kind::Person),
+        ("Common Name:", Kind::Person),
+        ("The request was for CN=", Kind::Person),
     ] {
         let mut rest = text;
         while let Some(i) = rest.find(label) {
@@ -517,6 +550,10 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
         if let Some(p) = &e.profile {
             r.scan(p);
         }
+        // Issue 9: the Intune device ID is an identifier of the contract's Privacy list.
+        if let Some(d) = &e.ids.intune_device_id {
+            r.register(Kind::Id, d);
+        }
     }
     for i in &report.inputs {
         if let Some(err) = &i.error {
@@ -526,10 +563,8 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
     let rep = r.finish();
 
     rep.apply_in_place(&mut report.summary);
-    rep.apply_in_place(&mut report.next_action);
     for f in &mut report.findings {
         rep.apply_in_place(&mut f.detail);
-        rep.apply_in_place(&mut f.title);
         for e in &mut f.evidence {
             rep.apply_in_place(&mut e.text);
             rep.apply_in_place(&mut e.source);
@@ -545,6 +580,9 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
     for e in &mut report.enrollments {
         if let Some(p) = e.profile.as_mut() {
             rep.apply_in_place(p);
+        }
+        if let Some(d) = e.ids.intune_device_id.as_mut() {
+            rep.apply_in_place(d);
         }
     }
     for i in &mut report.inputs {
@@ -587,13 +625,40 @@ mod tests {
     }
 
     #[test]
+    fn short_values_are_replaced_only_as_whole_words() {
+        let mut r = Redactor::new([3; 32]);
+        r.register(Kind::Query, "ca");
+        let out = r.finish().apply("application certificate (ca) ca");
+        assert!(out.starts_with("application certificate (‹query-"), "{out}");
+        assert!(!out.ends_with(" ca"), "{out}");
+    }
+
+    #[test]
+    fn ca_identifier_of_getcacert_stays_but_pkioperation_message_goes() {
+        let out = tokens(
+            "Sending GetCACert(ca) to https://h.example.com/certsrv/mscep/mscep.dll?operation=GetCACert&message=ca",
+        );
+        assert!(
+            out.contains("GetCACert(ca)") && out.contains("message=ca"),
+            "{out}"
+        );
+        let out = tokens(
+            "GET https://h.example.com/certsrv/mscep/mscep.dll?operation=PKIOperation&message=MIAGCSqGSIb3DQEHAqCAMIACAQExDzAN",
+        );
+        assert!(!out.contains("MIAGCSqGSIb3"), "{out}");
+    }
+
+    #[test]
     fn urls_lose_host_and_query_values_but_keep_operation() {
         let out = tokens(
-            "Sending GetCACert(ca) to https://ndes.fabrikam-example.org/certsrv/mscep/mscep.dll?operation=GetCACert&message=Fabrikam%20CA",
+            "URL https://ndes.fabrikam-example.org/certsrv/mscep/mscep.dll?operation=PKIOperation&message=Q2hhbGxlbmdl&extra=kai",
         );
         assert!(!out.contains("fabrikam-example"), "{out}");
-        assert!(out.contains("operation=GetCACert"), "{out}");
-        assert!(!out.contains("Fabrikam%20CA"), "{out}");
+        assert!(out.contains("operation=PKIOperation"), "{out}");
+        assert!(
+            !out.contains("Q2hhbGxlbmdl") && !out.contains("=kai"),
+            "{out}"
+        );
         assert!(out.contains("‹host-") && out.contains("‹query-"), "{out}");
     }
 

@@ -17,6 +17,8 @@ use crate::input::{InputKind, LineDecoder, Sniffed, sniff};
 use crate::limits;
 use crate::parsers::android::AndroidParser;
 use crate::parsers::certs::{CertError, parse_certificate_file};
+use crate::parsers::ios::IosParser;
+use crate::parsers::windows::WindowsParser;
 use crate::parsers::{LogOutput, LogParser};
 use crate::report::build::{Parts, build};
 use crate::report::{InputEntry, InputStatus, Lang, Report};
@@ -70,7 +72,27 @@ pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Sen
     let path: Arc<str> = Arc::from(path);
     match kind {
         InputKind::AndroidOmadmLog => Some(Box::new(AndroidParser::new(path))),
+        InputKind::IosProfiledLog => Some(Box::new(IosParser::new(path))),
+        InputKind::WindowsDmEvents => Some(Box::new(WindowsParser::new(path))),
+        // Server-side inputs (server-log-formats.md; issue 9): one parser per kind.
+        InputKind::IisW3cLog
+        | InputKind::NdesPluginLog
+        | InputKind::IntuneConnectorSvclog
+        | InputKind::WindowsServerEvents
+        | InputKind::CaRequestList
+        | InputKind::CertutilView
+        | InputKind::ScepTestClientLog => crate::parsers::server::parser_for(kind, path),
         _ => None,
+    }
+}
+
+/// The line decoder for a log kind: Windows XML exports may hold many events on one line.
+fn decoder_for(kind: InputKind) -> LineDecoder {
+    match kind {
+        InputKind::WindowsDmEvents | InputKind::WindowsServerEvents => {
+            LineDecoder::with_max_line(limits::MAX_XML_LINE_BYTES)
+        }
+        _ => LineDecoder::new(),
     }
 }
 
@@ -134,9 +156,18 @@ impl InputStream {
                     kind: s.kind,
                     too_big: false,
                 },
-                kind @ InputKind::AndroidOmadmLog => match log_parser(kind, &path) {
+                kind @ (InputKind::AndroidOmadmLog
+                | InputKind::IosProfiledLog
+                | InputKind::WindowsDmEvents
+                | InputKind::IisW3cLog
+                | InputKind::NdesPluginLog
+                | InputKind::IntuneConnectorSvclog
+                | InputKind::WindowsServerEvents
+                | InputKind::CaRequestList
+                | InputKind::CertutilView
+                | InputKind::ScepTestClientLog) => match log_parser(kind, &path) {
                     Some(parser) => State::Log {
-                        decoder: LineDecoder::new(),
+                        decoder: decoder_for(kind),
                         parser,
                         kind,
                     },
@@ -161,10 +192,7 @@ impl InputStream {
                     kind: InputKind::Unknown,
                     reason: "not a certificate or a log certdoctor recognises".into(),
                 },
-                other => State::Ignored {
-                    kind: other,
-                    reason: format!("{} inputs are not analysed by this version", other.as_str()),
-                },
+                // Every kind has a reader now (issue 9 added the server kinds).
             }
         };
     }
@@ -238,24 +266,22 @@ impl InputStream {
                     records,
                     platform: _,
                     events_dropped,
+                    notes,
                 } = parser.finish();
+                notices.extend(notes.into_iter().map(|n| format!("{path}: {n}")));
                 if events_dropped > 0 {
                     notices.push(format!(
                         "{path}: {events_dropped} events beyond the limit of {} per input were not kept",
                         limits::MAX_EVENTS_PER_INPUT
                     ));
                 }
-                let (status, error) = match self.read_error {
-                    Some(e) => (InputStatus::Error, Some(e)),
-                    None => (InputStatus::Ok, None),
-                };
                 (
                     InputEntry {
                         path: path.clone(),
                         kind,
-                        status,
+                        status: InputStatus::Ok,
                         records,
-                        error,
+                        error: None,
                     },
                     events,
                     Vec::new(),
@@ -334,6 +360,15 @@ impl InputStream {
             ),
             State::Sniffing => unreachable_state(&path),
         };
+        let mut entry = entry;
+        // A read that failed part-way: what was read is analysed, the input is an error.
+        if let Some(e) = self.read_error {
+            entry.status = InputStatus::Error;
+            entry.error = Some(match entry.error.take() {
+                Some(prev) if entry.kind != InputKind::Unknown => format!("{e}; {prev}"),
+                _ => e,
+            });
+        }
         ParsedInput {
             entry,
             events,
@@ -469,6 +504,8 @@ impl Session {
     ) {
         self.key.update(path.as_bytes());
         self.key.update(output.records.to_le_bytes());
+        self.notices
+            .extend(output.notes.iter().map(|n| format!("{path}: {n}")));
         let status = if error.is_some() {
             InputStatus::Error
         } else {

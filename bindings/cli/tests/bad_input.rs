@@ -255,3 +255,54 @@ fn usage_errors_exit_2() {
         assert!(!o.stderr.is_empty());
     }
 }
+
+#[test]
+fn windows_and_ios_bad_input() {
+    let dir = scratch("platforms");
+    let xml = std::fs::read_to_string(root().join("tests/fixtures/windows/event39.xml")).unwrap();
+    let cut = xml.find("<EventID>39</EventID>").unwrap() + 200;
+    std::fs::write(dir.join("cut.xml"), &xml[..cut]).unwrap();
+    std::fs::write(
+        dir.join("Admin.evtx"),
+        b"not an event log at all, just text\n",
+    )
+    .unwrap();
+    // UTF-16LE text behind a UTF-16BE byte-order mark.
+    let ios = std::fs::read_to_string(root().join("tests/fixtures/ios/console-scep-installed.log"))
+        .unwrap();
+    let mut wrong = vec![0xFE, 0xFF];
+    for u in ios.encode_utf16() {
+        wrong.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(dir.join("wrong-bom.log"), &wrong).unwrap();
+    let o = run(&[
+        "diagnose",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+        dir.to_str().unwrap(),
+    ]);
+    no_panic(&o);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cut = input(&report, "cut.xml");
+    assert_eq!(cut["kind"], "windows_dm_events");
+    assert_eq!(cut["status"], "ok");
+    assert!(
+        report["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("cut off")),
+        "{}",
+        report["notices"]
+    );
+    let evtx = input(&report, "Admin.evtx");
+    assert_eq!(evtx["status"], "error");
+    assert!(evtx["error"].as_str().unwrap().contains("ElfFile"));
+    let bom = input(&report, "wrong-bom.log");
+    assert_ne!(bom["status"], "ok", "{bom}");
+    assert!(bom["error"].as_str().is_some_and(|e| !e.is_empty()));
+    // The complete events before the cut still count: 306 and 36 were read.
+    assert!(report["timeline"].as_array().unwrap().len() >= 2);
+}

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 
 /// Platforms whose samples this version must diagnose.
-const REQUIRED_PLATFORMS: &[&str] = &["android"];
+const REQUIRED_PLATFORMS: &[&str] = &["android", "ios", "windows"];
 
 fn expectations() -> serde_json::Map<String, serde_json::Value> {
     let text =
@@ -77,7 +77,7 @@ fn sample_expectations_hold() {
         );
         checked += 1;
     }
-    assert!(checked >= 6, "only {checked} samples checked");
+    assert!(checked >= 12, "only {checked} samples checked");
 }
 
 #[test]
@@ -132,4 +132,39 @@ fn text_fits_80_columns() {
             }
         }
     }
+}
+
+#[test]
+fn seed_article_ios_lines_are_delivered() {
+    let (report, code) = json(&["tests/fixtures/seed/ios-seed.log"]);
+    assert_eq!(report["verdict"], "delivered", "{}", report["findings"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["platforms"], serde_json::json!(["ios"]));
+    assert_eq!(report["enrollments"][0]["state"], "installed");
+}
+
+#[test]
+fn a_bundle_mixing_platforms_names_the_failing_one() {
+    let (report, code) = json(&[
+        "tests/fixtures/android/omadm-success.log",
+        "tests/fixtures/windows/event307-404.csv",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(report["verdict"], "failed");
+    assert_eq!(
+        report["platforms"],
+        serde_json::json!(["android", "windows"])
+    );
+    let summary = report["summary"].as_str().unwrap();
+    assert!(summary.contains("Windows"), "{summary}");
+    let states: Vec<&str> = report["enrollments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["state"].as_str().unwrap())
+        .collect();
+    assert!(
+        states.contains(&"access_granted") && states.contains(&"server_unreachable"),
+        "{states:?}"
+    );
 }

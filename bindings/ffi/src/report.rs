@@ -144,6 +144,18 @@ pub struct EnrollmentIds {
     pub ca_request_id: Option<String>,
     pub serial_hex: Option<String>,
     pub sha1: Option<String>,
+    pub intune_device_id: Option<String>,
+    pub policy_id: Option<String>,
+    pub template: Option<String>,
+}
+
+/// One of the six steps of an enrollment: the machines that showed it (`device`, `ndes`,
+/// `connector`, `ca`) and how it went (`ok`, `failed`, `seen`, `not_seen`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StepEntry {
+    pub step: u8,
+    pub seen_on: Vec<String>,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -155,6 +167,7 @@ pub struct EnrollmentEntry {
     pub last_seen: Option<String>,
     pub ids: EnrollmentIds,
     pub management: Option<ManagementMode>,
+    pub steps: Vec<StepEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -312,6 +325,34 @@ fn map<A, B: From<A>>(v: Vec<A>) -> Vec<B> {
 
 impl From<core::Report> for Report {
     fn from(r: core::Report) -> Self {
+        let core::Tool {
+            name: _,
+            version: _,
+        } = &r.tool;
+        let core::RedactionInfo {
+            applied: _,
+            kinds: _,
+        } = &r.redaction;
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::Report {
+            schema_version: _,
+            tool: _,
+            generated_at: _,
+            verdict: _,
+            summary: _,
+            next_action: _,
+            lang: _,
+            platforms: _,
+            server_components: _,
+            redaction: _,
+            inputs: _,
+            certificates: _,
+            chains: _,
+            enrollments: _,
+            timeline: _,
+            findings: _,
+            notices: _,
+        } = &r;
         Report {
             schema_version: r.schema_version,
             tool: Tool {
@@ -342,6 +383,14 @@ impl From<core::Report> for Report {
 
 impl From<core::InputEntry> for InputEntry {
     fn from(e: core::InputEntry) -> Self {
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::InputEntry {
+            path: _,
+            kind: _,
+            status: _,
+            records: _,
+            error: _,
+        } = &e;
         InputEntry {
             path: e.path,
             kind: e.kind.into(),
@@ -366,6 +415,10 @@ impl From<InputEntry> for core::InputEntry {
 
 impl From<CoreKeyInfo> for KeyInfo {
     fn from(k: CoreKeyInfo) -> Self {
+        let CoreKeyInfo {
+            algorithm: _,
+            bits: _,
+        } = &k;
         KeyInfo {
             algorithm: k.algorithm.into(),
             bits: k.bits,
@@ -384,6 +437,25 @@ impl From<KeyInfo> for CoreKeyInfo {
 
 impl From<core::CertificateEntry> for CertificateEntry {
     fn from(c: core::CertificateEntry) -> Self {
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::CertificateEntry {
+            sha256: _,
+            sha1: _,
+            serial_hex: _,
+            subject: _,
+            subject_cn: _,
+            issuer: _,
+            issuer_cn: _,
+            not_before: _,
+            not_after: _,
+            role: _,
+            key: _,
+            signature_algorithm: _,
+            extended_key_usage: _,
+            subject_alt_names: _,
+            template: _,
+            sources: _,
+        } = &c;
         CertificateEntry {
             sha256: c.sha256,
             sha1: c.sha1,
@@ -430,6 +502,13 @@ impl From<CertificateEntry> for core::CertificateEntry {
 
 impl From<core::ChainEntry> for ChainEntry {
     fn from(c: core::ChainEntry) -> Self {
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::ChainEntry {
+            leaf_sha256: _,
+            path: _,
+            complete: _,
+            signatures_valid: _,
+        } = &c;
         ChainEntry {
             leaf_sha256: c.leaf_sha256,
             path: c.path,
@@ -450,21 +529,99 @@ impl From<ChainEntry> for core::ChainEntry {
     }
 }
 
+impl From<core::EnrollmentIds> for EnrollmentIds {
+    fn from(i: core::EnrollmentIds) -> Self {
+        // Destructured so that a field the core adds fails to compile here until mirrored.
+        let core::EnrollmentIds {
+            transaction_id,
+            ca_request_id,
+            serial_hex,
+            sha1,
+            intune_device_id,
+            policy_id,
+            template,
+        } = i;
+        EnrollmentIds {
+            transaction_id,
+            ca_request_id,
+            serial_hex,
+            sha1,
+            intune_device_id,
+            policy_id,
+            template,
+        }
+    }
+}
+
+impl From<EnrollmentIds> for core::EnrollmentIds {
+    fn from(i: EnrollmentIds) -> Self {
+        let EnrollmentIds {
+            transaction_id,
+            ca_request_id,
+            serial_hex,
+            sha1,
+            intune_device_id,
+            policy_id,
+            template,
+        } = i;
+        core::EnrollmentIds {
+            transaction_id,
+            ca_request_id,
+            serial_hex,
+            sha1,
+            intune_device_id,
+            policy_id,
+            template,
+        }
+    }
+}
+
+impl From<core::StepEntry> for StepEntry {
+    fn from(e: core::StepEntry) -> Self {
+        let core::StepEntry {
+            step,
+            seen_on,
+            status,
+        } = e;
+        StepEntry {
+            step,
+            seen_on,
+            status,
+        }
+    }
+}
+
+impl From<StepEntry> for core::StepEntry {
+    fn from(e: StepEntry) -> Self {
+        core::StepEntry {
+            step: e.step,
+            seen_on: e.seen_on,
+            status: e.status,
+        }
+    }
+}
+
 impl From<core::EnrollmentEntry> for EnrollmentEntry {
     fn from(e: core::EnrollmentEntry) -> Self {
+        let core::EnrollmentEntry {
+            platform,
+            profile,
+            state,
+            first_seen,
+            last_seen,
+            ids,
+            management,
+            steps,
+        } = e;
         EnrollmentEntry {
-            platform: e.platform.into(),
-            profile: e.profile,
-            state: e.state,
-            first_seen: e.first_seen,
-            last_seen: e.last_seen,
-            ids: EnrollmentIds {
-                transaction_id: e.ids.transaction_id,
-                ca_request_id: e.ids.ca_request_id,
-                serial_hex: e.ids.serial_hex,
-                sha1: e.ids.sha1,
-            },
-            management: e.management.map(Into::into),
+            platform: platform.into(),
+            profile,
+            state,
+            first_seen,
+            last_seen,
+            ids: ids.into(),
+            management: management.map(Into::into),
+            steps: map(steps),
         }
     }
 }
@@ -477,19 +634,23 @@ impl From<EnrollmentEntry> for core::EnrollmentEntry {
             state: e.state,
             first_seen: e.first_seen,
             last_seen: e.last_seen,
-            ids: core::EnrollmentIds {
-                transaction_id: e.ids.transaction_id,
-                ca_request_id: e.ids.ca_request_id,
-                serial_hex: e.ids.serial_hex,
-                sha1: e.ids.sha1,
-            },
+            ids: e.ids.into(),
             management: e.management.map(Into::into),
+            steps: map(e.steps),
         }
     }
 }
 
 impl From<core::TimelineEntry> for TimelineEntry {
     fn from(t: core::TimelineEntry) -> Self {
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::TimelineEntry {
+            time: _,
+            source: _,
+            step: _,
+            event: _,
+            text: _,
+        } = &t;
         TimelineEntry {
             time: t.time,
             source: t.source,
@@ -514,6 +675,8 @@ impl From<TimelineEntry> for core::TimelineEntry {
 
 impl From<core::EvidenceEntry> for EvidenceEntry {
     fn from(e: core::EvidenceEntry) -> Self {
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::EvidenceEntry { source: _, text: _ } = &e;
         EvidenceEntry {
             source: e.source,
             text: e.text,
@@ -532,6 +695,19 @@ impl From<EvidenceEntry> for core::EvidenceEntry {
 
 impl From<core::FindingEntry> for FindingEntry {
     fn from(f: core::FindingEntry) -> Self {
+        // Exhaustive: a field the core adds fails to compile here until it is mirrored.
+        let core::FindingEntry {
+            id: _,
+            severity: _,
+            step: _,
+            title: _,
+            detail: _,
+            remedy: _,
+            certificate: _,
+            resolved: _,
+            evidence: _,
+            enrollment: _,
+        } = &f;
         FindingEntry {
             id: f.id.as_str().to_string(),
             severity: f.severity.into(),

@@ -63,16 +63,21 @@ redaction-off = Not redacted: this report shows names, addresses and identifiers
 
 ## Summary and next action
 
-summary-delivered-log = The SCEP certificate of profile { $profile } is installed on the { $platform } device (last state: { $state }).
+summary-delivered-log = The SCEP certificate of profile { $profile } is installed on the { $platform ->
+        [android] Android
+        [ios] iOS
+        [windows] Windows
+       *[other] {""}
+    } device (last state: { $state }).
 summary-delivered-cert = The client certificate { $name } is present with a complete, valid chain.
-summary-failed = Delivery failed at step { $step } ({ $finding }){ $platform ->
+summary-failed = Delivery failed at step { $step } ({ $step_name }){ $platform ->
         [android] {" "}on the Android device
         [ios] {" "}on the iOS device
         [windows] {" "}on the Windows device
        *[other] {""}
-    }.
-summary-action = Delivery is waiting at step { $step } ({ $finding }): someone must act before it can finish.
-summary-in-progress = An enrollment was seen but has not finished yet (reached step { $step }, state { $state }).
+    }: { $title }.
+summary-action = Delivery is waiting at step { $step } ({ $step_name }): { $title }. Someone must act before it can finish.
+summary-in-progress = An enrollment was seen but has not finished yet: it reached step { $step } ({ $step_name }), state { $state }.
 summary-inconclusive = No SCEP activity or certificate was found in the input.
 summary-inconclusive-certs = { $certificates } certificates were read, but none is a client certificate with a complete chain, and no SCEP log activity was found.
 next-follow-remedy = Follow the remedy of the first finding.
@@ -84,7 +89,10 @@ next-collect = Collect the MDM client's logs: Android Company Portal → Help �
 
 tl-profile-received = SCEP profile received
 tl-root-profile-received = Trusted-root profile received
-tl-pending-requests = { $count } certificate requests pending
+tl-pending-requests = { $count ->
+        [one] 1 certificate request pending
+       *[other] { $count } certificate requests pending
+    }
 tl-enrollment-attempt = Enrollment attempt for { $profile }
 tl-scep-request = { $operation } request sent
 tl-scep-http-response = { $operation } answered { $status } { $reason }
@@ -149,6 +157,8 @@ detail-cert-weak-key = The certificate { $name } has a weak { $algorithm } key o
 detail-cert-weak-signature = The certificate { $name } is signed with { $algorithm }.
 detail-cert-unparseable = The file { $file } looks like a certificate but could not be decoded: { $reason }
 detail-chain-incomplete = No path leads from { $name } to a self-signed root in the input: the issuer { $missing } is missing.
+detail-chain-top-not-root = The chain of { $name } ends at { $top }, which is not a root: its Issued To differs from its Issued By ({ $missing }), and that CA is not in the input. A root certificate in Trusted Root Certification Authorities is self-issued.
+detail-chain-issuer-mismatch = The Issued By of { $name } ({ $missing }) equals the name of none of the CA certificates given ({ $cas }): the personal certificate's issuer must be the CA's name.
 detail-chain-signature-invalid = The signature on { $name } does not verify with the public key of { $issuer }: a different CA with the same name issued it, or it was altered.
 
 ## Findings: titles and remedies
@@ -203,7 +213,14 @@ finding-scep-ca-thumbprint-mismatch =
     .remedy = In the SCEP profile, select the trusted-certificate profile of the root CA that actually issues through this NDES server; after a CA renewal, update the trusted-certificate profile.
 finding-scep-request-rejected =
     .title = The CA or NDES refused the certificate request
-    .remedy = On the CA, look at Failed Requests for the reason; check the certificate template (the NDES service account needs Read and Enroll, the template name in the NDES registry must match a published template), the subject and SAN the profile asks for, and the Intune certificate connector's logs for a refused challenge.
+    .remedy = { $variant ->
+        [ca_template_denied] On the CA server: open the certificate template (Certificate Templates console → the SCEP template → Security) and give the NDES service account Read and Enroll; then let the device retry.
+        [ca_admin_denied] On the CA: a certificate manager denied the request. If the template requires CA manager approval, clear "CA certificate manager approval" on the SCEP template (Issuance Requirements), or approve the next request in Pending Requests; then let the device retry.
+        [ca_template_unsupported] On the NDES server and the CA: the template name in the NDES registry (HKLM\SOFTWARE\Microsoft\Cryptography\MSCEP: SignatureTemplate, EncryptionTemplate, GeneralPurposeTemplate) must be the template's name (not its display name), and the template must be published on this CA (Certificate Templates → New → Certificate Template to Issue); restart IIS after changing it.
+        [ca_subject] On the CA: the request's subject or SAN does not satisfy the template. Check the SCEP profile's subject name and SAN format in Intune against the template's Subject Name tab (supply in the request), and the user's UPN/e-mail attributes.
+        [ca_key_length] In Intune: raise the SCEP profile's key size to at least the template's minimum key size (template → Cryptography tab), or lower the template's minimum.
+       *[other] On the CA, look at Failed Requests for the reason; check the certificate template (the NDES service account needs Read and Enroll, the template name in the NDES registry must match a published template), the subject and SAN the profile asks for, and the Intune certificate connector's logs for a refused challenge.
+    }
 finding-scep-request-pending =
     .title = The certificate request waits for CA approval
     .remedy = A CA manager must approve the request (certsrv.msc → Pending Requests → Issue), or the template must stop requiring CA manager approval for SCEP.
@@ -237,22 +254,206 @@ finding-no-evidence =
     .remedy = Check that you sent the right files: Company Portal OMADM logs, the iOS profiled log, or the Windows DeviceManagement event export, and the certificates exported from the device.
 finding-ndes-service-failed =
     .title = NDES could not serve the device's request
-    .remedy = On the NDES server: the SCEP application pool must run, its identity (the NDES service account) must be valid and hold "Impersonate a client after authentication", and the MSCEP-RA certificates must be valid. Check IIS request-filtering limits for long PKIOperation URLs.
+    .remedy = On the NDES server (IIS): start the SCEP application pool and check that its identity, the NDES service account, is valid, not locked and its password current; give IIS_IUSRS "Impersonate a client after authentication" in the local security policy (HTTP 500 with win32 1346); renew expired MSCEP-RA certificates (CEP Encryption, Exchange Enrollment Agent) and restart IIS; raise the request-filtering limits (maxUrl, maxQueryString) for long PKIOperation URLs (414, 404.14, 404.15).
 finding-policy-module-failed =
     .title = The Intune policy module or certificate connector gave no verdict
-    .remedy = On the NDES server: check the certificate connector service, the client-authentication certificate of the policy module, and that the connector can reach Intune; see the connector's logs for the exception.
+    .remedy = On the NDES server: make sure the Intune certificate connector service runs; the policy module's client-authentication certificate (NDESPolicyModule registry) must be valid, carry the Client Authentication EKU, and chain to a root in Trusted Root CAs only (an intermediate CA in Trusted Roots gives 403.16); the CertificateRegistrationSvc application pool must run and be able to write to C:\Windows\Temp; the NDES TLS certificate must name the host the plug-in calls (WinHTTP 12175); WinHTTP 12029/12002 mean the plug-in cannot reach the certificate registration point.
 finding-challenge-rejected =
     .title = The SCEP challenge was refused
-    .remedy = The challenge was expired or not issued for this device: sync the device to get a fresh profile; check the connector's clock and that the profile was not re-assigned in between.
+    .remedy = The certificate connector on the NDES server checked the challenge and refused it: it was expired, already used, or not issued for this device. Sync the device to get a fresh SCEP profile and challenge; check the NDES server's clock, and that the SCEP profile was not re-assigned or edited while the device was enrolling.
 finding-ca-submit-failed =
     .title = NDES could not submit the request to the CA
-    .remedy = On the NDES server: the CA must be reachable over RPC/DCOM, the CA name in the NDES configuration must be right, and the NDES service account must have Read and Request permissions on the CA.
+    .remedy = On the NDES server: the CA must be running and reachable over RPC/DCOM from NDES (firewall, CertSvc service on the CA); the CA name configured for NDES must be right; the NDES service account needs Read and Request Certificates permissions on the CA (CA properties → Security). Fix, then let the device retry.
 finding-cert-issued-not-delivered =
     .title = The CA issued the certificate but the device never received it
-    .remedy = Check the path back from NDES to the device (application proxy, load balancer timeouts), and sync the device; the certificate is on the CA.
+    .remedy = The certificate is on the CA (Issued Certificates). Check the path back from NDES to the device: Entra application proxy or load balancer timeouts on long PKIOperation responses, and the IIS log on the NDES server for the device's PKIOperation; then sync the device so that it polls again.
 finding-scep-result-not-reported =
     .title = The result was not reported to Intune
-    .remedy = The certificate may be installed while Intune shows failed or pending. On the NDES server, check the connector's Notify calls and its connection to Intune.
+    .remedy = The certificate may be installed on the device while Intune shows failed or pending. On the NDES server: check that the Intune certificate connector can reach Intune (proxy, TLS inspection), that its connector certificate is valid, and the connector's Notify / upload events; once reporting works the status updates at the next sync.
 finding-cert-connector-unhealthy =
     .title = The Intune certificate connector is unhealthy
-    .remedy = Open the Intune certificate connector on the NDES server, renew its certificate if expired, and restart the connector service.
+    .remedy = On the NDES server, open the Certificate Connector for Microsoft Intune: renew or re-enrol its connector certificate if missing or expired (sign in again in the connector UI), make sure the connector service runs, then restart it.
+
+## Server (issue 9): NDES, the certificate connector and the CA
+
+summary-failed-server = Delivery failed at step { $step } ({ $step_name }) on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }: { $title }.
+summary-action-server = Delivery is waiting at step { $step } ({ $step_name }) on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }: { $title }. Someone must act before it can finish.
+summary-in-progress-server = The servers handled the request up to step { $step } (seen on: { $machines }), but server logs cannot show whether the certificate reached the device.
+next-collect-device = Collect the device's logs as well (Android Company Portal OMADM logs, the iOS profiled log, or the Windows DeviceManagement event export) to see steps 5 and 6 on the device.
+
+label-steps = Steps
+step-status-ok = ok
+step-status-failed = failed
+step-status-seen = seen
+step-status-not_seen = not seen
+machine-device = device
+machine-ndes = NDES
+machine-connector = connector
+machine-ca = CA
+
+detail-server-ndes-http = The NDES server answered { $operation }{ $client ->
+        [android] {" "}from an Android device
+        [ios] {" "}from an iOS device
+        [windows] {" "}from a Windows device
+       *[other] {""}
+    } with HTTP { $status } (win32 { $win32 }): { $cause ->
+        [expl-iis-impersonation] IIS_IUSRS lacks the right "Impersonate a client after authentication".
+        [expl-iis-500] NDES failed inside; typically its service account is locked or its password expired, or the MSCEP-RA certificates expired.
+        [expl-iis-503] the SCEP application pool is stopped or keeps crashing.
+        [expl-iis-url-too-long] the URL or query exceeds the IIS request-filtering limits.
+        [expl-iis-404] the path is wrong or the NDES application is missing.
+       *[other] NDES could not serve the request.
+    }
+detail-server-crp-http = The { $call } call from the NDES policy module to the certificate registration point was answered with HTTP { $status } (win32 { $win32 }) on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }: { $cause ->
+        [expl-crp-untrusted-client-cert] the certificate registration point does not trust the policy module's client certificate (an intermediate CA in Trusted Root CAs, 0x800B0109).
+        [expl-crp-403-500] the policy module's client certificate lacks the Client Authentication EKU or expired, or the CRP application pool cannot write to C:\Windows\Temp.
+       *[other] no verdict came back.
+    }
+detail-server-event = { $machine ->
+        [ndes] The NDES server
+        [connector] The certificate connector
+        [ca] The CA
+       *[other] A server
+    } reported: { $message }
+detail-server-challenge-rejected = { $machine ->
+        [ndes] The NDES server
+        [connector] The certificate connector
+        [ca] The CA
+       *[other] A server
+    } evaluated the SCEP challenge and refused it: { $message }
+detail-server-policy-module = The Intune policy module on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    } got no verdict on the challenge: { $message }
+detail-server-ca-submit = The request never reached a CA decision{ $code ->
+        [none] {""}
+       *[other] {" "}({ $code })
+    }: { $message }
+detail-server-ca-denied = The CA refused the { $kind ->
+        [pkcs] PKCS
+       *[other] SCEP
+    } request{ $code ->
+        [none] {""}
+       *[other] {" "}({ $code })
+    } (seen on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }): { $message }
+detail-server-ca-pending = The CA holds the { $kind ->
+        [pkcs] PKCS
+       *[other] SCEP
+    } request for approval (seen on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }): { $message }
+detail-server-notify-failed = { $machine ->
+        [ndes] The NDES server
+        [connector] The certificate connector
+        [ca] The CA
+       *[other] A server
+    } could not report the result to Intune: { $message }. The certificate may be installed on the device while Intune shows failed or pending.
+detail-server-connector-unhealthy = The Intune certificate connector reports a problem not tied to one request: { $message }
+detail-server-issued-not-delivered = { $machine ->
+        [ndes] The NDES server
+        [connector] The certificate connector
+        [ca] The CA
+       *[other] A server
+    } shows the certificate issued for this enrollment, and the device's log runs on for at least 10 minutes afterwards without receiving it; the certificate is not in the device's certificates either.
+
+tl-server-http = { $method } { $what } → HTTP { $status }{ $client ->
+        [android] {" "}(Android)
+        [ios] {" "}(iOS)
+        [windows] {" "}(Windows)
+       *[other] {""}
+    } on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }
+tl-server-ndes-started = The NDES service started
+tl-server-ndes-stopped = The NDES service stopped
+tl-server-verify-started = The challenge check started on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }
+tl-server-request-received = { $machine ->
+        [ndes] The NDES server
+        [connector] The certificate connector
+        [ca] The CA
+       *[other] A server
+    } received the SCEP request
+tl-server-challenge-verified = The challenge was verified on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }
+tl-server-challenge-rejected = The challenge was refused on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }
+tl-server-ca-decision = CA decision: { $disposition }{ $request ->
+        [none] {""}
+       *[other] , request { $request }
+    }{ $code ->
+        [none] {""}
+       *[other] {" "}({ $code })
+    } (seen on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    })
+tl-server-ca-submit-failed = Submission to the CA failed{ $code ->
+        [none] {""}
+       *[other] {" "}({ $code })
+    } (seen on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    })
+tl-server-notify-ok = The result was reported to Intune by { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }
+tl-server-notify-failed = Reporting the result to Intune failed on { $machine ->
+        [ndes] the NDES server
+        [connector] the certificate connector
+        [ca] the CA
+       *[other] a server
+    }
+tl-server-note = { $machine ->
+        [ndes] The NDES server
+        [connector] The certificate connector
+        [ca] The CA
+       *[other] A server
+    }: { $cause }

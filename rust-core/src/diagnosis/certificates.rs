@@ -148,12 +148,27 @@ pub fn diagnose(
         let leaf = &certs[chain.leaf];
         match &chain.problem {
             Some(ChainProblem::MissingIssuer { cert }) => {
+                // The article's store checks: a root is self-issued (Issued To = Issued By),
+                // and the personal certificate's Issued By equals the CA's name.
                 let c = &certs[*cert];
+                let cas: Vec<String> = (0..certs.len())
+                    .filter(|&i| roles[i] != CertRole::Leaf)
+                    .map(|i| certs[i].subject.clone())
+                    .collect();
+                let detail = if *cert != chain.leaf {
+                    "detail-chain-top-not-root"
+                } else if !cas.is_empty() {
+                    "detail-chain-issuer-mismatch"
+                } else {
+                    "detail-chain-incomplete"
+                };
                 out.push(
-                    Finding::new(FindingId::ChainIncomplete, "detail-chain-incomplete")
+                    Finding::new(FindingId::ChainIncomplete, detail)
                         .certificate(chain.leaf)
                         .arg("name", name_of(leaf))
                         .arg("missing", c.issuer.clone())
+                        .arg("top", c.subject.clone())
+                        .arg("cas", cas.join("; "))
                         .with_evidence(cert_evidence(c, format!("issuer {}", c.issuer))),
                 );
             }
@@ -427,6 +442,10 @@ mod tests {
         let f = diagnose(&certs, &roles, &chains, NOW);
         assert_eq!(ids(&f), vec!["CHAIN_INCOMPLETE", "CHAIN_SIGNATURE_INVALID"]);
         assert_eq!(f[0].get_arg("missing"), Some("CN=Issuing CA"));
+        assert_eq!(
+            f[0].detail, "detail-chain-issuer-mismatch",
+            "a CA was given, but not the issuer"
+        );
         assert_eq!(f[1].certificate, Some(1));
         assert_eq!(delivering_leaf(&certs, &chains, NOW), None);
     }

@@ -474,8 +474,13 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                 EventKind::InstallError { code, detail, .. } => {
                     let verdict = match code {
                         Some(ErrorCode::Apple { chain }) => codes::apple_error(chain),
-                        Some(ErrorCode::Hresult(h)) => codes::hresult(*h),
-                        None => codes::from_text(detail),
+                        Some(ErrorCode::Hresult(h)) if codes::is_failure(*h) => codes::hresult(*h),
+                        _ => codes::apple_text(detail).unwrap_or_else(|| codes::CodeVerdict {
+                            finding: FindingId::ScepInstallFailed,
+                            step: 5,
+                            name: String::new(),
+                            explanation: crate::limits::clip(detail, 300),
+                        }),
                     };
                     last_outcome = match verdict.finding {
                         FindingId::ScepRequestPending => "pending",
@@ -537,8 +542,10 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                 _ => {}
             }
         }
-        // A request never answered before the next attempt means the server was unreachable.
+        // A request never answered before the next attempt means the server was unreachable
+        // (Android only: iOS and Windows do not log HTTP answers).
         if ai + 1 < n_attempts
+            && en.platform == Platform::Android
             && let Some((op, idx)) = outstanding.first().cloned()
         {
             c.raise(

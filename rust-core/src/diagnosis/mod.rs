@@ -7,6 +7,7 @@ pub mod device;
 pub mod enrollments;
 pub mod finding;
 pub mod finding_id;
+pub mod server;
 pub mod timeline;
 
 use time::OffsetDateTime;
@@ -49,6 +50,9 @@ pub struct Outcome {
     pub timeline: Vec<TimelineItem>,
     pub verdict: Verdict,
     pub summary: Summary,
+    /// Server diagnosis (issue 9): keys and six-step view per enrollment, index-aligned
+    /// with `enrollments`.
+    pub extras: Vec<server::EnrollmentExtra>,
 }
 
 /// Runs every rule and derives the verdict (report-contract.md § Verdicts).
@@ -60,7 +64,11 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
     let mut findings: Vec<Finding> = Vec::new();
     for en in &enrollments {
         findings.extend(en.findings.iter().cloned());
-        if !en.opened && en.platform != Platform::Ios && en.first_event < events.len() {
+        if !en.opened
+            && en.platform != Platform::Ios
+            // Test-client output (issue 9) has no enrollment start to miss.
+            && en.platform != Platform::Server && en.first_event < events.len()
+        {
             let first = &events[en.first_event];
             findings.push(
                 Finding::new(FindingId::LogGap, "detail-log-gap-start")
@@ -69,6 +77,10 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
             );
         }
     }
+    // Server evidence (issue 9): server rules, correlation with device enrollments by
+    // exact keys, server-only enrollments appended (after the LOG_GAP loop above).
+    let server_outcome = server::diagnose(events, &mut enrollments, facts.certificates);
+    findings.extend(server_outcome.findings);
     findings.extend(device::diagnose(events));
     findings.extend(certificates::diagnose(
         facts.certificates,
@@ -83,7 +95,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
     let timeline: Vec<TimelineItem> = events
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| timeline::place(i, e))
+        .filter_map(|(i, e)| timeline::place(i, e).or_else(|| server::place(i, e)))
         .collect();
 
     let scep_activity = !enrollments.is_empty()
@@ -93,6 +105,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
                 EventKind::RootInstallState { .. }
                     | EventKind::DependentProfileWaiting { .. }
                     | EventKind::ProfileReceived { .. }
+                    | EventKind::Server(_) // server evidence (issue 9)
             )
         });
     if !scep_activity && facts.certificates.is_empty() {
@@ -105,13 +118,62 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
     let delivering_leaf =
         certificates::delivering_leaf(facts.certificates, facts.chains, facts.now);
     let verdict = verdict(&findings, &enrollments, delivering_leaf.is_some());
-    let summary = summarise(verdict, &findings, &enrollments, delivering_leaf, facts);
+    let mut summary = summarise(verdict, &findings, &enrollments, delivering_leaf, facts);
+    server_summary(
+        &mut summary,
+        verdict,
+        &findings,
+        &enrollments,
+        &server_outcome.extras,
+    );
     Outcome {
         findings,
         enrollments,
         timeline,
         verdict,
         summary,
+        extras: server_outcome.extras,
+    }
+}
+
+/// Server evidence (issue 9): a failure found on a server names the machine; a
+/// server-only enrollment is `in_progress` and the summary asks for the device's logs.
+fn server_summary(
+    summary: &mut Summary,
+    verdict: Verdict,
+    findings: &[Finding],
+    enrollments: &[Enrollment],
+    extras: &[server::EnrollmentExtra],
+) {
+    match verdict {
+        Verdict::Failed | Verdict::ActionRequired => {
+            let Some(f) = summary.primary.map(|i| &findings[i]) else {
+                return;
+            };
+            if let Some(m) = f.get_arg("machine") {
+                summary.key = if verdict == Verdict::Failed {
+                    "summary-failed-server"
+                } else {
+                    "summary-action-server"
+                };
+                summary.args.push(("machine", m.to_string()));
+            }
+        }
+        Verdict::InProgress if server::server_only(enrollments) => {
+            let step = enrollments
+                .iter()
+                .map(|e| e.progress)
+                .max()
+                .unwrap_or(0)
+                .max(1);
+            summary.key = "summary-in-progress-server";
+            summary.args = vec![
+                ("step", step.to_string()),
+                ("machines", server::machines_of(extras)),
+            ];
+            summary.next_key = "next-collect-device";
+        }
+        _ => {}
     }
 }
 

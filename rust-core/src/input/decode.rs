@@ -1,23 +1,625 @@
 //! Bytes → normalised lines, streaming (log-formats.md §0): BOM / UTF-16 / Windows-1252
 //! decoding, `\n` `\r\n` `\r` line ends with physical line numbers, copy-paste debris,
 //! and lines cut to `limits::MAX_LINE_BYTES`.
+//!
+//! The decoder owns two reusable buffers (the current raw line, capped at the line limit,
+//! and the cleaned output line), so memory stays bounded whatever the input size and no
+//! allocation happens per line once the buffers have grown.
+
+use crate::limits;
+
+/// Bytes looked at to detect the encoding (BOM, or BOM-less UTF-16).
+const DETECT_BYTES: usize = 512;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Encoding {
+    /// Not decided yet: the first bytes are still being collected.
+    #[default]
+    Undetected,
+    /// UTF-8 per line, a line that is not valid UTF-8 is read as Windows-1252.
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+}
 
 /// Push-based decoder: feed chunks of any size, receive `(line_number, line)` pairs.
-#[derive(Debug, Default)]
-pub struct LineDecoder {}
+///
+/// Line numbers are physical (1-based); a `\r\n` pair ends one line. Lines are cleaned of
+/// copy-paste debris and cut to the line cap (default `limits::MAX_LINE_BYTES` bytes of
+/// UTF-8, cut on a character boundary); the rest of a longer line is skipped without
+/// being buffered.
+#[derive(Debug)]
+pub struct LineDecoder {
+    enc: Encoding,
+    /// The first bytes, kept until the encoding is decided.
+    head: Vec<u8>,
+    max_line: usize,
+    /// The current line: raw bytes (UTF-8 mode) or UTF-8 of decoded code units (UTF-16).
+    line: Vec<u8>,
+    /// The current line went over the cap; further bytes up to the line end are dropped.
+    overflow: bool,
+    /// The previous line ended with `\r`: a `\n` right after belongs to it.
+    pending_cr: bool,
+    /// Lines handed out so far.
+    line_no: u64,
+    /// UTF-16: an odd byte waiting for its partner.
+    odd_byte: Option<u8>,
+    /// UTF-16: a high surrogate waiting for its low half.
+    high_surrogate: Option<u16>,
+    /// Scratch for the decoded and cleaned line.
+    text: String,
+    cleaned: String,
+}
+
+impl Default for LineDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl LineDecoder {
+    /// A decoder with the default line cap, `limits::MAX_LINE_BYTES`.
     pub fn new() -> Self {
-        LineDecoder {}
+        Self::with_max_line(limits::MAX_LINE_BYTES)
+    }
+
+    /// A decoder keeping up to `max_line` bytes (UTF-8) of each line (at least 16).
+    pub fn with_max_line(max_line: usize) -> Self {
+        LineDecoder {
+            enc: Encoding::Undetected,
+            head: Vec::new(),
+            max_line: max_line.max(16),
+            line: Vec::new(),
+            overflow: false,
+            pending_cr: false,
+            line_no: 0,
+            odd_byte: None,
+            high_surrogate: None,
+            text: String::new(),
+            cleaned: String::new(),
+        }
+    }
+
+    /// The encoding detected so far: `"utf-8"`, `"utf-16le"`, `"utf-16be"` or `None` while
+    /// the first bytes are still being collected.
+    pub fn encoding(&self) -> Option<&'static str> {
+        match self.enc {
+            Encoding::Undetected => None,
+            Encoding::Utf8 => Some("utf-8"),
+            Encoding::Utf16Le => Some("utf-16le"),
+            Encoding::Utf16Be => Some("utf-16be"),
+        }
+    }
+
+    /// Bytes currently held by the decoder's buffers (capacity); bounded by the line cap
+    /// plus small constants, whatever was pushed.
+    pub fn buffered_capacity(&self) -> usize {
+        self.head.capacity() + self.line.capacity() + self.text.capacity() + self.cleaned.capacity()
     }
 
     /// Feeds the next chunk; complete lines are handed to `sink`.
-    pub fn push(&mut self, _bytes: &[u8], _sink: &mut dyn FnMut(u64, &str)) {
-        todo!("implemented by the input layer")
+    pub fn push(&mut self, bytes: &[u8], sink: &mut dyn FnMut(u64, &str)) {
+        if self.enc == Encoding::Undetected {
+            let need = DETECT_BYTES - self.head.len();
+            let take = need.min(bytes.len());
+            self.head.extend_from_slice(&bytes[..take]);
+            if self.head.len() < DETECT_BYTES {
+                return;
+            }
+            self.detect_and_drain(sink);
+            self.feed(&bytes[take..], sink);
+        } else {
+            self.feed(bytes, sink);
+        }
     }
 
     /// End of input: hands over the last line if it had no line end.
-    pub fn finish(&mut self, _sink: &mut dyn FnMut(u64, &str)) {
-        todo!("implemented by the input layer")
+    pub fn finish(&mut self, sink: &mut dyn FnMut(u64, &str)) {
+        if self.enc == Encoding::Undetected {
+            self.detect_and_drain(sink);
+        }
+        if self.odd_byte.take().is_some() || self.high_surrogate.take().is_some() {
+            self.push_char(char::REPLACEMENT_CHARACTER);
+        }
+        if !self.line.is_empty() || self.overflow {
+            self.emit(sink);
+        }
+        self.pending_cr = false;
+    }
+
+    fn detect_and_drain(&mut self, sink: &mut dyn FnMut(u64, &str)) {
+        let head = std::mem::take(&mut self.head);
+        let (enc, skip) = detect(&head);
+        self.enc = enc;
+        self.feed(&head[skip..], sink);
+        // Keep no capacity for the head once decided.
+        self.head = Vec::new();
+    }
+
+    fn feed(&mut self, bytes: &[u8], sink: &mut dyn FnMut(u64, &str)) {
+        match self.enc {
+            Encoding::Utf8 | Encoding::Undetected => self.feed_bytes(bytes, sink),
+            Encoding::Utf16Le | Encoding::Utf16Be => self.feed_utf16(bytes, sink),
+        }
+    }
+
+    fn feed_bytes(&mut self, mut bytes: &[u8], sink: &mut dyn FnMut(u64, &str)) {
+        while !bytes.is_empty() {
+            if self.pending_cr {
+                self.pending_cr = false;
+                if bytes[0] == b'\n' {
+                    bytes = &bytes[1..];
+                    continue;
+                }
+            }
+            match memchr::memchr2(b'\n', b'\r', bytes) {
+                Some(i) => {
+                    self.append_raw(&bytes[..i]);
+                    self.pending_cr = bytes[i] == b'\r';
+                    self.emit(sink);
+                    bytes = &bytes[i + 1..];
+                }
+                None => {
+                    self.append_raw(bytes);
+                    return;
+                }
+            }
+        }
+    }
+
+    fn append_raw(&mut self, part: &[u8]) {
+        if self.overflow {
+            return;
+        }
+        let room = self.max_line - self.line.len();
+        if part.len() > room {
+            self.line.extend_from_slice(&part[..room]);
+            self.overflow = true;
+        } else {
+            self.line.extend_from_slice(part);
+        }
+    }
+
+    fn feed_utf16(&mut self, bytes: &[u8], sink: &mut dyn FnMut(u64, &str)) {
+        let mut i = 0;
+        if let Some(b0) = self.odd_byte.take() {
+            match bytes.first() {
+                Some(&b1) => {
+                    self.unit(self.combine(b0, b1), sink);
+                    i = 1;
+                }
+                None => {
+                    self.odd_byte = Some(b0);
+                    return;
+                }
+            }
+        }
+        while i + 1 < bytes.len() {
+            let u = self.combine(bytes[i], bytes[i + 1]);
+            self.unit(u, sink);
+            i += 2;
+        }
+        if i < bytes.len() {
+            self.odd_byte = Some(bytes[i]);
+        }
+    }
+
+    fn combine(&self, a: u8, b: u8) -> u16 {
+        if self.enc == Encoding::Utf16Be {
+            u16::from_be_bytes([a, b])
+        } else {
+            u16::from_le_bytes([a, b])
+        }
+    }
+
+    fn unit(&mut self, u: u16, sink: &mut dyn FnMut(u64, &str)) {
+        if let Some(hi) = self.high_surrogate.take() {
+            if (0xDC00..0xE000).contains(&u) {
+                let c = 0x10000 + (((hi as u32) - 0xD800) << 10) + ((u as u32) - 0xDC00);
+                self.push_char(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                return;
+            }
+            self.push_char(char::REPLACEMENT_CHARACTER);
+        }
+        if self.pending_cr {
+            self.pending_cr = false;
+            if u == 0x0A {
+                return;
+            }
+        }
+        match u {
+            0x0A | 0x0D => {
+                self.pending_cr = u == 0x0D;
+                self.emit(sink);
+            }
+            0xD800..=0xDBFF => self.high_surrogate = Some(u),
+            0xDC00..=0xDFFF => self.push_char(char::REPLACEMENT_CHARACTER),
+            _ => self.push_char(char::from_u32(u as u32).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        }
+    }
+
+    fn push_char(&mut self, c: char) {
+        if self.overflow {
+            return;
+        }
+        let mut buf = [0u8; 4];
+        let s = c.encode_utf8(&mut buf);
+        if self.line.len() + s.len() > self.max_line {
+            self.overflow = true;
+        } else {
+            self.line.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    fn emit(&mut self, sink: &mut dyn FnMut(u64, &str)) {
+        self.line_no += 1;
+        self.text.clear();
+        match std::str::from_utf8(&self.line) {
+            Ok(s) => self.text.push_str(s),
+            // A line cut inside a multi-byte character: keep the complete prefix.
+            Err(e) if self.overflow && e.error_len().is_none() => {
+                let valid = &self.line[..e.valid_up_to()];
+                self.text
+                    .push_str(std::str::from_utf8(valid).unwrap_or_default());
+            }
+            Err(_) => {
+                for &b in &self.line {
+                    self.text.push(cp1252(b));
+                }
+            }
+        }
+        self.line.clear();
+        self.overflow = false;
+        let out = clean_debris(&self.text, &mut self.cleaned);
+        sink(self.line_no, out);
+    }
+}
+
+/// Decides the encoding from the first bytes; returns it and the BOM length to skip.
+fn detect(head: &[u8]) -> (Encoding, usize) {
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return (Encoding::Utf8, 3);
+    }
+    if head.starts_with(&[0xFF, 0xFE]) {
+        return (Encoding::Utf16Le, 2);
+    }
+    if head.starts_with(&[0xFE, 0xFF]) {
+        return (Encoding::Utf16Be, 2);
+    }
+    let pairs = head.len() / 2;
+    if pairs >= 2 {
+        let even_zero = head.chunks_exact(2).filter(|p| p[0] == 0).count();
+        let odd_zero = head.chunks_exact(2).filter(|p| p[1] == 0).count();
+        // "Every second byte is 00", tolerating a few non-Latin characters (CJK text).
+        let mostly = |n: usize| n * 8 >= pairs * 7;
+        let rarely = |n: usize| n * 8 <= pairs;
+        if mostly(odd_zero) && rarely(even_zero) {
+            return (Encoding::Utf16Le, 0);
+        }
+        if mostly(even_zero) && rarely(odd_zero) {
+            return (Encoding::Utf16Be, 0);
+        }
+    }
+    (Encoding::Utf8, 0)
+}
+
+/// Windows-1252 byte → character (0x80–0x9F per the code page; undefined slots map to
+/// the C1 control of the same value, as browsers do).
+pub fn cp1252(b: u8) -> char {
+    const HIGH: [u16; 32] = [
+        0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+        0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    ];
+    if (0x80..0xA0).contains(&b) {
+        char::from_u32(HIGH[(b - 0x80) as usize] as u32).unwrap_or(char::REPLACEMENT_CHARACTER)
+    } else {
+        b as char
+    }
+}
+
+/// Removes copy-paste debris (§0.3) from one line. Returns `line` itself when there is
+/// nothing to clean, else the cleaned text written into `buf`.
+pub(crate) fn clean_debris<'a>(line: &'a str, buf: &'a mut String) -> &'a str {
+    let mut s = strip_prefixes(line);
+    // One trailing RTF line break (`\`, not an escaped `\\`) plus blanks around it.
+    let trimmed = s.trim_end_matches([' ', '\t']);
+    if let Some(before) = trimmed.strip_suffix('\\') {
+        let n = trimmed.len() - trimmed.trim_end_matches('\\').len();
+        if n % 2 == 1 {
+            s = before.trim_end_matches([' ', '\t']);
+        }
+    }
+    if !s.contains('\\') {
+        return s;
+    }
+    buf.clear();
+    let mut rest = s;
+    while let Some(i) = rest.find('\\') {
+        buf.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let b = after.as_bytes();
+        match b.first() {
+            Some(b'\'') if b.len() >= 3 => match (hex_val(b[1]), hex_val(b[2])) {
+                (Some(h), Some(l)) => {
+                    buf.push(cp1252(h * 16 + l));
+                    rest = &after[3..];
+                }
+                _ => {
+                    buf.push('\\');
+                    rest = after;
+                }
+            },
+            Some(c @ (b'\\' | b'{' | b'}')) => {
+                buf.push(*c as char);
+                rest = &after[1..];
+            }
+            _ => {
+                buf.push('\\');
+                rest = after;
+            }
+        }
+    }
+    buf.push_str(rest);
+    buf.as_str()
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Strips a leading Notepad++ `Line 12345: ` (possibly indented) or a quote `> `.
+fn strip_prefixes(line: &str) -> &str {
+    let t = line.trim_start_matches([' ', '\t']);
+    if let Some(r) = t.strip_prefix("Line ") {
+        let digits = r.len() - r.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits > 0 {
+            if let Some(rest) = r[digits..].strip_prefix(": ") {
+                return rest;
+            }
+            if r[digits..] == *":" {
+                return "";
+            }
+        }
+    }
+    let mut s = line;
+    while let Some(r) = s.strip_prefix("> ") {
+        s = r;
+    }
+    if s == ">" {
+        return "";
+    }
+    s
+}
+
+/// Decodes a whole small input into `(line_number, line)` pairs.
+pub fn decode_lines(bytes: &[u8]) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut d = LineDecoder::new();
+    let mut sink = |n: u64, l: &str| out.push((n, l.to_string()));
+    d.push(bytes, &mut sink);
+    d.finish(&mut sink);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lines(bytes: &[u8]) -> Vec<String> {
+        decode_lines(bytes).into_iter().map(|(_, l)| l).collect()
+    }
+
+    fn chunked(bytes: &[u8], cuts: &[usize]) -> Vec<(u64, String)> {
+        let mut out = Vec::new();
+        let mut d = LineDecoder::new();
+        let mut sink = |n: u64, l: &str| out.push((n, l.to_string()));
+        let mut start = 0;
+        for &c in cuts {
+            let c = c.min(bytes.len()).max(start);
+            d.push(&bytes[start..c], &mut sink);
+            start = c;
+        }
+        d.push(&bytes[start..], &mut sink);
+        d.finish(&mut sink);
+        out
+    }
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        v
+    }
+
+    fn utf16be(s: &str, bom: bool) -> Vec<u8> {
+        let mut v = if bom { vec![0xFE, 0xFF] } else { vec![] };
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_be_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn utf8_plain_and_bom() {
+        assert_eq!(lines(b"a\nb\n"), ["a", "b"]);
+        assert_eq!(lines(b"\xEF\xBB\xBFa\nb"), ["a", "b"]);
+        assert_eq!(
+            lines("caf\u{e9} \u{2018}x\u{2019}".as_bytes()),
+            ["caf\u{e9} \u{2018}x\u{2019}"]
+        );
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let text = "SCEP cert \u{2018}x\u{2019} \u{1F600}\r\nline two\n";
+        assert_eq!(
+            lines(&utf16le(text, true)),
+            ["SCEP cert \u{2018}x\u{2019} \u{1F600}", "line two"]
+        );
+        assert_eq!(
+            lines(&utf16be(text, true)),
+            ["SCEP cert \u{2018}x\u{2019} \u{1F600}", "line two"]
+        );
+        assert_eq!(lines(&utf16le("ab\ncd\n", false)), ["ab", "cd"]);
+        assert_eq!(lines(&utf16be("ab\ncd\n", false)), ["ab", "cd"]);
+        let mut d = LineDecoder::new();
+        d.push(&utf16le("ab", false), &mut |_, _| {});
+        d.finish(&mut |_, _| {});
+        assert_eq!(d.encoding(), Some("utf-16le"));
+    }
+
+    #[test]
+    fn invalid_utf8_line_is_cp1252_others_stay_utf8() {
+        let bytes = b"\x93quoted\x94 \x80 \x81\n\xe2\x80\x9cok\xe2\x80\x9d\n";
+        assert_eq!(
+            lines(bytes),
+            [
+                "\u{201C}quoted\u{201D} \u{20AC} \u{81}",
+                "\u{201C}ok\u{201D}"
+            ]
+        );
+        assert_eq!(cp1252(0x9F), '\u{178}');
+        assert_eq!(cp1252(0xE9), '\u{e9}');
+    }
+
+    #[test]
+    fn line_ends_and_numbers() {
+        let got = decode_lines(b"a\r\nb\rc\n\nd\r");
+        let want: Vec<(u64, String)> = vec![
+            (1, "a".into()),
+            (2, "b".into()),
+            (3, "c".into()),
+            (4, "".into()),
+            (5, "d".into()),
+        ];
+        assert_eq!(got, want);
+        // `\r` at the end of one chunk and `\n` at the start of the next: one line end.
+        assert_eq!(
+            chunked(b"a\r\nb", &[2]),
+            vec![(1, "a".to_string()), (2, "b".to_string())]
+        );
+        assert_eq!(lines(b""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn debris_is_removed() {
+        assert_eq!(
+            lines(b"SCEP cert \\'91ModelName=x\\'92 state\\\n"),
+            ["SCEP cert \u{2018}ModelName=x\u{2019} state"]
+        );
+        assert_eq!(
+            lines(b"a \\\\ b \\{c\\} \\'93q\\'94 \\x\n"),
+            ["a \\ b {c} \u{201C}q\u{201D} \\x"]
+        );
+        assert_eq!(lines(b"text\\  \n"), ["text"]);
+        assert_eq!(lines(b"path C:\\\\\n"), ["path C:\\"]);
+        assert_eq!(
+            lines(b"Line 12345: 2018-02-27T04:50:49.9010000 INFO x\n"),
+            ["2018-02-27T04:50:49.9010000 INFO x"]
+        );
+        assert_eq!(lines(b"\tLine 7: hello\n"), ["hello"]);
+        assert_eq!(lines(b"> quoted\n> > twice\n"), ["quoted", "twice"]);
+        assert_eq!(
+            lines(b"Linear: no\n\tat com.x.Y\n"),
+            ["Linear: no", "\tat com.x.Y"]
+        );
+    }
+
+    #[test]
+    fn long_lines_are_cut_on_char_boundary() {
+        let mut d = LineDecoder::with_max_line(20);
+        let mut out = Vec::new();
+        let s = "0123456789012345678\u{e9}xyz\nnext\n";
+        d.push(s.as_bytes(), &mut |n, l| out.push((n, l.to_string())));
+        d.finish(&mut |n, l| out.push((n, l.to_string())));
+        assert_eq!(
+            out,
+            vec![
+                (1, "0123456789012345678".to_string()),
+                (2, "next".to_string())
+            ]
+        );
+        let mut d = LineDecoder::with_max_line(20);
+        let mut out = Vec::new();
+        d.push(&utf16le(s, true), &mut |n, l| out.push((n, l.to_string())));
+        d.finish(&mut |n, l| out.push((n, l.to_string())));
+        assert_eq!(
+            out,
+            vec![
+                (1, "0123456789012345678".to_string()),
+                (2, "next".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn ten_megabyte_line_in_bounded_memory() {
+        let mut d = LineDecoder::new();
+        let chunk = vec![b'x'; 64 * 1024];
+        let mut count = 0usize;
+        let mut first_len = 0usize;
+        let mut sink = |_: u64, l: &str| {
+            count += 1;
+            if count == 1 {
+                first_len = l.len();
+            }
+        };
+        for _ in 0..160 {
+            d.push(&chunk, &mut sink);
+            assert!(d.buffered_capacity() <= 4 * limits::MAX_LINE_BYTES + 4096);
+        }
+        d.push(b"\nnext", &mut sink);
+        d.finish(&mut sink);
+        assert_eq!(count, 2);
+        assert_eq!(first_len, limits::MAX_LINE_BYTES);
+    }
+
+    #[test]
+    fn utf16_chunked_at_every_offset() {
+        let text = "first \u{4e2d}\u{6587}\r\nsecond \u{1F600} end\rthird\nfourth";
+        for bytes in [
+            utf16le(text, true),
+            utf16be(text, true),
+            utf16le(text, false),
+        ] {
+            let whole = decode_lines(&bytes);
+            assert_eq!(whole.len(), 4);
+            for i in 0..=bytes.len() {
+                assert_eq!(chunked(&bytes, &[i]), whole, "cut at {i}");
+                for j in i..=bytes.len() {
+                    assert_eq!(chunked(&bytes, &[i, j]), whole, "cuts at {i},{j}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_chunked_mid_sequence() {
+        let text = "\u{2018}a\u{2019}\r\n\u{4e2d}\r";
+        let bytes = text.as_bytes();
+        let whole = decode_lines(bytes);
+        for i in 0..=bytes.len() {
+            assert_eq!(chunked(bytes, &[i]), whole);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn chunking_never_changes_lines(bytes in proptest::collection::vec(any::<u8>(), 0..1500),
+                                        cuts in proptest::collection::vec(0usize..1500, 0..8)) {
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            let whole = decode_lines(&bytes);
+            prop_assert_eq!(chunked(&bytes, &cuts), whole);
+        }
+
+        #[test]
+        fn utf16_text_chunking(s in "[a-z\u{e9}\u{4e2d}\u{1F600}\r\n\\\\']{0,300}", cut in 0usize..700) {
+            let bytes = utf16le(&s, true);
+            prop_assert_eq!(chunked(&bytes, &[cut]), decode_lines(&bytes));
+        }
     }
 }

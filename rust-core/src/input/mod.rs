@@ -4,7 +4,7 @@
 mod decode;
 mod sniff;
 
-pub use decode::LineDecoder;
+pub use decode::{LineDecoder, cp1252, decode_lines};
 pub use sniff::{Sniffed, sniff};
 
 use serde::Serialize;

@@ -3,6 +3,9 @@
 
 pub mod android;
 pub mod certs;
+pub mod ios;
+pub mod server;
+pub mod windows;
 
 use std::sync::Arc;
 
@@ -25,6 +28,8 @@ pub struct LogOutput {
     pub platform: Option<Platform>,
     /// Events were dropped because `limits::MAX_EVENTS_PER_INPUT` was reached.
     pub events_dropped: u64,
+    /// What the reader of the report should know about this input (records cut off …).
+    pub notes: Vec<String>,
 }
 
 /// The display path shared by all events of one input.

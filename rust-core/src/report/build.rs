@@ -91,7 +91,10 @@ pub fn build(p: Parts<'_>) -> Report {
     let enrollments = o
         .enrollments
         .iter()
-        .map(|en| {
+        .enumerate()
+        .map(|(n, en)| {
+            // Server diagnosis (issue 9): keys and steps, index-aligned.
+            let extra = o.extras.get(n).cloned().unwrap_or_default();
             let mut idxs: Vec<usize> = en
                 .attempts
                 .iter()
@@ -107,11 +110,24 @@ pub fn build(p: Parts<'_>) -> Report {
                 first_seen,
                 last_seen,
                 ids: EnrollmentIds {
-                    transaction_id: en.transaction_id.clone(),
-                    sha1: en.thumbprint.clone(),
-                    ..EnrollmentIds::default()
+                    transaction_id: en.transaction_id.clone().or(extra.transaction_id),
+                    ca_request_id: extra.ca_request_id,
+                    serial_hex: extra.serial_hex,
+                    sha1: en.thumbprint.clone().or(extra.sha1),
+                    intune_device_id: extra.device_id,
+                    policy_id: extra.policy_id,
+                    template: extra.template,
                 },
                 management: en.management,
+                steps: extra
+                    .steps
+                    .iter()
+                    .map(|s| super::StepEntry {
+                        step: s.step,
+                        seen_on: s.seen_on.iter().map(|m| m.to_string()).collect(),
+                        status: s.status.as_str().to_string(),
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -183,12 +199,23 @@ pub fn build(p: Parts<'_>) -> Report {
     platforms.sort();
     platforms.dedup();
 
-    let summary_args: Vec<(&str, String)> = o
+    let mut summary_args: Vec<(&str, String)> = o
         .summary
         .args
         .iter()
         .map(|(k, v)| (*k, v.clone()))
         .collect();
+    // Words for the IDs the summary names: the primary finding's title, the step's name.
+    if let Some(f) = o.summary.primary.and_then(|i| findings.get(i)) {
+        summary_args.push(("title", f.title.clone()));
+    }
+    let step_name = summary_args
+        .iter()
+        .find(|(k, _)| *k == "step")
+        .map(|(_, v)| m.text(&format!("step-{v}"), &[]));
+    if let Some(name) = step_name {
+        summary_args.push(("step_name", name));
+    }
     let summary = m.text(o.summary.key, &summary_args);
     let next_action = match o.summary.primary {
         Some(i) => findings

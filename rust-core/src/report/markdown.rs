@@ -110,6 +110,38 @@ pub fn render(r: &Report) -> String {
             );
         }
         o.push('\n');
+        // Issue 9: the six steps of each enrollment with the machines that showed them.
+        for (n, e) in r.enrollments.iter().enumerate() {
+            if e.steps.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                o,
+                "**{} — {} {} ({})**\n",
+                l("label-steps"),
+                e.platform.as_str(),
+                n + 1,
+                esc(&e.state)
+            );
+            let _ = writeln!(o, "| {} | | | |", l("label-step"));
+            let _ = writeln!(o, "|---|---|---|---|");
+            for st in &e.steps {
+                let on: Vec<String> = st
+                    .seen_on
+                    .iter()
+                    .map(|x| l(&format!("machine-{x}")))
+                    .collect();
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    st.step,
+                    esc(&l(&format!("step-{}", st.step))),
+                    l(&format!("step-status-{}", st.status)),
+                    esc(&on.join(", "))
+                );
+            }
+            o.push('\n');
+        }
     }
 
     if !r.certificates.is_empty() {

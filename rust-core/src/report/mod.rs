@@ -113,6 +113,25 @@ pub struct EnrollmentIds {
     pub serial_hex: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sha1: Option<String>,
+    /// Additive (issue 9): Intune device ID from connector evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intune_device_id: Option<String>,
+    /// Additive (issue 9): Intune policy (profile) ID from connector evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// Additive (issue 9): certificate template named by the CA or the connector.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+/// Additive (issue 9): one of the six steps of an enrollment, with the machines that
+/// showed it (`device`, `ndes`, `connector`, `ca`) and how it went
+/// (`ok`, `failed`, `seen`, `not_seen`).
+#[derive(Debug, Clone, Serialize)]
+pub struct StepEntry {
+    pub step: u8,
+    pub seen_on: Vec<String>,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -126,6 +145,9 @@ pub struct EnrollmentEntry {
     /// Additive: how the Android device is managed, when the log shows it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub management: Option<ManagementMode>,
+    /// Additive (issue 9): the six steps and the machines each was seen on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -182,6 +182,43 @@ pub fn render(r: &Report) -> String {
             if let Some(t) = &e.ids.transaction_id {
                 o.push_str(&wrap(&format!("transaction ID: {t}"), "  ", WIDTH));
             }
+            // Issue 9: server keys and the six steps with the machines that showed them.
+            let keys: Vec<String> = [
+                ("CA request ID", &e.ids.ca_request_id),
+                ("serial", &e.ids.serial_hex),
+                ("SHA-1", &e.ids.sha1),
+                ("Intune device ID", &e.ids.intune_device_id),
+                ("policy ID", &e.ids.policy_id),
+                ("template", &e.ids.template),
+            ]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}: {v}")))
+            .collect();
+            if !keys.is_empty() {
+                o.push_str(&wrap(&keys.join(" · "), "  ", WIDTH));
+            }
+            if !e.steps.is_empty() {
+                let _ = writeln!(o, "  {}:", l("label-steps"));
+                for st in &e.steps {
+                    let on: Vec<String> = st
+                        .seen_on
+                        .iter()
+                        .map(|x| l(&format!("machine-{x}")))
+                        .collect();
+                    let on = if on.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", on.join(", "))
+                    };
+                    let line = format!(
+                        "{} {}: {}{on}",
+                        st.step,
+                        l(&format!("step-{}", st.step)),
+                        l(&format!("step-status-{}", st.status))
+                    );
+                    o.push_str(&wrap(&line, "    ", WIDTH));
+                }
+            }
         }
     }
 

@@ -1,0 +1,443 @@
+//! NDES IIS W3C logs (server-log-formats.md §2): `#Fields:` maps the columns (any order,
+//! redefined by a later header); headerless copies are read by shape (status, substatus,
+//! win32[, time-taken] at the end; method, stem, query by pattern).
+
+use std::sync::Arc;
+
+use crate::evidence::server::HttpTarget;
+use crate::evidence::server::{ServerFact, ServerKeys};
+use crate::evidence::{LogTime, Platform, ScepOperation, ServerComponent};
+use crate::parsers::{LogOutput, LogParser};
+
+use super::{Sink, cms, has, log_time};
+
+#[derive(Debug, Default, Clone)]
+struct Columns {
+    date: Option<usize>,
+    time: Option<usize>,
+    method: Option<usize>,
+    stem: Option<usize>,
+    query: Option<usize>,
+    client_ip: Option<usize>,
+    agent: Option<usize>,
+    status: Option<usize>,
+    substatus: Option<usize>,
+    win32: Option<usize>,
+    count: usize,
+}
+
+impl Columns {
+    fn from_fields(fields: &str) -> Columns {
+        let mut c = Columns::default();
+        for (i, f) in fields.split_whitespace().enumerate() {
+            let slot = match f.to_ascii_lowercase().as_str() {
+                "date" => &mut c.date,
+                "time" => &mut c.time,
+                "cs-method" => &mut c.method,
+                "cs-uri-stem" => &mut c.stem,
+                "cs-uri-query" => &mut c.query,
+                "c-ip" => &mut c.client_ip,
+                "cs(user-agent)" => &mut c.agent,
+                "sc-status" => &mut c.status,
+                "sc-substatus" => &mut c.substatus,
+                "sc-win32-status" => &mut c.win32,
+                _ => {
+                    c.count = i + 1;
+                    continue;
+                }
+            };
+            *slot = Some(i);
+            c.count = i + 1;
+        }
+        c
+    }
+}
+
+/// One request, however it was read.
+#[derive(Debug, Default)]
+struct Request<'a> {
+    date: Option<&'a str>,
+    time: Option<&'a str>,
+    method: &'a str,
+    stem: &'a str,
+    query: Option<&'a str>,
+    client_ip: Option<&'a str>,
+    agent: Option<&'a str>,
+    status: u16,
+    substatus: u32,
+    win32: u32,
+}
+
+/// The device platform a user agent names (`Dalvik/…` Android; `CFNetwork`/`Darwin`
+/// iOS; `NDES client` Windows).
+pub fn client_platform(agent: &str) -> Option<Platform> {
+    if has(agent, "Dalvik") || has(agent, "Android") {
+        Some(Platform::Android)
+    } else if has(agent, "CFNetwork")
+        || has(agent, "Darwin")
+        || has(agent, "profiled")
+        || has(agent, "iPhone")
+    {
+        Some(Platform::Ios)
+    } else if has(agent, "NDES+client")
+        || has(agent, "NDES client")
+        || (has(agent, "compatible;+Win32") && !has(agent, "Mozilla/5"))
+    {
+        Some(Platform::Windows)
+    } else {
+        None
+    }
+}
+
+/// What the request stem addresses; `None` for paths that are not NDES or the CRP.
+pub fn target_of(stem: &str, query: Option<&str>) -> Option<HttpTarget> {
+    let s = stem.to_ascii_lowercase();
+    if s.contains("/certsrv/mscep") {
+        let operation = query.and_then(ScepOperation::from_url);
+        return Some(HttpTarget::Mscep {
+            operation,
+            admin: s.contains("mscep_admin"),
+        });
+    }
+    if s.contains("/certificateregistrationsvc") {
+        let last = s.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        return Some(match last {
+            "verifyrequest" => HttpTarget::VerifyRequest,
+            "notify" => HttpTarget::Notify,
+            _ => HttpTarget::OtherCrp,
+        });
+    }
+    None
+}
+
+fn is_method(t: &str) -> bool {
+    matches!(t, "GET" | "POST" | "HEAD" | "PUT" | "OPTIONS")
+}
+
+fn all_digits(t: &str) -> bool {
+    !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Parses a headerless line by shape.
+fn by_shape(line: &str) -> Option<Request<'_>> {
+    let line = line.trim_end().trim_end_matches('.').trim_end();
+    let toks: Vec<&str> = line.split_whitespace().collect();
+    let n = toks.len();
+    let trailing = toks.iter().rev().take_while(|t| all_digits(t)).count();
+    let status_at = if trailing >= 4 && toks[n - 4].len() == 3 {
+        n - 4
+    } else if trailing >= 3 && toks[n - 3].len() == 3 {
+        n - 3
+    } else {
+        return None;
+    };
+    let mi = toks.iter().position(|t| is_method(t))?;
+    let stem = *toks.get(mi + 1)?;
+    let query = toks
+        .get(mi + 2)
+        .copied()
+        .filter(|q| mi + 2 < status_at && (q.contains('=') || *q == "-"));
+    let agent = toks[..status_at]
+        .iter()
+        .copied()
+        .find(|t| client_platform(t).is_some() || has(t, "NDES_Plugin"));
+    let (date, time) = match (toks.first(), toks.get(1)) {
+        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
+            (Some(*d), Some(*t))
+        }
+        _ => (None, None),
+    };
+    Some(Request {
+        date,
+        time,
+        method: toks[mi],
+        stem,
+        query,
+        client_ip: None,
+        agent,
+        status: toks[status_at].parse().ok()?,
+        substatus: toks[status_at + 1].parse().unwrap_or(0),
+        win32: toks[status_at + 2]
+            .parse::<u64>()
+            .map(|v| v as u32)
+            .unwrap_or(0),
+    })
+}
+
+fn by_columns<'a>(c: &Columns, line: &'a str) -> Option<Request<'a>> {
+    let toks: Vec<&'a str> = line.split_whitespace().collect();
+    if toks.len() != c.count {
+        return None;
+    }
+    let get = |i: Option<usize>| i.and_then(|i| toks.get(i).copied()).filter(|t| *t != "-");
+    Some(Request {
+        date: get(c.date),
+        time: get(c.time),
+        method: get(c.method)?,
+        stem: get(c.stem)?,
+        query: get(c.query),
+        client_ip: get(c.client_ip),
+        agent: get(c.agent),
+        status: get(c.status)?.parse().ok()?,
+        substatus: get(c.substatus).and_then(|s| s.parse().ok()).unwrap_or(0),
+        win32: get(c.win32)
+            .and_then(|s| s.parse::<u64>().ok())
+            .map(|v| v as u32)
+            .unwrap_or(0),
+    })
+}
+
+/// `message=` of a GET PKIOperation, URL-decoded.
+fn message_param(query: &str) -> Option<String> {
+    let i = crate::evidence::find_ascii_ci(query, "message=")?;
+    let v = &query[i + 8..];
+    let v = v.split('&').next().unwrap_or(v);
+    let mut out = Vec::with_capacity(v.len());
+    let b = v.as_bytes();
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b'%' if k + 2 < b.len() => {
+                match std::str::from_utf8(&b[k + 1..k + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or(())
+                {
+                    Ok(x) => {
+                        out.push(x);
+                        k += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b'+'),
+            x => out.push(x),
+        }
+        k += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The IIS log parser.
+pub struct IisParser {
+    sink: Sink,
+    columns: Option<Columns>,
+    /// A record split over two lines: the part with method and stem.
+    pending: Option<(u64, String)>,
+}
+
+impl IisParser {
+    pub fn new(path: Arc<str>) -> Self {
+        IisParser {
+            sink: Sink::new(path),
+            columns: None,
+            pending: None,
+        }
+    }
+
+    fn record(&mut self, number: u64, line: &str) {
+        let req = match &self.columns {
+            Some(c) => by_columns(c, line).or_else(|| by_shape(line)),
+            None => by_shape(line),
+        };
+        let Some(r) = req else { return };
+        let Some(target) = target_of(r.stem, r.query) else {
+            return;
+        };
+        self.sink.out.records += 1;
+        let time: Option<LogTime> = match (r.date, r.time) {
+            (Some(d), Some(t)) => log_time(&format!("{d} {t}")),
+            _ => None,
+        };
+        let mut keys = ServerKeys::default();
+        if let (
+            HttpTarget::Mscep {
+                operation: Some(ScepOperation::PkiOperation),
+                ..
+            },
+            Some(q),
+        ) = (&target, r.query)
+            && let Some(m) = message_param(q)
+        {
+            let k = cms::scep_keys_from_base64(&m);
+            keys.transaction_id = k.transaction_id;
+            keys.subject_cn = k.subject_cn;
+        }
+        let fact = ServerFact::HttpRequest {
+            target,
+            method: r.method.to_string(),
+            status: r.status,
+            substatus: r.substatus,
+            win32: r.win32,
+            client: r.agent.and_then(client_platform),
+            client_ip: r.client_ip.map(str::to_string),
+        };
+        self.sink
+            .server(number, time, ServerComponent::Ndes, fact, keys, line);
+    }
+}
+
+impl LogParser for IisParser {
+    fn line(&mut self, number: u64, line: &str) {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix('#') {
+            if let Some((num, p)) = self.pending.take() {
+                self.record(num, &p);
+            }
+            if let Some(f) = rest.strip_prefix("Fields:") {
+                self.columns = Some(Columns::from_fields(f));
+            }
+            return;
+        }
+        if t.is_empty() {
+            return;
+        }
+        let toks: Vec<&str> = t.split_whitespace().collect();
+        let has_method = toks.iter().any(|x| is_method(x));
+        if let Some((num, p)) = self.pending.take() {
+            if !has_method {
+                let joined = format!("{p} {t}");
+                self.record(num, &joined);
+                return;
+            }
+            self.record(num, &p);
+        }
+        let complete = match &self.columns {
+            Some(c) if toks.len() == c.count => true,
+            _ => by_shape(t).is_some(),
+        };
+        if !complete
+            && has_method
+            && toks.iter().any(|x| {
+                x.starts_with('/') || has(x, "/certsrv/") || has(x, "CertificateRegistrationSvc")
+            })
+        {
+            self.pending = Some((number, t.to_string()));
+            return;
+        }
+        self.record(number, t);
+    }
+
+    fn finish(&mut self) -> LogOutput {
+        if let Some((num, p)) = self.pending.take() {
+            self.record(num, &p);
+        }
+        self.sink.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::*;
+    use super::*;
+
+    fn http(f: &ServerFact) -> (&HttpTarget, u16, u32, Option<Platform>) {
+        match f {
+            ServerFact::HttpRequest {
+                target,
+                status,
+                win32,
+                client,
+                ..
+            } => (target, *status, *win32, *client),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn default_fields_android_success() {
+        let out = run(
+            &mut IisParser::new("iis.log".into()),
+            &sample("iis-w3c-android-success.log"),
+        );
+        let f = facts(&out);
+        assert_eq!(out.records as usize, f.len());
+        assert_eq!(f.len(), 6);
+        assert_eq!(
+            http(&f[0]),
+            (
+                &HttpTarget::Mscep {
+                    operation: None,
+                    admin: false
+                },
+                403,
+                0,
+                None
+            )
+        );
+        assert_eq!(
+            http(&f[1]),
+            (
+                &HttpTarget::Mscep {
+                    operation: Some(ScepOperation::GetCaCert),
+                    admin: false
+                },
+                200,
+                0,
+                Some(Platform::Android)
+            )
+        );
+        assert_eq!(http(&f[3]).0, &HttpTarget::VerifyRequest);
+        assert_eq!(http(&f[3]).1, 201);
+        assert_eq!(http(&f[4]).0, &HttpTarget::Notify);
+        assert_eq!(
+            out.events[1].time.as_ref().unwrap().text,
+            "2026-03-02 08:15:04"
+        );
+    }
+
+    #[test]
+    fn custom_fields_second_header_ipv6() {
+        let out = run(
+            &mut IisParser::new("iis.log".into()),
+            &sample("iis-w3c-mscep-500-impersonation.log"),
+        );
+        let f = facts(&out);
+        assert_eq!(f.len(), 5);
+        assert_eq!(http(&f[0]).1, 500);
+        assert_eq!(http(&f[0]).2, 1346);
+        assert_eq!(http(&f[0]).3, Some(Platform::Ios));
+        assert_eq!(http(&f[2]).3, Some(Platform::Windows));
+        assert_eq!(
+            http(&f[2]).0,
+            &HttpTarget::Mscep {
+                operation: Some(ScepOperation::GetCaCaps),
+                admin: false
+            }
+        );
+    }
+
+    #[test]
+    fn headerless_split_and_admin() {
+        let text = "2026-01-01 00:00:00 x.x.x.x GET /certsrv/mscep_admin/ - 443 - 10.0.0.1 Mozilla/5.0 - 401 2 5 3\n\
+                    GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.2\n\
+                    Dalvik/2.1.0+(Linux;+U;+Android+13) - 503 0 0 1\n\
+                    POST /CertificateRegistrationSvc/Certificate/VerifyRequest - 443 - ::1 NDES_Plugin - 403 16 2148204809 5.\n";
+        let out = run(&mut IisParser::new("x".into()), text);
+        let f = facts(&out);
+        assert_eq!(f.len(), 3, "{f:?}");
+        assert_eq!(
+            http(&f[0]).0,
+            &HttpTarget::Mscep {
+                operation: None,
+                admin: true
+            }
+        );
+        assert_eq!(http(&f[1]).1, 503);
+        assert_eq!(http(&f[1]).3, Some(Platform::Android));
+        assert_eq!(http(&f[2]).2, 0x800B_0109);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_lines_never_panic(lines in proptest::collection::vec(".{0,200}", 0..20)) {
+            let mut p = IisParser::new("p".into());
+            p.line(1, "#Fields: date time cs-method cs-uri-stem cs-uri-query sc-status sc-substatus sc-win32-status");
+            for (i, l) in lines.iter().enumerate() {
+                p.line(i as u64 + 2, l);
+            }
+            let _ = p.finish();
+        }
+    }
+}

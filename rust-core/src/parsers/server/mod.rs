@@ -1,0 +1,483 @@
+//! Server-side parsers (server-log-formats.md §2–§7): NDES IIS W3C logs, the Intune NDES
+//! plug-in log, CRP/connector `.svclog`, server Windows event exports, the CA's request
+//! list exports and `certutil -view`, and SCEP test clients. Each is a streaming
+//! [`LogParser`](super::LogParser) over normalised lines; memory does not grow with the
+//! input beyond the typed events kept. Hand-written tokenising, no regular expressions.
+
+pub mod calist;
+pub mod certutil;
+pub mod cms;
+pub mod events;
+pub mod iis;
+pub mod ndesplugin;
+pub mod svclog;
+pub mod testclient;
+
+use std::sync::Arc;
+
+use crate::evidence::server::{ServerFact, ServerKeys};
+use crate::evidence::{
+    EventKind, LogEvent, LogTime, Platform, ServerComponent, ServerEvent, SourceRef,
+};
+use crate::limits;
+
+use super::LogOutput;
+
+/// The parser of a server input kind; `None` for kinds that are not server inputs.
+pub fn parser_for(
+    kind: crate::input::InputKind,
+    path: Arc<str>,
+) -> Option<Box<dyn super::LogParser + Send>> {
+    use crate::input::InputKind as K;
+    Some(match kind {
+        K::IisW3cLog => Box::new(iis::IisParser::new(path)),
+        K::NdesPluginLog => Box::new(ndesplugin::NdesPluginParser::new(path)),
+        K::IntuneConnectorSvclog => Box::new(svclog::SvclogParser::new(path)),
+        K::WindowsServerEvents => Box::new(events::ServerEventsParser::new(path)),
+        K::CaRequestList => Box::new(calist::CaListParser::new(path)),
+        K::CertutilView => Box::new(certutil::CertutilParser::new(path)),
+        K::ScepTestClientLog => Box::new(testclient::TestClientParser::new(path)),
+        _ => return None,
+    })
+}
+
+/// Collects events of one input within `limits::MAX_EVENTS_PER_INPUT`.
+#[derive(Debug)]
+pub(crate) struct Sink {
+    pub path: Arc<str>,
+    pub out: LogOutput,
+}
+
+impl Sink {
+    pub fn new(path: Arc<str>) -> Self {
+        Sink {
+            path,
+            out: LogOutput {
+                platform: Some(Platform::Server),
+                ..LogOutput::default()
+            },
+        }
+    }
+
+    pub fn push(&mut self, e: LogEvent) {
+        if self.out.events.len() >= limits::MAX_EVENTS_PER_INPUT {
+            self.out.events_dropped += 1;
+        } else {
+            self.out.events.push(e);
+        }
+    }
+
+    /// A server event at `line`.
+    pub fn server(
+        &mut self,
+        line: u64,
+        time: Option<LogTime>,
+        component: ServerComponent,
+        fact: ServerFact,
+        keys: ServerKeys,
+        text: &str,
+    ) {
+        let e = LogEvent {
+            platform: Platform::Server,
+            source: SourceRef::line(self.path.clone(), line),
+            time,
+            pid: None,
+            kind: EventKind::Server(ServerEvent {
+                component,
+                fact,
+                keys,
+            }),
+            text: limits::clip(text.trim(), limits::MAX_EVIDENCE_TEXT),
+        };
+        self.push(e);
+    }
+
+    pub fn take(&mut self) -> LogOutput {
+        std::mem::take(&mut self.out)
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn key_of(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> Option<i128> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(y, mo, d) as i128;
+    Some(((days * 86_400 + (h * 3600 + mi * 60 + s) as i128) * 1_000_000_000) + nanos as i128)
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `hh:mm[:ss[.fffffff]]` with an optional `AM`/`PM` token → (h, m, s, nanos).
+fn parse_clock(t: &str, ampm: Option<&str>) -> Option<(u32, u32, u32, u32)> {
+    let t = t.trim_end_matches('Z');
+    let (hms, frac) = match t.split_once(['.', ',']) {
+        Some((a, b)) => (a, Some(b)),
+        None => (t, None),
+    };
+    let mut it = hms.split(':');
+    let mut h = digits(it.next()?)?;
+    let mi = digits(it.next()?)?;
+    let s = match it.next() {
+        Some(x) => digits(x)?,
+        None => 0,
+    };
+    let nanos = match frac {
+        Some(f) => {
+            let f: String = f
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .take(9)
+                .collect();
+            if f.is_empty() {
+                0
+            } else {
+                digits(&f)? * 10u32.pow(9 - f.len() as u32)
+            }
+        }
+        None => 0,
+    };
+    match ampm.map(|a| a.to_ascii_uppercase()) {
+        Some(a) if a == "PM" && h < 12 => h += 12,
+        Some(a) if a == "AM" && h == 12 => h = 0,
+        _ => {}
+    }
+    Some((h, mi, s, nanos))
+}
+
+/// A date: `yyyy-mm-dd`, `m/d/yyyy` (US order unless the first part exceeds 12),
+/// `dd.mm.yyyy`.
+fn parse_date(d: &str) -> Option<(i64, u32, u32)> {
+    let d = d.trim();
+    if let Some((y, rest)) = d.split_once('-') {
+        let (m, day) = rest.split_once('-')?;
+        if y.len() == 4 {
+            return Some((digits(y)? as i64, digits(m)?, digits(day)?));
+        }
+        return None;
+    }
+    let sep = if d.contains('/') {
+        '/'
+    } else if d.contains('.') {
+        '.'
+    } else {
+        return None;
+    };
+    let parts: Vec<&str> = d.split(sep).collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    if parts[0].len() == 4 {
+        return Some((
+            digits(parts[0])? as i64,
+            digits(parts[1])?,
+            digits(parts[2])?,
+        ));
+    }
+    let (a, b, y) = (digits(parts[0])?, digits(parts[1])?, digits(parts[2])?);
+    let y = if y < 100 { 2000 + y as i64 } else { y as i64 };
+    if sep == '.' || a > 12 {
+        Some((y, b, a))
+    } else {
+        Some((y, a, b))
+    }
+}
+
+/// Parses a written date-time (`2026-03-02 08:15:04`, `2026-05-20T13:44:10.1023341Z`,
+/// `6/3/2026 2:45:02 PM`, `03.06.2026 14:45`) into a [`LogTime`] that keeps the text as
+/// written; `None` when it holds no date and time.
+pub fn log_time(text: &str) -> Option<LogTime> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let (date, rest) = match t.split_once('T') {
+        Some((d, r)) if d.len() == 10 && d.as_bytes()[4] == b'-' => (d, r.to_string()),
+        _ => {
+            let (d, r) = t.split_once(' ')?;
+            (d, r.trim().to_string())
+        }
+    };
+    let (y, mo, d) = parse_date(date)?;
+    let mut toks = rest.split_whitespace();
+    let clock = toks.next()?;
+    let ampm = toks
+        .next()
+        .filter(|a| a.eq_ignore_ascii_case("AM") || a.eq_ignore_ascii_case("PM"));
+    // Drop a `+01:00` offset from the clock part; the written text keeps it.
+    let clock = clock.split(['+']).next().unwrap_or(clock);
+    let (h, mi, s, ns) = parse_clock(clock, ampm)?;
+    let key = key_of(y, mo, d, h, mi, s, ns)?;
+    Some(LogTime {
+        text: t.to_string(),
+        order_key: Some(key),
+        has_date: true,
+    })
+}
+
+/// Finds a Windows error code in free text: `0x8009…` (8 hex digits, or shorter with a
+/// leading `0x8`), `(-2146877422 …)` decimals, or a bare `800706BA`. Masked to 32 bits.
+pub(crate) fn find_hresult(text: &str) -> Option<u32> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < b.len() {
+        if b[i] == b'0'
+            && (b[i + 1] == b'x' || b[i + 1] == b'X')
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+        {
+            let start = i + 2;
+            let mut j = start;
+            while j < b.len() && b[j].is_ascii_hexdigit() && j - start < 16 {
+                j += 1;
+            }
+            if j - start >= 3
+                && let Ok(v) = u64::from_str_radix(&text[start..j], 16)
+            {
+                let v = v as u32;
+                if v >= 0x8000_0000 || (j - start == 8) {
+                    return Some(v);
+                }
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        if b[i] == b'-' && (i == 0 || !b[i - 1].is_ascii_digit()) && b[i + 1] == b'2' {
+            let start = i;
+            let mut j = i + 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j - start >= 10
+                && let Ok(v) = text[start..j].parse::<i64>()
+                && (i32::MIN as i64..0).contains(&v)
+            {
+                return Some(v as i32 as u32);
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Symbolic names of the codes server logs carry (server-log-formats.md §8).
+pub fn code_name(code: u32) -> Option<&'static str> {
+    Some(match code {
+        0x8009_4001 => "CERTSRV_E_BAD_REQUESTSUBJECT",
+        0x8009_4012 => "CERTSRV_E_TEMPLATE_DENIED",
+        0x8009_4014 => "CERTSRV_E_ADMIN_DENIED_REQUEST",
+        0x8009_4015 => "CERTSRV_E_NO_POLICY_SERVER",
+        0x8009_4800 => "CERTSRV_E_UNSUPPORTED_CERT_TYPE",
+        0x8009_4801 => "CERTSRV_E_NO_CERT_TYPE",
+        0x8009_480D => "CERTSRV_E_SUBJECT_UPN_REQUIRED",
+        0x8009_480F => "CERTSRV_E_SUBJECT_DNS_REQUIRED",
+        0x8009_4811 => "CERTSRV_E_KEY_LENGTH",
+        0x8009_4812 => "CERTSRV_E_SUBJECT_EMAIL_REQUIRED",
+        0x800B_0114 => "CERT_E_INVALID_NAME",
+        0x8009_2013 => "CRYPT_E_REVOCATION_OFFLINE",
+        0x8007_06BA => "RPC_S_SERVER_UNAVAILABLE",
+        0x8007_06BE => "RPC_S_CALL_FAILED",
+        0x8007_0057 => "E_INVALIDARG",
+        0x8000_4005 => "E_FAIL",
+        0x800B_0109 => "CERT_E_UNTRUSTEDROOT",
+        0x8007_0542 => "ERROR_BAD_IMPERSONATION_LEVEL",
+        _ => return None,
+    })
+}
+
+/// `0x80094012 (CERTSRV_E_TEMPLATE_DENIED)` or `0x…` alone.
+pub fn code_label(code: u32) -> String {
+    match code_name(code) {
+        Some(n) => format!("0x{code:08X} ({n})"),
+        None => format!("0x{code:08X}"),
+    }
+}
+
+/// Codes that mean the request never reached a CA decision.
+pub fn is_submit_failure(code: u32) -> bool {
+    matches!(code, 0x8007_06BA | 0x8007_06BE | 0x8009_4015 | 0x8007_0057)
+}
+
+/// Reverse table of English CA/RPC messages (NDES 31 swaps text and code, and
+/// `0x80004005` only wraps): text → code.
+pub fn code_from_text(text: &str) -> Option<u32> {
+    let l = text.to_ascii_lowercase();
+    let table: &[(&str, u32)] = &[
+        ("rpc server is unavailable", 0x8007_06BA),
+        ("remote procedure call failed", 0x8007_06BE),
+        ("do not allow the current user to enroll", 0x8009_4012),
+        ("denied by an administrator", 0x8009_4014),
+        ("enrollment policy server cannot be located", 0x8009_4015),
+        (
+            "requested certificate template is not supported by this ca",
+            0x8009_4800,
+        ),
+        ("template is not supported", 0x8009_4800),
+        (
+            "does not contain a certificate template extension",
+            0x8009_4801,
+        ),
+        ("public key does not meet the minimum size", 0x8009_4811),
+        ("e-mail name is unavailable", 0x8009_4812),
+        ("upn is unavailable", 0x8009_480D),
+        ("dns name is unavailable", 0x8009_480F),
+        ("name constraint", 0x800B_0114),
+        ("revocation server was offline", 0x8009_2013),
+        ("the parameter is incorrect", 0x8007_0057),
+        ("subject name is invalid or too long", 0x8009_4001),
+    ];
+    table.iter().find(|(t, _)| l.contains(t)).map(|&(_, c)| c)
+}
+
+/// The first GUID (8-4-4-4-12 hex) in `text`, lower case with dashes.
+pub(crate) fn find_guid(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let shape = [8usize, 4, 4, 4, 12];
+    let total = 36;
+    let mut i = 0;
+    while i + total <= b.len() {
+        let mut ok = true;
+        let mut p = i;
+        for (k, &n) in shape.iter().enumerate() {
+            if !b[p..p + n].iter().all(|c| c.is_ascii_hexdigit()) {
+                ok = false;
+                break;
+            }
+            p += n;
+            if k < 4 {
+                if b[p] != b'-' {
+                    ok = false;
+                    break;
+                }
+                p += 1;
+            }
+        }
+        if ok
+            && (i == 0 || !b[i - 1].is_ascii_hexdigit())
+            && (p == b.len() || !b[p].is_ascii_hexdigit())
+        {
+            return Some(text[i..p].to_ascii_lowercase());
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Uppercase hex without separators, `None` unless 16–64 hex digits.
+pub(crate) fn norm_hex(s: &str) -> Option<String> {
+    let h: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':' && *c != '"')
+        .collect();
+    (h.len() >= 8 && h.len() <= 64 && h.chars().all(|c| c.is_ascii_hexdigit()))
+        .then(|| h.to_ascii_uppercase())
+}
+
+/// Case-insensitive "contains".
+pub(crate) fn has(hay: &str, needle: &str) -> bool {
+    crate::evidence::find_ascii_ci(hay, needle).is_some()
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use super::super::LogParser;
+    use super::*;
+
+    /// Feeds `text` line by line (as the line decoder would, BOM and CR removed).
+    pub fn run(parser: &mut dyn LogParser, text: &str) -> LogOutput {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        for (i, l) in text.split('\n').enumerate() {
+            parser.line(i as u64 + 1, l.trim_end_matches('\r'));
+        }
+        parser.finish()
+    }
+
+    /// Decodes a sample file (UTF-8, UTF-8 BOM, UTF-16LE BOM).
+    pub fn sample(name: &str) -> String {
+        let path = format!(
+            "{}/../tests/fixtures/server/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        if bytes.starts_with(&[0xFF, 0xFE]) {
+            let u: Vec<u16> = bytes[2..]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&u)
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
+
+    pub fn facts(out: &LogOutput) -> Vec<ServerFact> {
+        out.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Server(s) => Some(s.fact.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_every_shape() {
+        let a = log_time("2026-03-02 08:15:04").unwrap();
+        let b = log_time("2026-03-02T08:15:04.0000000Z").unwrap();
+        assert_eq!(a.order_key, b.order_key);
+        let c = log_time("3/2/2026 8:15:04 AM").unwrap();
+        assert_eq!(a.order_key, c.order_key);
+        let d = log_time("6/3/2026 2:45:02 PM").unwrap();
+        let e = log_time("2026-06-03 14:45:02").unwrap();
+        assert_eq!(d.order_key, e.order_key);
+        assert_eq!(
+            log_time("03.06.2026 14:45:02").unwrap().order_key,
+            e.order_key
+        );
+        assert!(log_time("garbage").is_none());
+        assert!(log_time("13/45/2026 99:00").is_none());
+    }
+
+    #[test]
+    fn codes_by_pattern() {
+        assert_eq!(
+            find_hresult("denied 0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)"),
+            Some(0x8009_4012)
+        );
+        assert_eq!(
+            find_hresult("(-2146877422 CERTSRV_E_TEMPLATE_DENIED)"),
+            Some(0x8009_4012)
+        );
+        assert_eq!(find_hresult("request (0x800706be). The"), Some(0x8007_06BE));
+        assert_eq!(find_hresult("0x14 (20) -- Issued"), None);
+        assert_eq!(
+            code_from_text("The RPC server is unavailable."),
+            Some(0x8007_06BA)
+        );
+        assert_eq!(
+            find_guid("DeviceId: 3F6B2A90-5c1d-4e7f-8a2b-9c0d1e2f3a4b."),
+            Some("3f6b2a90-5c1d-4e7f-8a2b-9c0d1e2f3a4b".into())
+        );
+    }
+}
