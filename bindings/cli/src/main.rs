@@ -3,6 +3,7 @@
 //! diagnosis is the core's. Exit status per report-contract.md: 0 delivered, 1 any other
 //! verdict, 2 usage error or no input could be read at all.
 
+mod bundle;
 mod evtx;
 mod sources;
 
@@ -51,7 +52,7 @@ struct DiagnoseArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Write report.html, report.txt and report.json into one zip (needs the HTML report).
+    /// Also write report.html, report.txt and report.json into this zip (the file to send to a helpdesk).
     #[arg(long, value_name = "FILE.zip")]
     bundle: Option<PathBuf>,
     /// Evaluate validity at this instant (RFC 3339), default: now.
@@ -60,7 +61,7 @@ struct DiagnoseArgs {
     /// Show names, e-mail addresses, UPNs, host names and device IDs instead of tokens.
     #[arg(long)]
     no_redact: bool,
-    /// Language of the human-readable text: en (zh-Hant arrives with the localisation).
+    /// Language of the human-readable text: en or zh-Hant (default from LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
 }
@@ -92,11 +93,7 @@ fn choose_lang(arg: Option<&str>) -> Result<Lang, String> {
             .iter()
             .any(|p| v.starts_with(p))
     });
-    Ok(if wants_hant {
-        Lang::parse("zh-Hant").unwrap_or(Lang::En)
-    } else {
-        Lang::En
-    })
+    Ok(if wants_hant { Lang::ZhHant } else { Lang::En })
 }
 
 fn main() -> ExitCode {
@@ -118,17 +115,8 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         FormatArg::Text => Format::Text,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Json => Format::Json,
-        FormatArg::Html => {
-            return usage_error(
-                "--format html is not available in this version; use text, markdown or json",
-            );
-        }
+        FormatArg::Html => Format::Html,
     };
-    if args.bundle.is_some() {
-        return usage_error(
-            "--bundle needs the HTML report, which is not available in this version",
-        );
-    }
     let now = match &args.now {
         Some(s) => match OffsetDateTime::parse(s, &Rfc3339) {
             Ok(t) => t,
@@ -169,6 +157,18 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let report = session.finish();
+    if let Some(path) = &args.bundle {
+        let written = bundle::bundle(&report)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| std::fs::write(path, bytes).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            eprintln!(
+                "certdoctor: cannot write the bundle {}: {e}",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+    }
     let out = report.render(format);
     let written = match &args.output {
         Some(path) => {

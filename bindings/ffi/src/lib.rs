@@ -96,7 +96,7 @@ impl ReportFormat {
             ReportFormat::Text => Some(Format::Text),
             ReportFormat::Markdown => Some(Format::Markdown),
             ReportFormat::Json => Some(Format::Json),
-            ReportFormat::Html => None,
+            ReportFormat::Html => Some(Format::Html),
         }
     }
 

@@ -59,7 +59,67 @@ label-records = records
 label-none = none
 label-more-timeline = { $count } earlier timeline entries not shown; see the JSON report.
 redaction-applied = Personal data was replaced by tokens (kinds: { $kinds }). Run with --no-redact to see the values.
+redaction-none = Redaction is on, but no names, addresses or identifiers were found to replace.
 redaction-off = Not redacted: this report shows names, addresses and identifiers as logged.
+
+## HTML report and dates
+
+heading-steps = Where delivery stopped
+heading-privacy = Privacy
+heading-contents = Contents
+label-colon = {": "}
+label-seen-on = Seen on
+label-skip = Skip to the findings
+label-step-reached = reached
+label-step-failed = stopped here
+label-step-waiting = waiting for action
+label-step-resolved = recovered later
+label-step-not-reached = no evidence
+label-step-count = Step { $step } of 6
+label-severity = Severity
+label-time = Time
+label-source = Source
+label-event = Event
+label-path = Path
+label-kind = Kind
+label-status = Status
+label-error = Message
+label-fingerprint = SHA-256 fingerprint
+label-serial = Serial number
+label-signature = Signature
+label-certificate = Certificate
+label-chain-path = Chain from the root to the leaf
+label-chain-missing = issuer not in the input
+label-not-in-input = (not in the input)
+label-expired = expired
+label-not-yet-valid = not yet valid
+label-days-left = { $days ->
+        [one] { $days } day left
+       *[other] { $days } days left
+    }
+label-validity-bar = Validity period; the marker shows the time of the report
+label-report-time = report time
+label-status-ok = read
+label-status-error = error
+label-status-ignored = ignored
+role-root = root CA
+role-intermediate = issuing CA
+role-leaf = certificate
+label-footer = Made by { $tool } { $version }. Finding IDs (such as CERT_EXPIRED) stay the same in every language: quote them to the helpdesk.
+date-time = { $day } { $month ->
+        [1] Jan
+        [2] Feb
+        [3] Mar
+        [4] Apr
+        [5] May
+        [6] Jun
+        [7] Jul
+        [8] Aug
+        [9] Sep
+        [10] Oct
+        [11] Nov
+       *[12] Dec
+    } { $year } { $hour }:{ $minute } UTC
 
 ## Summary and next action
 

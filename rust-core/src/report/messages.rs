@@ -10,21 +10,25 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     En,
+    /// Traditional Chinese as written in Taiwan.
+    ZhHant,
 }
 
 impl Lang {
-    pub const ALL: &'static [Lang] = &[Lang::En];
+    pub const ALL: &'static [Lang] = &[Lang::En, Lang::ZhHant];
 
     /// BCP 47 tag as used by `--lang`.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
+            Lang::ZhHant => "zh-Hant",
         }
     }
 
     pub fn parse(tag: &str) -> Option<Lang> {
         match tag {
             "en" => Some(Lang::En),
+            "zh-Hant" => Some(Lang::ZhHant),
             _ => None,
         }
     }
@@ -32,6 +36,7 @@ impl Lang {
     fn source(self) -> &'static str {
         match self {
             Lang::En => include_str!("../../locales/en/certdoctor.ftl"),
+            Lang::ZhHant => include_str!("../../locales/zh-Hant/certdoctor.ftl"),
         }
     }
 }
@@ -45,8 +50,10 @@ impl Messages {
     /// The bundle of `lang`, parsed on first use.
     pub fn get(lang: Lang) -> &'static Messages {
         static EN: OnceLock<Messages> = OnceLock::new();
+        static ZH_HANT: OnceLock<Messages> = OnceLock::new();
         let cell = match lang {
             Lang::En => &EN,
+            Lang::ZhHant => &ZH_HANT,
         };
         cell.get_or_init(|| Messages::load(lang))
     }
@@ -148,6 +155,80 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every message and attribute of one language, as `id` and `id.attr`.
+    fn keys(lang: Lang) -> std::collections::BTreeSet<String> {
+        use fluent_bundle::FluentResource;
+        use fluent_syntax::ast::Entry;
+        let res = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(r, _)| r);
+        let mut out = std::collections::BTreeSet::new();
+        for entry in res.entries() {
+            if let Entry::Message(m) = entry {
+                if m.value.is_some() {
+                    out.insert(m.id.name.to_string());
+                }
+                for a in &m.attributes {
+                    out.insert(format!("{}.{}", m.id.name, a.id.name));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_language_has_the_same_messages_and_attributes() {
+        let en = keys(Lang::En);
+        assert!(en.len() > 100, "English bundle looks empty: {}", en.len());
+        for lang in Lang::ALL {
+            let other = keys(*lang);
+            let missing: Vec<_> = en.difference(&other).collect();
+            let extra: Vec<_> = other.difference(&en).collect();
+            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.tag());
+            assert!(
+                extra.is_empty(),
+                "{} has messages English lacks: {extra:?}",
+                lang.tag()
+            );
+        }
+    }
+
+    #[test]
+    fn every_message_formats_without_errors_in_every_language() {
+        // Formatting with no arguments must not fall back to the ID (a broken reference).
+        for lang in Lang::ALL {
+            let m = Messages::get(*lang);
+            for k in keys(*lang) {
+                if !k.contains('.') {
+                    assert_ne!(m.text(&k, &[]), k, "{}: {k}", lang.tag());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn traditional_chinese_uses_the_article_terms() {
+        let m = Messages::get(Lang::ZhHant);
+        assert_eq!(m.text("verdict-delivered", &[]), "已送達");
+        assert!(
+            m.attr("finding-root-cert-not-installed", "title", &[])
+                .contains("根憑證")
+        );
+        assert!(
+            m.attr("finding-scep-request-rejected", "title", &[])
+                .contains("憑證授權單位")
+        );
+        let t = m.text(
+            "date-time",
+            &[
+                ("year", "2026".into()),
+                ("month", "6".into()),
+                ("day", "1".into()),
+                ("hour", "08".into()),
+                ("minute", "00".into()),
+            ],
+        );
+        assert_eq!(t, "2026年6月1日 08:00 UTC");
     }
 
     #[test]

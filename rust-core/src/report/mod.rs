@@ -3,6 +3,7 @@
 //! Renderers never compute: everything they print is a field of `Report`.
 
 pub mod build;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod messages;
@@ -49,6 +50,8 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+    /// One self-contained HTML page (inline CSS, nothing fetched).
+    Html,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -219,6 +222,7 @@ impl Report {
             Format::Json => json::render(self),
             Format::Text => text::render(self),
             Format::Markdown => markdown::render(self),
+            Format::Html => html::render(self),
         }
     }
 }

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::messages::{Lang, Messages};
 use super::{InputStatus, Report, Verdict};
 
@@ -19,49 +21,101 @@ pub fn verdict_symbol(v: Verdict) -> &'static str {
     }
 }
 
-/// Wraps `text` at `width` columns, every line prefixed by `indent`.
+/// Punctuation that must not start a line in CJK text: it stays with the unit before it.
+const NO_LINE_START: &str = "，。、：；！？）」』】〉》…．,.:;!?)]";
+
+/// Opening brackets that must not end a line: they go with the unit after them.
+const NO_LINE_END: &str = "（「『【〈《";
+
+/// Splits a paragraph into units a line may break between: `(space before, unit)`.
+/// Latin words are units; in CJK text every wide character is a unit of its own.
+fn units(para: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    for word in para.split(' ').filter(|w| !w.is_empty()) {
+        let mut first = true;
+        let mut narrow = String::new();
+        for ch in word.chars() {
+            let wide = ch.width().unwrap_or(0) >= 2;
+            if NO_LINE_START.contains(ch)
+                && narrow.is_empty()
+                && !first
+                && let Some(last) = out.last_mut()
+            {
+                last.1.push(ch);
+                continue;
+            }
+            let only_open = |s: &str| s.chars().all(|c| NO_LINE_END.contains(c));
+            if NO_LINE_END.contains(ch) {
+                if !narrow.is_empty() && !only_open(&narrow) {
+                    out.push((first, std::mem::take(&mut narrow)));
+                    first = false;
+                }
+                narrow.push(ch);
+                continue;
+            }
+            if wide {
+                let mut unit = String::new();
+                if !narrow.is_empty() {
+                    if only_open(&narrow) {
+                        unit = std::mem::take(&mut narrow);
+                    } else {
+                        out.push((first, std::mem::take(&mut narrow)));
+                        first = false;
+                    }
+                }
+                unit.push(ch);
+                out.push((first, unit));
+                first = false;
+            } else {
+                narrow.push(ch);
+            }
+        }
+        if !narrow.is_empty() {
+            out.push((first, narrow));
+        }
+    }
+    out
+}
+
+/// Wraps `text` at `width` display columns (CJK characters count two), every line
+/// prefixed by `indent`. Breaks at spaces, and between CJK characters.
 pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let iw = indent.width();
     let mut out = String::new();
     for para in text.split('\n') {
         let mut line = String::from(indent);
-        let mut len = indent.chars().count();
+        let mut len = iw;
         let mut empty = true;
-        for word in para.split(' ').filter(|w| !w.is_empty()) {
-            let wl = word.chars().count();
-            if !empty && len + 1 + wl > width {
+        for (space_before, unit) in units(para) {
+            let ul = unit.width();
+            let sep = usize::from(space_before && !empty);
+            if !empty && len + sep + ul > width {
                 out.push_str(line.trim_end());
                 out.push('\n');
                 line = String::from(indent);
-                len = indent.chars().count();
+                len = iw;
                 empty = true;
             }
-            if !empty {
+            if space_before && !empty {
                 line.push(' ');
                 len += 1;
             }
-            // A single word longer than the line is cut into pieces.
-            if len + wl > width && wl > width.saturating_sub(indent.chars().count()) {
-                let room = width.saturating_sub(len).max(1);
-                let mut chunk = String::new();
-                let mut n = 0;
-                for ch in word.chars() {
-                    if n == room {
-                        line.push_str(&chunk);
+            if ul > width.saturating_sub(iw) {
+                // A unit longer than a whole line is cut into pieces.
+                for ch in unit.chars() {
+                    let cw = ch.width().unwrap_or(0);
+                    if len + cw > width && len > iw {
                         out.push_str(&line);
                         out.push('\n');
                         line = String::from(indent);
-                        len = indent.chars().count();
-                        chunk.clear();
-                        n = 0;
+                        len = iw;
                     }
-                    chunk.push(ch);
-                    n += 1;
+                    line.push(ch);
+                    len += cw;
                 }
-                line.push_str(&chunk);
-                len += n;
             } else {
-                line.push_str(word);
-                len += wl;
+                line.push_str(&unit);
+                len += ul;
             }
             empty = false;
         }
@@ -69,6 +123,29 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> String {
         out.push('\n');
     }
     out
+}
+
+/// An RFC 3339 UTC time (`2026-06-01T08:00:00Z`) written for the reader's language
+/// (`1 Jun 2026 08:00 UTC`, `2026年6月1日 08:00 UTC`). Anything else, such as a log
+/// time kept as the log wrote it, is returned unchanged.
+pub fn human_time(s: &str, lang: Lang) -> String {
+    use time::format_description::well_known::Rfc3339;
+    if !s.ends_with('Z') {
+        return s.to_string();
+    }
+    let Ok(t) = time::OffsetDateTime::parse(s, &Rfc3339) else {
+        return s.to_string();
+    };
+    Messages::get(lang).text(
+        "date-time",
+        &[
+            ("year", t.year().to_string()),
+            ("month", u8::from(t.month()).to_string()),
+            ("day", t.day().to_string()),
+            ("hour", format!("{:02}", t.hour())),
+            ("minute", format!("{:02}", t.minute())),
+        ],
+    )
 }
 
 pub(crate) fn lang_of(report: &Report) -> Lang {
@@ -95,12 +172,19 @@ pub fn render(r: &Report) -> String {
         "",
         WIDTH,
     ));
-    let _ = writeln!(o, "{}: {}", l("label-generated"), r.generated_at);
+    let _ = writeln!(
+        o,
+        "{}: {}",
+        l("label-generated"),
+        human_time(&r.generated_at, lang_of(r))
+    );
     if !r.platforms.is_empty() {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
         let _ = writeln!(o, "{}: {}", l("label-platforms"), p.join(", "));
     }
-    if r.redaction.applied {
+    if r.redaction.applied && r.redaction.kinds.is_empty() {
+        o.push_str(&wrap(&l("redaction-none"), "", WIDTH));
+    } else if r.redaction.applied {
         o.push_str(&wrap(
             &m.text(
                 "redaction-applied",
@@ -116,7 +200,7 @@ pub fn render(r: &Report) -> String {
     let section = |o: &mut String, title: String| {
         let _ = writeln!(o);
         let _ = writeln!(o, "{title}");
-        let _ = writeln!(o, "{}", "-".repeat(title.chars().count().min(WIDTH)));
+        let _ = writeln!(o, "{}", "-".repeat(title.width().min(WIDTH)));
     };
 
     section(
@@ -239,8 +323,8 @@ pub fn render(r: &Report) -> String {
                 o,
                 "  {}: {} → {}",
                 l("label-valid"),
-                c.not_before,
-                c.not_after
+                human_time(&c.not_before, lang_of(r)),
+                human_time(&c.not_after, lang_of(r))
             );
             let bits = c.key.bits.map(|b| format!(" {b}")).unwrap_or_default();
             let _ = writeln!(
@@ -351,6 +435,51 @@ pub(crate) fn serde_plain<T: serde::Serialize>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_counts_cjk_characters_as_two_columns() {
+        let text = "請在 Intune 的 SCEP 設定檔以及 CA 的憑證範本中，將「用戶端驗證」加入擴充金鑰使用方法，然後讓裝置重新註冊。".repeat(3);
+        let out = wrap(&text, "  ", 40);
+        for line in out.lines() {
+            assert!(line.width() <= 40, "{line} is {} columns", line.width());
+            assert!(
+                !line.trim_start().starts_with('，') && !line.trim_start().starts_with('。'),
+                "{line}"
+            );
+        }
+        assert!(out.lines().count() > 3);
+        assert!(out.contains("Intune"), "Latin words stay whole: {out}");
+    }
+
+    #[test]
+    fn opening_brackets_stay_with_what_follows() {
+        let text = "更新已過期的 MSCEP-RA 憑證（CEP Encryption、Exchange Enrollment Agent）並授與「讀取」權限。".repeat(4);
+        for width in 20..60 {
+            for line in wrap(&text, "", width).lines() {
+                assert!(
+                    !line.ends_with('（') && !line.ends_with('「'),
+                    "{width}: {line}"
+                );
+                assert!(line.width() <= width, "{width}: {line}");
+            }
+        }
+    }
+
+    #[test]
+    fn dates_follow_the_language() {
+        assert_eq!(
+            human_time("2026-06-01T08:00:00Z", Lang::En),
+            "1 Jun 2026 08:00 UTC"
+        );
+        assert_eq!(
+            human_time("2026-06-01T08:00:00Z", Lang::ZhHant),
+            "2026年6月1日 08:00 UTC"
+        );
+        assert_eq!(
+            human_time("2018-02-27T05:16:28.034", Lang::ZhHant),
+            "2018-02-27T05:16:28.034"
+        );
+    }
 
     #[test]
     fn wrap_keeps_lines_within_width() {

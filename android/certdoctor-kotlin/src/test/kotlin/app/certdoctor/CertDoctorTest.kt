@@ -217,6 +217,18 @@ class CertDoctorTest {
     }
 
     @Test
+    fun everyLanguageDiagnosesAndRenders() {
+        assertTrue(CertDoctor.languages().toString(), "en" in CertDoctor.languages())
+        for (lang in CertDoctor.languages()) {
+            val options = CertDoctor.options(lang = lang, nowUnixSeconds = 1_780_272_000L)
+            val report = blocking { CertDoctor.diagnose(listOf(sample("omadm-ndes-http-500.log")), options) }
+            assertEquals(lang, report.lang)
+            assertEquals(Verdict.FAILED, report.verdict)
+            assertTrue(blocking { CertDoctor.render(report, ReportFormat.TEXT, lang) }.contains("SCEP_SERVER_UNREACHABLE"))
+        }
+    }
+
+    @Test
     fun aFinishedSessionRefusesMoreWork() {
         val session = DiagnosisSession(fixed)
         session.finish()
