@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Kotlin library tests on the host JVM, against the host build of the Rust library through
+# the real generated bindings. Installs what is missing (tests/mobile/setup.sh), builds the
+# FFI crate and the bindgen, generates the Kotlin bindings into target/, compiles the
+# library and its tests with kotlinc (-Werror) and runs them with JUnit 4.
+# Last line: `kotlin: N passed, M failed`; exit status non-zero on any failure.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+out="$root/target/kotlin"
+lib="$root/android/certdoctor-kotlin"
+fixtures="${CERTDOCTOR_ANDROID_FIXTURES:-$root/tests/fixtures/android}"
+
+summary() { echo "kotlin: $1 passed, $2 failed"; }
+trap 'rc=$?; [ $rc -eq 0 ] || [ -n "${reported:-}" ] || summary 0 1; exit $rc' EXIT
+
+bash "$root/tests/mobile/setup.sh"
+kotlinc="${CERTDOCTOR_KOTLIN_PREFIX:-$root/target/mobile-tools/kotlin-2.4.20}/node_modules/kotlin-compiler/bin/kotlinc"
+
+# The .so comes from `cargo build` (cargo test does not produce it); the bindgen is its own call.
+cargo build --locked -p certdoctor-ffi
+cargo build --locked -p uniffi-bindgen
+so="$root/target/debug/libcertdoctor_ffi.so"
+
+rm -rf "$out/generated" "$out/classes" "$out/test-classes"
+mkdir -p "$out/generated" "$out/classes" "$out/test-classes" "$out/scratch"
+"$root/target/debug/uniffi-bindgen" generate --library "$so" --language kotlin --no-format --out-dir "$out/generated" >&2
+
+jna=/usr/share/java/jna.jar
+junit=/usr/share/java/junit4.jar
+hamcrest=/usr/share/java/hamcrest-core.jar
+[ -f "$hamcrest" ] || hamcrest=/usr/share/java/hamcrest.jar
+
+echo "kotlin: compiling the library and its tests" >&2
+"$kotlinc" -Werror -jvm-target 17 -no-reflect -cp "$jna" -d "$out/classes" \
+  "$out/generated" "$lib/src/main/kotlin" >&2
+"$kotlinc" -Werror -jvm-target 17 -cp "$out/classes:$jna:$junit:$hamcrest" -d "$out/test-classes" \
+  "$lib/src/test/kotlin" >&2
+
+tests=$(cd "$out/test-classes" && find . -name '*Test.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
+kotlin_home="$(dirname "$(dirname "$(readlink -f "$kotlinc")")")"
+cp="$out/classes:$out/test-classes:$kotlin_home/lib/kotlin-stdlib.jar:$jna:$junit:$hamcrest"
+set +e
+java -Xmx512m -Djna.library.path="$root/target/debug" \
+  -Dcertdoctor.fixtures="$fixtures" \
+  -Dcertdoctor.generated="$out/generated" \
+  -Dcertdoctor.sources="$lib/src/main/kotlin" \
+  -Dcertdoctor.scratch="$out/scratch" \
+  -cp "$cp" org.junit.runner.JUnitCore $tests | tee "$out/junit.log"
+status=${PIPESTATUS[0]}
+set -e
+run=$(grep -oE '^OK \(([0-9]+) tests?\)' "$out/junit.log" | grep -oE '[0-9]+' || true)
+if [ -n "$run" ]; then
+  failed=0
+else
+  run=$(grep -oE 'Tests run: [0-9]+' "$out/junit.log" | grep -oE '[0-9]+' || echo 0)
+  failed=$(grep -oE 'Failures: [0-9]+' "$out/junit.log" | grep -oE '[0-9]+' || echo 1)
+fi
+reported=1
+summary "$((run - failed))" "$failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
