@@ -27,5 +27,8 @@ step "rust tests"
 cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
 awk '/^test result:/ { p += $4; f += $6 } END { printf "rust: %d passed, %d failed\n", p, f }' target/rust-tests.log
 
+step "mobile (FFI bindings: Kotlin tests, Swift syntax, cross-target checks)"
+bash tests/mobile/run-all.sh
+
 step "browser (HTML report: axe-core in headless Chromium)"
 bash tests/browser/run.sh
