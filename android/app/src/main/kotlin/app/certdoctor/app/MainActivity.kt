@@ -34,7 +34,7 @@ import java.util.concurrent.Executors
  */
 class MainActivity : Activity() {
     private val main = Handler(Looper.getMainLooper())
-    private val mainExecutor = Executor { main.post(it) }
+    private val onMain = Executor { main.post(it) }
     private val io = Executors.newSingleThreadExecutor()
     private lateinit var model: CheckViewModel
     private var subscription: Closeable? = null
@@ -57,7 +57,7 @@ class MainActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_main)
-        model = (lastNonConfigurationInstance as? CheckViewModel) ?: CheckViewModel(mainExecutor)
+        model = (lastNonConfigurationInstance as? CheckViewModel) ?: CheckViewModel(onMain)
 
         check = findViewById(R.id.check)
         status = findViewById(R.id.status)
@@ -153,7 +153,7 @@ class MainActivity : Activity() {
         if (requestCode != PICK_FILES || resultCode != RESULT_OK || data == null) return
         val uris = buildList {
             data.clipData?.let { clip -> for (i in 0 until clip.itemCount) add(clip.getItemAt(i).uri) }
-            if (isEmpty()) data.data?.let(::add)
+            if (isEmpty()) data.data?.let(this::add)
         }
         model.addFiles(uris.map { Documents.evidence(contentResolver, it) })
     }
