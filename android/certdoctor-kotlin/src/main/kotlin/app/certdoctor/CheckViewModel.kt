@@ -267,6 +267,24 @@ class CheckViewModel(
     }
 
     companion object {
+        /**
+         * The report language for a device locale (BCP 47, e.g. `zh-TW`, `zh-Hant-HK`, `en-GB`)
+         * among the core's [supported] tags: Traditional Chinese scripts and regions map to
+         * `zh-Hant`; otherwise an exact or language-only match; else `en`.
+         */
+        fun reportLanguage(localeTag: String, supported: List<String> = CertDoctor.languages()): String {
+            val parts = localeTag.replace('_', '-').split('-').filter { it.isNotEmpty() }
+            val language = parts.firstOrNull()?.lowercase() ?: return "en"
+            val traditional = language == "zh" &&
+                parts.drop(1).any { it.equals("Hant", true) || it.uppercase() in setOf("TW", "HK", "MO") }
+            val wanted = buildList {
+                if (traditional) add("zh-Hant")
+                add(parts.joinToString("-"))
+                add(language)
+            }
+            return wanted.firstNotNullOfOrNull { w -> supported.firstOrNull { it.equals(w, ignoreCase = true) } } ?: "en"
+        }
+
         private val defaultWorker: Executor = Executors.newSingleThreadExecutor { r ->
             Thread(r, "certdoctor-check").apply { isDaemon = true }
         }

@@ -240,3 +240,24 @@ class CheckViewModelDeviceEvidenceTest {
         assertEquals(CheckState.Idle(1), vm.state)
     }
 }
+
+class ReportLanguageTest {
+    private val supported = listOf("en", "zh-Hant")
+
+    @Test
+    fun taiwanAndTraditionalScriptsGetTraditionalChinese() {
+        assertEquals("zh-Hant", CheckViewModel.reportLanguage("zh-TW", supported))
+        assertEquals("zh-Hant", CheckViewModel.reportLanguage("zh_TW", supported))
+        assertEquals("zh-Hant", CheckViewModel.reportLanguage("zh-Hant-HK", supported))
+        assertEquals("en", CheckViewModel.reportLanguage("zh-CN", supported))
+        assertEquals("en", CheckViewModel.reportLanguage("zh-TW", listOf("en")))
+    }
+
+    @Test
+    fun otherLocalesFallBackToEnglish() {
+        assertEquals("en", CheckViewModel.reportLanguage("en-GB", supported))
+        assertEquals("en", CheckViewModel.reportLanguage("de-DE", supported))
+        assertEquals("en", CheckViewModel.reportLanguage("", supported))
+        assertTrue(CheckViewModel.reportLanguage(java.util.Locale.getDefault().toLanguageTag()) in CertDoctor.languages())
+    }
+}

@@ -17,6 +17,7 @@ import android.widget.LinearLayout
 import android.widget.ProgressBar
 import android.widget.TextView
 import android.widget.Toast
+import app.certdoctor.CertDoctor
 import app.certdoctor.CheckState
 import app.certdoctor.CheckViewModel
 import app.certdoctor.KeyStoreCertificates
@@ -57,7 +58,10 @@ class MainActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_main)
-        model = (lastNonConfigurationInstance as? CheckViewModel) ?: CheckViewModel(onMain)
+        model = (lastNonConfigurationInstance as? CheckViewModel) ?: CheckViewModel(onMain) {
+            // The report in the device's language when the core has it (zh-TW → zh-Hant).
+            CertDoctor.options(lang = CheckViewModel.reportLanguage(resources.configuration.locales[0].toLanguageTag()))
+        }
 
         check = findViewById(R.id.check)
         status = findViewById(R.id.status)
