@@ -62,7 +62,8 @@ final class CheckModel: ObservableObject {
         let dir = workDir
         Task {
             do {
-                let report = try await CertDoctor.diagnose(fileURLs: inputs)
+                let options = CertDoctor.options(lang: Self.reportLanguage)
+                let report = try await CertDoctor.diagnose(fileURLs: inputs, options: options)
                 let shareFiles = try await ShareFiles.make(report: report, in: dir)
                 let trustResults = await Task.detached { TrustEvaluation.evaluate(files: inputs) }.value
                 guard mine == self.generation else { return }
@@ -83,6 +84,16 @@ final class CheckModel: ObservableObject {
         trust = []
         files = []
         try? FileManager.default.removeItem(at: workDir)
+    }
+
+    /// The report in the device's language when the core has it (zh-TW / zh-Hant → zh-Hant).
+    private static var reportLanguage: String {
+        let preferred = Locale.preferredLanguages.first ?? "en"
+        let traditional = ["zh-Hant", "zh-TW", "zh-HK", "zh-MO"].contains { preferred.hasPrefix($0) }
+        if traditional && CertDoctorKit.supportedLanguages().contains("zh-Hant") {
+            return "zh-Hant"
+        }
+        return "en"
     }
 
     private static func message(_ error: Error) -> String {
