@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds certdoctorFFI.xcframework (device + simulator static libraries, with the C header
+# and module map) into CertDoctorKit/Frameworks/ and generates the Swift bindings into
+# CertDoctorKit/Sources/CertDoctorKit/Generated/. Needs macOS with Xcode and rustup.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
+rustup target add "${targets[@]}"
+export IPHONEOS_DEPLOYMENT_TARGET=16.0
+for t in "${targets[@]}"; do
+  cargo build --locked --release --target "$t" -p certdoctor-ffi
+done
+
+# Swift bindings + C header + modulemap, from a host build (library mode reads the metadata).
+cargo build --locked -p certdoctor-ffi
+cargo build --locked -p uniffi-bindgen
+ffi="$root/target/ios/ffi"
+generated="$here/CertDoctorKit/Sources/CertDoctorKit/Generated"
+rm -rf "$ffi" "$generated"
+mkdir -p "$ffi/include" "$generated"
+"$root/target/debug/uniffi-bindgen" generate --library "$root/target/debug/libcertdoctor_ffi.dylib" \
+  --language swift --out-dir "$ffi"
+mv "$ffi"/*.swift "$generated/"
+mv "$ffi/certdoctorFFI.h" "$ffi/include/"
+mv "$ffi/certdoctorFFI.modulemap" "$ffi/include/module.modulemap"
+
+# One library per platform: the two simulator architectures are merged with lipo.
+sim="$root/target/ios/sim"
+mkdir -p "$sim"
+lipo -create \
+  "$root/target/aarch64-apple-ios-sim/release/libcertdoctor_ffi.a" \
+  "$root/target/x86_64-apple-ios/release/libcertdoctor_ffi.a" \
+  -output "$sim/libcertdoctor_ffi.a"
+
+out="$here/CertDoctorKit/Frameworks/certdoctorFFI.xcframework"
+rm -rf "$out"
+xcodebuild -create-xcframework \
+  -library "$root/target/aarch64-apple-ios/release/libcertdoctor_ffi.a" -headers "$ffi/include" \
+  -library "$sim/libcertdoctor_ffi.a" -headers "$ffi/include" \
+  -output "$out"
+echo "built $out"
+echo "bindings in $generated"
