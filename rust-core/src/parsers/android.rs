@@ -15,6 +15,7 @@ use crate::evidence::{
     EventKind, FailInfo, LogEvent, LogTime, ManagementMode, PkiStatus, Platform, ProfileId,
     ScepOperation, SourceRef, find_ascii_ci,
 };
+use crate::input::Skim;
 use crate::limits;
 
 /// Bytes of one record's text (message plus continuation lines) kept for matching.
@@ -409,6 +410,26 @@ impl LogParser for AndroidParser {
         }
     }
 
+    fn skim(&self) -> Option<&'static Skim> {
+        static S: OnceLock<Skim> = OnceLock::new();
+        Some(S.get_or_init(|| Skim {
+            keywords: skim_keywords(),
+            record_start: |raw| is_record_start(raw),
+        }))
+    }
+
+    fn skipped(&mut self, records: u64) {
+        if records == 0 {
+            return;
+        }
+        // What `line` would have done with their headers: close the open record; the
+        // skipped ones hold no keyword (so no `CertUtils` class either).
+        self.flush();
+        self.selection = None;
+        self.seen_header = true;
+        self.out.records += records;
+    }
+
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.selection = None;
@@ -674,6 +695,46 @@ const PATTERNS: &[(&str, P)] = &[
     ("device admin mode", P::DeviceAdmin),
     ("legacy device admin", P::DeviceAdmin),
 ];
+
+/// The fast path's keywords: every classifier pattern, plus `CertUtils` (its records pair
+/// up with the next one, so none of them may be skipped).
+fn skim_keywords() -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(PATTERNS.iter().map(|(p, _)| *p).chain(["CertUtils"]))
+        .unwrap_or_else(|_| AhoCorasick::new([""]).expect("static pattern"))
+}
+
+/// Whether a raw line opens a record, as [`AndroidParser::line`] would decide after
+/// decoding and cleaning it: a §2.1 header. Only the head of the line is decoded.
+fn is_record_start(raw: &[u8]) -> bool {
+    const HEAD: usize = 512;
+    let first = raw.iter().copied().find(|&b| b != b' ' && b != b'\t');
+    // Header lines start with a letter or digit (possibly behind `Line N: ` or `> `).
+    if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'>') {
+        return false;
+    }
+    let head = &raw[..raw.len().min(HEAD)];
+    let text = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+    };
+    let mut buf = String::new();
+    let line = crate::input::clean_line(text, &mut buf);
+    if parse_header(line).is_some() {
+        return true;
+    }
+    if head.len() == raw.len() && text.len() == raw.len() {
+        return false;
+    }
+    // Cut inside the header: decide on the whole line.
+    let whole: String = match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => raw.iter().map(|&b| crate::input::cp1252(b)).collect(),
+    };
+    let line = crate::input::clean_line(&whole, &mut buf);
+    parse_header(line).is_some()
+}
 
 fn matcher() -> &'static AhoCorasick {
     static M: OnceLock<AhoCorasick> = OnceLock::new();
