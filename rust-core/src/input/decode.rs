@@ -106,6 +106,7 @@ impl LineDecoder {
             + self.cleaned.capacity()
             + self.skim.carry.capacity()
             + self.skim.boundary.capacity()
+            + self.skim.folded.capacity()
     }
 
     /// Feeds the next chunk; complete lines are handed to `sink`.
@@ -306,11 +307,46 @@ impl LineDecoder {
 
 /// What a format tells the fast path: its keywords and how a record begins.
 pub struct Skim {
-    /// Matches every raw line that may say something to the parser (ASCII keywords, so
-    /// matching raw UTF-8 or Windows-1252 bytes is the same as matching decoded text).
-    pub keywords: AhoCorasick,
+    /// Keywords, ASCII case folded (see [`fold`]); built by [`Skim::new`].
+    keywords: AhoCorasick,
     /// Whether a raw line (copy-paste debris included) opens a record.
-    pub record_start: fn(&[u8]) -> bool,
+    record_start: fn(&[u8]) -> bool,
+}
+
+impl Skim {
+    /// `keywords` must cover every line that may say something to the parser, ASCII case
+    /// insensitively (matching raw UTF-8 or Windows-1252 bytes is then the same as
+    /// matching decoded text). They are searched case-sensitively in a folded copy of
+    /// the chunk, which lets aho-corasick use its SIMD (Teddy) search.
+    pub fn new(keywords: &[&str], record_start: fn(&[u8]) -> bool) -> Self {
+        let folded: Vec<Vec<u8>> = keywords
+            .iter()
+            .map(|k| k.bytes().map(fold_byte).collect())
+            .collect();
+        let keywords = AhoCorasick::new(&folded)
+            .unwrap_or_else(|_| AhoCorasick::new([""]).expect("empty pattern"));
+        Skim {
+            keywords,
+            record_start,
+        }
+    }
+
+    /// Start of the first keyword in `folded` (a [`fold`]ed haystack).
+    fn find(&self, folded: &[u8]) -> Option<usize> {
+        self.keywords.find(folded).map(|m| m.start())
+    }
+}
+
+/// ASCII case folding for the keyword scan: sets bit 5, so `A`–`Z` meet `a`–`z`. Other
+/// bytes may meet too (`@` and `` ` ``): a superset of the matches, never fewer.
+fn fold_byte(b: u8) -> u8 {
+    b | 0x20
+}
+
+/// Folds `src` into `dst` (one pass, vectorised by the compiler).
+fn fold(src: &[u8], dst: &mut Vec<u8>) {
+    dst.clear();
+    dst.extend(src.iter().map(|&b| fold_byte(b)));
 }
 
 /// Raw bytes of a skipped record kept for replay: enough for the parser's record cap.
@@ -328,6 +364,8 @@ struct SkimState {
     carry_first_line: u64,
     /// A line that began in the previous chunk, completed (scratch).
     boundary: Vec<u8>,
+    /// The case-folded chunk (scratch, at most one chunk).
+    folded: Vec<u8>,
 }
 
 impl LineDecoder {
@@ -351,7 +389,9 @@ impl LineDecoder {
             self.take_boundary(skim, parser);
             rest = &rest[i + 1..];
         }
-        let mut next_hit = skim.keywords.find(rest).map(|m| m.start());
+        let mut folded = std::mem::take(&mut self.skim.folded);
+        fold(rest, &mut folded);
+        let mut next_hit = skim.find(&folded);
         let mut start = 0;
         while let Some(len) = memchr::memchr(b'\n', &rest[start..]) {
             let end = start + len;
@@ -362,9 +402,10 @@ impl LineDecoder {
             self.skim_line(&rest[start..end], false, hit, skim, parser);
             start = end + 1;
             if hit {
-                next_hit = skim.keywords.find(&rest[start..]).map(|m| start + m.start());
+                next_hit = skim.find(&folded[start..]).map(|h| start + h);
             }
         }
+        self.skim.folded = folded;
         self.append_raw(&rest[start..]);
     }
 
@@ -403,7 +444,10 @@ impl LineDecoder {
         let overflow = self.overflow;
         self.line.clear();
         self.overflow = false;
-        let hit = skim.keywords.is_match(&b[..]);
+        let mut folded = std::mem::take(&mut self.skim.folded);
+        fold(&b, &mut folded);
+        let hit = skim.find(&folded).is_some();
+        self.skim.folded = folded;
         self.skim_line(&b, overflow, hit, skim, parser);
         self.skim.boundary = b;
     }

@@ -953,3 +953,19 @@ fn fast_path_long_line_in_bounded_memory() {
     assert_eq!(out.events.len(), 1);
     assert_eq!(out.events[0].source.line, Some(3));
 }
+
+#[test]
+fn skim_keywords_cover_every_pattern() {
+    for (p, kind) in PATTERNS {
+        if matches!(kind, P::Fail) {
+            continue;
+        }
+        let p = p.to_ascii_lowercase();
+        assert!(
+            SKIM_KEYWORDS
+                .iter()
+                .any(|k| p.contains(&k.to_ascii_lowercase())),
+            "no fast-path keyword covers {p:?}"
+        );
+    }
+}
