@@ -307,7 +307,9 @@ impl LineDecoder {
 
 /// What a format tells the fast path: its keywords and how a record begins.
 pub struct Skim {
-    /// Keywords, ASCII case folded (see [`fold`]); built by [`Skim::new`].
+    /// Keywords, ASCII case folded (see [`fold`]): Teddy (SIMD) when the CPU has it,
+    /// else an aho-corasick automaton.
+    teddy: Option<aho_corasick::packed::Searcher>,
     keywords: AhoCorasick,
     /// Whether a raw line (copy-paste debris included) opens a record.
     record_start: fn(&[u8]) -> bool,
@@ -325,7 +327,12 @@ impl Skim {
             .collect();
         let keywords = AhoCorasick::new(&folded)
             .unwrap_or_else(|_| AhoCorasick::new([""]).expect("empty pattern"));
+        let teddy = aho_corasick::packed::Config::new()
+            .builder()
+            .extend(&folded)
+            .build();
         Skim {
+            teddy,
             keywords,
             record_start,
         }
@@ -333,7 +340,10 @@ impl Skim {
 
     /// Start of the first keyword in `folded` (a [`fold`]ed haystack).
     fn find(&self, folded: &[u8]) -> Option<usize> {
-        self.keywords.find(folded).map(|m| m.start())
+        match &self.teddy {
+            Some(t) => t.find(folded).map(|m| m.start()),
+            None => self.keywords.find(folded).map(|m| m.start()),
+        }
     }
 }
 

@@ -545,11 +545,11 @@ fn is_class(s: &str) -> bool {
 
 /// `YYYY-MM-DDThh:mm:ss[.f…]` (a space instead of `T` is not part of one token).
 fn is_timestamp(s: &str) -> bool {
-    parse_ts(s).is_some()
+    ts_fields(s).is_some()
 }
 
-/// Parses `YYYY-MM-DDThh:mm:ss[.fraction]` into nanoseconds since 1970 (wall clock).
-fn parse_ts(s: &str) -> Option<i128> {
+/// The fields of `YYYY-MM-DDThh:mm:ss[.fraction]`, checked, without date arithmetic.
+fn ts_fields(s: &str) -> Option<[i64; 6]> {
     let b = s.as_bytes();
     if b.len() < 19
         || b[4] != b'-'
@@ -572,15 +572,20 @@ fn parse_ts(s: &str) -> Option<i128> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
+    if b.len() > 19 && (b[19] != b'.' || b.len() == 20 || !b[20..].iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    Some([y, mo, d, h, mi, se])
+}
+
+/// Parses `YYYY-MM-DDThh:mm:ss[.fraction]` into nanoseconds since 1970 (wall clock).
+fn parse_ts(s: &str) -> Option<i128> {
+    let [y, mo, d, h, mi, se] = ts_fields(s)?;
+    let b = s.as_bytes();
     let mut nanos: i128 = 0;
     if b.len() > 19 {
-        if b[19] != b'.' || b.len() == 20 {
-            return None;
-        }
         let frac = &s[20..];
-        if !frac.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
         let mut scale: i128 = 100_000_000;
         for c in frac.bytes().take(9) {
             nanos += (c - b'0') as i128 * scale;
@@ -740,7 +745,7 @@ const SKIM_KEYWORDS: &[&str] = &[
 /// Whether a raw line opens a record, as [`AndroidParser::line`] would decide after
 /// decoding and cleaning it: a §2.1 header. Only the head of the line is decoded.
 fn is_record_start(raw: &[u8]) -> bool {
-    const HEAD: usize = 512;
+    const HEAD: usize = 256;
     let first = raw.iter().copied().find(|&b| b != b' ' && b != b'\t');
     // Header lines start with a letter or digit (possibly behind `Line N: ` or `> `).
     if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'>') {
