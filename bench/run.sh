@@ -27,7 +27,7 @@ best_ms() {
   done
   echo "$best"   # microseconds
 }
-rss_kib() { /usr/bin/time -v "$@" 2>&1 >"$OUT" | awk -F': ' '/Maximum resident/ {print $2}'; }
+rss_kib() { { /usr/bin/time -v "$@" 2>&1 >"$OUT" || true; } | awk -F': ' '/Maximum resident/ {print $2}'; }
 mbps() { python3 -c "print(f'{$1/1e6/($2/1e6):,.0f}')"; }
 
 echo "grep -c 'state changed' on the 200 MB log: $(grep -c 'state changed' "$DATA/omadm-200MB.log") lines"
