@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target for a bounded time and prints executions per target.
-# Usage: fuzz/run.sh [seconds per target, default 60]
+# Usage: fuzz/run.sh [seconds per target, default 60] [target ...]  (default: all)
 #
 # This toolchain is stable: `cargo fuzz` needs nightly-only flags only for a sanitizer
 # (-Zsanitizer=address). `--sanitizer none` builds on stable with libFuzzer coverage
@@ -9,9 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-60}
+shift || true
 SAN=${SANITIZER:-none}
 if [ "$SAN" = none ]; then FLAGS=(--sanitizer none); ENVV=(); else FLAGS=(--sanitizer "$SAN"); ENVV=(RUSTC_BOOTSTRAP=1); fi
-TARGETS=$(cargo fuzz list)
+TARGETS=${*:-$(cargo fuzz list)}
 env "${ENVV[@]}" cargo fuzz build "${FLAGS[@]}" --debug-assertions
 mkdir -p logs
 printf '%-14s %12s %10s %s\n' target executions exec/s result

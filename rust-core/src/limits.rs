@@ -5,6 +5,11 @@
 /// bounded memory (SyncML documents and GET PKIOperation URLs reach hundreds of KB).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
+/// Raw bytes of a skipped log record kept by the fast path in case a later line of it
+/// holds a keyword and the record has to be replayed to the parser (the parser keeps
+/// `MAX_LINE_BYTES` of a record's text).
+pub const MAX_SKIPPED_RECORD_BYTES: usize = 2 * MAX_LINE_BYTES;
+
 /// Line cap for Windows event XML, where an export may put thousands of events on one
 /// line; still bounded.
 pub const MAX_XML_LINE_BYTES: usize = 16 * 1024 * 1024;

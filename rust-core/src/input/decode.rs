@@ -360,7 +360,7 @@ fn fold(src: &[u8], dst: &mut Vec<u8>) {
 }
 
 /// Raw bytes of a skipped record kept for replay: enough for the parser's record cap.
-const MAX_CARRY_BYTES: usize = 2 * limits::MAX_LINE_BYTES;
+const MAX_CARRY_BYTES: usize = limits::MAX_SKIPPED_RECORD_BYTES;
 
 #[derive(Debug, Default)]
 struct SkimState {
