@@ -535,12 +535,23 @@ fn digits(s: &str) -> Option<u32> {
 }
 
 fn is_class(s: &str) -> bool {
+    /// Bytes of a Java class name after the first: letters, digits, `_`, `$`, `.`.
+    const CLASS_BYTE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            t[i] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.';
+            i += 1;
+        }
+        t
+    };
     let mut b = s.bytes();
     match b.next() {
         Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {}
         _ => return false,
     }
-    b.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.')
+    b.all(|c| CLASS_BYTE[c as usize])
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.f…]` (a space instead of `T` is not part of one token).
@@ -757,7 +768,13 @@ fn is_record_start(raw: &[u8]) -> bool {
         Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
     };
     let mut buf = String::new();
-    let line = crate::input::clean_line(text, &mut buf);
+    // A line starting with a digit and without `\` has no debris to clean (no `Line N: `
+    // or `> ` prefix, no RTF escape): the common case of a timestamped header.
+    let line = if raw[0].is_ascii_digit() && memchr::memchr(b'\\', head).is_none() {
+        text
+    } else {
+        crate::input::clean_line(text, &mut buf)
+    };
     if parse_header(line).is_some() {
         return true;
     }
