@@ -5,6 +5,11 @@
 /// bounded memory (SyncML documents and GET PKIOperation URLs reach hundreds of KB).
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
+/// Raw bytes of a skipped log record kept by the fast path in case a later line of it
+/// holds a keyword and the record has to be replayed to the parser (the parser keeps
+/// `MAX_LINE_BYTES` of a record's text).
+pub const MAX_SKIPPED_RECORD_BYTES: usize = 2 * MAX_LINE_BYTES;
+
 /// Line cap for Windows event XML, where an export may put thousands of events on one
 /// line; still bounded.
 pub const MAX_XML_LINE_BYTES: usize = 16 * 1024 * 1024;
@@ -32,6 +37,25 @@ pub const MAX_TIMELINE: usize = 2_000;
 
 /// Certificates in one report's inventory.
 pub const MAX_CERTIFICATES: usize = 5_000;
+
+/// Zip bundles (a zip bomb or a hostile archive must not exhaust memory): entries read
+/// from one bundle; the rest are reported as not read.
+pub const MAX_ZIP_ENTRIES: usize = 10_000;
+
+/// Bytes one zip entry may inflate to; beyond it the entry is an error and only this
+/// much of it is analysed.
+pub const MAX_ZIP_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Inflated bytes of all entries of one bundle together (nested zips included); also
+/// the most a zip read from standard input may weigh (it is buffered to be read).
+pub const MAX_ZIP_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Zip bundles nested inside a bundle are read this many levels deep.
+pub const MAX_ZIP_DEPTH: u8 = 1;
+
+/// A binary `.evtx` event log is decoded whole; Windows caps event logs near this size
+/// by default.
+pub const MAX_EVTX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Cuts `text` to at most `max` characters on a char boundary, marking the cut with `…`.
 pub fn clip(text: &str, max: usize) -> String {

@@ -358,7 +358,7 @@ fn scan_emails(text: &str, r: &mut Redactor) {
             .rfind(|c: char| {
                 !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'))
             })
-            .map(|p| p + 1)
+            .map(|p| p + text[p..].chars().next().map_or(1, char::len_utf8))
             .unwrap_or(0);
         let domain_end = text[i + 1..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-')))

@@ -204,9 +204,10 @@ impl InputStream {
         match &mut self.state {
             State::Log {
                 decoder, parser, ..
-            } => {
-                decoder.push(bytes, &mut |n, line| parser.line(n, line));
-            }
+            } => match parser.skim() {
+                Some(skim) => decoder.push_skim(bytes, skim, &mut **parser),
+                None => decoder.push(bytes, &mut |n, line| parser.line(n, line)),
+            },
             State::Certificate { buf, too_big, .. } => {
                 if buf.len() + bytes.len() > limits::MAX_CERT_FILE_BYTES {
                     *too_big = true;
@@ -260,7 +261,10 @@ impl InputStream {
                 mut parser,
                 kind,
             } => {
-                decoder.finish(&mut |n, line| parser.line(n, line));
+                match parser.skim() {
+                    Some(skim) => decoder.finish_skim(skim, &mut *parser),
+                    None => decoder.finish(&mut |n, line| parser.line(n, line)),
+                }
                 let LogOutput {
                     events,
                     records,

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use certdoctor_core::Session;
 use certdoctor_core::input::InputKind;
+use certdoctor_core::limits;
 use zip::ZipArchive;
 
 /// Bounds for zip bundles (a zip bomb or a hostile archive must not exhaust memory).
@@ -18,16 +19,17 @@ pub struct ZipLimits {
     pub max_depth: u8,
 }
 
+/// The numbers live with every other bound in `certdoctor_core::limits`.
 pub const ZIP_LIMITS: ZipLimits = ZipLimits {
-    max_entries: 10_000,
-    max_entry_bytes: 64 * 1024 * 1024,
-    max_total_bytes: 512 * 1024 * 1024,
-    max_depth: 1,
+    max_entries: limits::MAX_ZIP_ENTRIES,
+    max_entry_bytes: limits::MAX_ZIP_ENTRY_BYTES,
+    max_total_bytes: limits::MAX_ZIP_TOTAL_BYTES,
+    max_depth: limits::MAX_ZIP_DEPTH,
 };
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-/// `.evtx` files are decoded whole; Windows caps event logs near this size by default.
-const EVTX_LIMIT: u64 = 512 * 1024 * 1024;
+/// `.evtx` files are decoded whole (`limits::MAX_EVTX_BYTES`).
+const EVTX_LIMIT: u64 = limits::MAX_EVTX_BYTES;
 const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
 
 /// Counts what could be read, to tell "no input at all" (exit 2) from bad content.

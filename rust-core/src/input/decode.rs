@@ -6,7 +6,10 @@
 //! and the cleaned output line), so memory stays bounded whatever the input size and no
 //! allocation happens per line once the buffers have grown.
 
+use aho_corasick::AhoCorasick;
+
 use crate::limits;
+use crate::parsers::LogParser;
 
 /// Bytes looked at to detect the encoding (BOM, or BOM-less UTF-16).
 const DETECT_BYTES: usize = 512;
@@ -49,6 +52,8 @@ pub struct LineDecoder {
     /// Scratch for the decoded and cleaned line.
     text: String,
     cleaned: String,
+    /// Fast path ([`LineDecoder::push_skim`]) state.
+    skim: SkimState,
 }
 
 impl Default for LineDecoder {
@@ -77,6 +82,7 @@ impl LineDecoder {
             high_surrogate: None,
             text: String::new(),
             cleaned: String::new(),
+            skim: SkimState::default(),
         }
     }
 
@@ -94,7 +100,13 @@ impl LineDecoder {
     /// Bytes currently held by the decoder's buffers (capacity); bounded by the line cap
     /// plus small constants, whatever was pushed.
     pub fn buffered_capacity(&self) -> usize {
-        self.head.capacity() + self.line.capacity() + self.text.capacity() + self.cleaned.capacity()
+        self.head.capacity()
+            + self.line.capacity()
+            + self.text.capacity()
+            + self.cleaned.capacity()
+            + self.skim.carry.capacity()
+            + self.skim.boundary.capacity()
+            + self.skim.folded.capacity()
     }
 
     /// Feeds the next chunk; complete lines are handed to `sink`.
@@ -272,6 +284,267 @@ impl LineDecoder {
         self.overflow = false;
         let out = clean_debris(&self.text, &mut self.cleaned);
         sink(self.line_no, out);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The fast path. Everything that makes a large log cheap lives here.
+//
+// A log is mostly noise: records (a header line plus continuation lines) that say
+// nothing certdoctor looks for. On UTF-8 input with `\n` line ends, one keyword scan
+// (aho-corasick) runs over each raw chunk; a line is decoded, cleaned and handed to the
+// parser only when
+//   * it holds a keyword, or
+//   * it continues a record the parser was given (stack traces after an ERROR record), or
+//   * it opens the record that a later keyword line turns out to continue: the skipped
+//     record's raw lines are kept (bounded) and replayed, so its header reaches the
+//     parser first.
+// Every other line costs a `memchr` for its end and, when it could open a record, the
+// format's header check; skipped records are reported in bulk (`LogParser::skipped`) so
+// record counts, line numbers (one per `\n`) and record boundaries stay exact. UTF-16,
+// `\r` line ends and the first bytes (encoding detection) take the ordinary path.
+// ---------------------------------------------------------------------------------------
+
+/// What a format tells the fast path: its keywords and how a record begins.
+pub struct Skim {
+    /// Keywords, ASCII case folded (see [`fold`]): Teddy (SIMD) when the CPU has it,
+    /// else an aho-corasick automaton.
+    teddy: Option<aho_corasick::packed::Searcher>,
+    keywords: AhoCorasick,
+    /// Whether a raw line (copy-paste debris included) opens a record.
+    record_start: fn(&[u8]) -> bool,
+}
+
+impl Skim {
+    /// `keywords` must cover every line that may say something to the parser, ASCII case
+    /// insensitively (matching raw UTF-8 or Windows-1252 bytes is then the same as
+    /// matching decoded text). They are searched case-sensitively in a folded copy of
+    /// the chunk, which lets aho-corasick use its SIMD (Teddy) search.
+    pub fn new(keywords: &[&str], record_start: fn(&[u8]) -> bool) -> Self {
+        let folded: Vec<Vec<u8>> = keywords
+            .iter()
+            .map(|k| k.bytes().map(fold_byte).collect())
+            .collect();
+        let keywords = AhoCorasick::new(&folded)
+            .unwrap_or_else(|_| AhoCorasick::new([""]).expect("empty pattern"));
+        let teddy = aho_corasick::packed::Config::new()
+            .builder()
+            .extend(&folded)
+            .build();
+        Skim {
+            teddy,
+            keywords,
+            record_start,
+        }
+    }
+
+    /// Start of the first keyword in `folded` (a [`fold`]ed haystack).
+    fn find(&self, folded: &[u8]) -> Option<usize> {
+        match &self.teddy {
+            Some(t) => t.find(folded).map(|m| m.start()),
+            None => self.keywords.find(folded).map(|m| m.start()),
+        }
+    }
+}
+
+/// ASCII case folding for the keyword scan: sets bit 5, so `A`–`Z` meet `a`–`z`. Other
+/// bytes may meet too (`@` and `` ` ``): a superset of the matches, never fewer.
+fn fold_byte(b: u8) -> u8 {
+    b | 0x20
+}
+
+/// Folds `src` into `dst` (one pass, vectorised by the compiler).
+fn fold(src: &[u8], dst: &mut Vec<u8>) {
+    dst.clear();
+    dst.extend(src.iter().map(|&b| fold_byte(b)));
+}
+
+/// Raw bytes of a skipped record kept for replay: enough for the parser's record cap.
+const MAX_CARRY_BYTES: usize = limits::MAX_SKIPPED_RECORD_BYTES;
+
+#[derive(Debug, Default)]
+struct SkimState {
+    /// The parser's open record is one it was given: its continuation lines go to it.
+    fed: bool,
+    /// Skipped record starts not yet reported to the parser.
+    pending: u64,
+    /// A skipped record is open; `carry` holds its raw lines, each ended by `\n`.
+    carry_open: bool,
+    carry: Vec<u8>,
+    carry_first_line: u64,
+    /// A line that began in the previous chunk, completed (scratch).
+    boundary: Vec<u8>,
+    /// The case-folded chunk (scratch, at most one chunk).
+    folded: Vec<u8>,
+}
+
+impl LineDecoder {
+    /// Like [`LineDecoder::push`], handing lines to `parser` through the fast path of
+    /// `skim`. Use either this or `push` for one input, and end with
+    /// [`LineDecoder::finish_skim`].
+    pub fn push_skim(&mut self, bytes: &[u8], skim: &Skim, parser: &mut dyn LogParser) {
+        if self.enc != Encoding::Utf8 || self.pending_cr || memchr::memchr(b'\r', bytes).is_some()
+        {
+            self.slow(bytes, parser);
+            return;
+        }
+        let mut rest = bytes;
+        if !self.line.is_empty() || self.overflow {
+            // The line begun in the previous chunk.
+            let Some(i) = memchr::memchr(b'\n', rest) else {
+                self.append_raw(rest);
+                return;
+            };
+            self.append_raw(&rest[..i]);
+            self.take_boundary(skim, parser);
+            rest = &rest[i + 1..];
+        }
+        let mut folded = std::mem::take(&mut self.skim.folded);
+        fold(rest, &mut folded);
+        let mut next_hit = skim.find(&folded);
+        let mut start = 0;
+        while let Some(len) = memchr::memchr(b'\n', &rest[start..]) {
+            let end = start + len;
+            let hit = match next_hit {
+                Some(h) if h < end => true,
+                _ => false,
+            };
+            self.skim_line(&rest[start..end], false, hit, skim, parser);
+            start = end + 1;
+            if hit {
+                next_hit = skim.find(&folded[start..]).map(|h| start + h);
+            }
+        }
+        self.skim.folded = folded;
+        self.append_raw(&rest[start..]);
+    }
+
+    /// End of input for [`LineDecoder::push_skim`].
+    pub fn finish_skim(&mut self, skim: &Skim, parser: &mut dyn LogParser) {
+        if self.enc == Encoding::Utf8 && !self.pending_cr && (!self.line.is_empty() || self.overflow)
+        {
+            self.take_boundary(skim, parser);
+        }
+        self.sync(parser);
+        self.finish(&mut |n, l| parser.line(n, l));
+    }
+
+    /// A chunk the fast path does not handle: the parser first catches up with what was
+    /// skipped, then sees every line.
+    fn slow(&mut self, bytes: &[u8], parser: &mut dyn LogParser) {
+        self.sync(parser);
+        self.push(bytes, &mut |n, l| parser.line(n, l));
+        self.skim.fed = true;
+    }
+
+    /// Brings the parser up to date: a skipped record still open is replayed (its next
+    /// lines may reach the parser), the others are reported.
+    fn sync(&mut self, parser: &mut dyn LogParser) {
+        if self.skim.carry_open {
+            self.replay(parser);
+        } else {
+            self.report_skipped(parser);
+        }
+    }
+
+    fn take_boundary(&mut self, skim: &Skim, parser: &mut dyn LogParser) {
+        let mut b = std::mem::take(&mut self.skim.boundary);
+        b.clear();
+        b.extend_from_slice(&self.line);
+        let overflow = self.overflow;
+        self.line.clear();
+        self.overflow = false;
+        let mut folded = std::mem::take(&mut self.skim.folded);
+        fold(&b, &mut folded);
+        let hit = skim.find(&folded).is_some();
+        self.skim.folded = folded;
+        self.skim_line(&b, overflow, hit, skim, parser);
+        self.skim.boundary = b;
+    }
+
+    fn skim_line(
+        &mut self,
+        raw: &[u8],
+        overflow: bool,
+        hit: bool,
+        skim: &Skim,
+        parser: &mut dyn LogParser,
+    ) {
+        if hit {
+            if !self.skim.fed && self.skim.carry_open && !(skim.record_start)(raw) {
+                // A keyword in a continuation line of a skipped record.
+                self.replay(parser);
+            } else {
+                self.report_skipped(parser);
+            }
+            self.feed_line(raw, overflow, parser);
+            self.skim.fed = true;
+        } else if (skim.record_start)(raw) {
+            let st = &mut self.skim;
+            st.fed = false;
+            st.pending += 1;
+            st.carry_open = true;
+            st.carry.clear();
+            st.carry_first_line = self.line_no + 1;
+            self.carry_push(raw);
+            self.line_no += 1;
+        } else if self.skim.fed {
+            self.feed_line(raw, overflow, parser);
+        } else {
+            if self.skim.carry_open {
+                self.carry_push(raw);
+            }
+            self.line_no += 1;
+        }
+    }
+
+    fn carry_push(&mut self, raw: &[u8]) {
+        let carry = &mut self.skim.carry;
+        let room = MAX_CARRY_BYTES.saturating_sub(carry.len());
+        if room > 0 {
+            carry.extend_from_slice(&raw[..raw.len().min(room - 1)]);
+            carry.push(b'\n');
+        }
+    }
+
+    fn report_skipped(&mut self, parser: &mut dyn LogParser) {
+        let st = &mut self.skim;
+        if st.pending > 0 {
+            parser.skipped(st.pending);
+            st.pending = 0;
+        }
+        st.carry_open = false;
+    }
+
+    /// Hands the open skipped record's lines to the parser with their own numbers.
+    fn replay(&mut self, parser: &mut dyn LogParser) {
+        self.skim.pending = self.skim.pending.saturating_sub(1);
+        self.report_skipped(parser);
+        let carry = std::mem::take(&mut self.skim.carry);
+        // A line begun in this chunk may be waiting in `line`: keep it aside.
+        let partial = std::mem::take(&mut self.line);
+        let partial_overflow = std::mem::replace(&mut self.overflow, false);
+        let now = self.line_no;
+        self.line_no = self.skim.carry_first_line.saturating_sub(1);
+        let body = carry.strip_suffix(b"\n").unwrap_or(&carry);
+        for l in body.split(|&b| b == b'\n') {
+            self.feed_line(l, false, parser);
+        }
+        // A record longer than the carry: its tail was not kept (the parser keeps less).
+        self.line_no = now;
+        self.line = partial;
+        self.overflow = partial_overflow;
+        self.skim.carry = carry;
+        self.skim.carry.clear();
+        self.skim.fed = true;
+    }
+
+    fn feed_line(&mut self, raw: &[u8], overflow: bool, parser: &mut dyn LogParser) {
+        self.line.clear();
+        self.overflow = false;
+        self.append_raw(raw);
+        self.overflow |= overflow;
+        self.emit(&mut |n, l| parser.line(n, l));
     }
 }
 

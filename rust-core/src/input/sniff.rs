@@ -444,7 +444,7 @@ fn is_ios(lines: &[String], text: &str) -> bool {
     let mc_domain = text.match_indices("ErrorDomain").any(|(i, _)| {
         let start = text[..i]
             .rfind(|c: char| !c.is_ascii_alphanumeric())
-            .map(|j| j + 1)
+            .map(|j| j + text[j..].chars().next().map_or(1, char::len_utf8))
             .unwrap_or(0);
         text[start..i].starts_with("MC")
     });

@@ -15,6 +15,7 @@ use crate::evidence::{
     EventKind, FailInfo, LogEvent, LogTime, ManagementMode, PkiStatus, Platform, ProfileId,
     ScepOperation, SourceRef, find_ascii_ci,
 };
+use crate::input::Skim;
 use crate::limits;
 
 /// Bytes of one record's text (message plus continuation lines) kept for matching.
@@ -409,6 +410,23 @@ impl LogParser for AndroidParser {
         }
     }
 
+    fn skim(&self) -> Option<&'static Skim> {
+        static S: OnceLock<Skim> = OnceLock::new();
+        Some(S.get_or_init(|| Skim::new(SKIM_KEYWORDS, is_record_start)))
+    }
+
+    fn skipped(&mut self, records: u64) {
+        if records == 0 {
+            return;
+        }
+        // What `line` would have done with their headers: close the open record; the
+        // skipped ones hold no keyword (so no `CertUtils` class either).
+        self.flush();
+        self.selection = None;
+        self.seen_header = true;
+        self.out.records += records;
+    }
+
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.selection = None;
@@ -517,21 +535,32 @@ fn digits(s: &str) -> Option<u32> {
 }
 
 fn is_class(s: &str) -> bool {
+    /// Bytes of a Java class name after the first: letters, digits, `_`, `$`, `.`.
+    const CLASS_BYTE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            t[i] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.';
+            i += 1;
+        }
+        t
+    };
     let mut b = s.bytes();
     match b.next() {
         Some(c) if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {}
         _ => return false,
     }
-    b.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.')
+    b.all(|c| CLASS_BYTE[c as usize])
 }
 
 /// `YYYY-MM-DDThh:mm:ss[.f…]` (a space instead of `T` is not part of one token).
 fn is_timestamp(s: &str) -> bool {
-    parse_ts(s).is_some()
+    ts_fields(s).is_some()
 }
 
-/// Parses `YYYY-MM-DDThh:mm:ss[.fraction]` into nanoseconds since 1970 (wall clock).
-fn parse_ts(s: &str) -> Option<i128> {
+/// The fields of `YYYY-MM-DDThh:mm:ss[.fraction]`, checked, without date arithmetic.
+fn ts_fields(s: &str) -> Option<[i64; 6]> {
     let b = s.as_bytes();
     if b.len() < 19
         || b[4] != b'-'
@@ -542,28 +571,32 @@ fn parse_ts(s: &str) -> Option<i128> {
     {
         return None;
     }
+    // On bytes: the fields may hold multi-byte characters (fuzzing found a panic when
+    // this sliced the `&str`).
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = &s[r];
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
-        } else {
-            None
-        }
+        let t = b.get(r)?;
+        t.iter()
+            .try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64))
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
+    if b.len() > 19 && (b[19] != b'.' || b.len() == 20 || !b[20..].iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    Some([y, mo, d, h, mi, se])
+}
+
+/// Parses `YYYY-MM-DDThh:mm:ss[.fraction]` into nanoseconds since 1970 (wall clock).
+fn parse_ts(s: &str) -> Option<i128> {
+    let [y, mo, d, h, mi, se] = ts_fields(s)?;
+    let b = s.as_bytes();
     let mut nanos: i128 = 0;
     if b.len() > 19 {
-        if b[19] != b'.' || b.len() == 20 {
-            return None;
-        }
         let frac = &s[20..];
-        if !frac.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
         let mut scale: i128 = 100_000_000;
         for c in frac.bytes().take(9) {
             nanos += (c - b'0') as i128 * scale;
@@ -674,6 +707,88 @@ const PATTERNS: &[(&str, P)] = &[
     ("device admin mode", P::DeviceAdmin),
     ("legacy device admin", P::DeviceAdmin),
 ];
+
+/// The fast path's keywords (ASCII case-insensitive): every classifier pattern contains
+/// one of them (checked by a test), and `CertUtils` records are never skipped (they pair
+/// up with the next record). Fewer, shorter keywords than `PATTERNS` keep the scan fast;
+/// `fail` only counts next to `ModelName`, so it needs none of its own.
+const SKIM_KEYWORDS: &[&str] = &[
+    "There are ",
+    "Trying to enroll certificate request",
+    "Sending ",
+    "Received ",
+    "CertRep@",
+    "Encoding message",
+    "pkiMessage verification failed",
+    "signedData contained no certificates",
+    "Content-Type mismatch",
+    "Expected [application/x-",
+    "RA not issued by CA",
+    "Transaction ID Mismatch",
+    "Nonce mismatch",
+    "problem when determining capabilities",
+    "Operation failed due to",
+    "Exception",
+    "Error connecting to server",
+    "state changed from",
+    "pending certificate",
+    "applied",
+    "cert(s) ",
+    "Excluding cert",
+    "CertificateStore",
+    "ModelName",
+    "afw",
+    "android enterprise",
+    "android for work",
+    "androidforwork",
+    "work profile",
+    "workprofile",
+    "device owner",
+    "deviceowner",
+    "profile owner",
+    "profileowner",
+    "knox",
+    "device admin",
+    "deviceadministrator",
+    "CertUtils",
+];
+
+/// Whether a raw line opens a record, as [`AndroidParser::line`] would decide after
+/// decoding and cleaning it: a §2.1 header. Only the head of the line is decoded.
+fn is_record_start(raw: &[u8]) -> bool {
+    const HEAD: usize = 256;
+    let first = raw.iter().copied().find(|&b| b != b' ' && b != b'\t');
+    // Header lines start with a letter or digit (possibly behind `Line N: ` or `> `).
+    if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'>') {
+        return false;
+    }
+    let head = &raw[..raw.len().min(HEAD)];
+    let text = match std::str::from_utf8(head) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""),
+    };
+    let mut buf = String::new();
+    // A line starting with a digit and without `\` has no debris to clean (no `Line N: `
+    // or `> ` prefix, no RTF escape): the common case of a timestamped header.
+    let line = if raw[0].is_ascii_digit() && memchr::memchr(b'\\', head).is_none() {
+        text
+    } else {
+        crate::input::clean_line(text, &mut buf)
+    };
+    if parse_header(line).is_some() {
+        return true;
+    }
+    if head.len() == raw.len() && text.len() == raw.len() {
+        return false;
+    }
+    // Cut inside the header: decide on the whole line.
+    let whole: String = match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => raw.iter().map(|&b| crate::input::cp1252(b)).collect(),
+    };
+    let line = crate::input::clean_line(&whole, &mut buf);
+    parse_header(line).is_some()
+}
 
 fn matcher() -> &'static AhoCorasick {
     static M: OnceLock<AhoCorasick> = OnceLock::new();
@@ -991,7 +1106,7 @@ fn criteria_count(msg: &str) -> Option<(u32, bool)> {
     let head = &msg[..i];
     let start = head
         .rfind(|c: char| !c.is_ascii_digit())
-        .map(|j| j + 1)
+        .map(|j| j + head[j..].chars().next().map_or(1, char::len_utf8))
         .unwrap_or(0);
     Some((head[start..].parse().ok()?, matched))
 }

@@ -17,6 +17,14 @@ pub trait LogParser {
     fn line(&mut self, number: u64, line: &str);
     /// End of input: flush a pending record and hand over what was found.
     fn finish(&mut self) -> LogOutput;
+    /// The keyword fast path of this format ([`crate::input::Skim`]), if it has one:
+    /// then only records with a keyword reach [`LogParser::line`].
+    fn skim(&self) -> Option<&'static crate::input::Skim> {
+        None
+    }
+    /// The fast path skipped `records` whole records (none held a keyword); they count
+    /// as records and close the open one, as if they had been parsed.
+    fn skipped(&mut self, _records: u64) {}
 }
 
 /// What a log parser found in one input.

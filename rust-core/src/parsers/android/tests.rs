@@ -851,3 +851,121 @@ fn huge_get_pkioperation_url_is_bounded() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The fast path (`LineDecoder::push_skim`) in chunks of `chunk` bytes.
+fn run_skim(bytes: &[u8], chunk: usize) -> LogOutput {
+    let mut p = AndroidParser::new(Arc::from("test.log"));
+    let skim = p.skim().expect("android has a fast path");
+    let mut d = LineDecoder::new();
+    for c in bytes.chunks(chunk.max(1)) {
+        d.push_skim(c, skim, &mut p);
+    }
+    d.finish_skim(skim, &mut p);
+    p.finish()
+}
+
+fn same_as_slow(bytes: &[u8], what: &str) {
+    let slow = run_bytes(bytes);
+    for chunk in [1, 7, 64, 600, 4096, 1 << 20] {
+        let fast = run_skim(bytes, chunk);
+        assert_eq!(fast.records, slow.records, "{what}: records, chunk {chunk}");
+        assert_eq!(
+            format!("{:?}", fast.events),
+            format!("{:?}", slow.events),
+            "{what}: events, chunk {chunk}"
+        );
+    }
+}
+
+#[test]
+fn fast_path_matches_every_fixture() {
+    let dir = format!("{}/../tests/fixtures/android", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for sub in ["", "variants/"] {
+        for e in std::fs::read_dir(format!("{dir}/{sub}")).expect("fixtures") {
+            let path = e.expect("entry").path();
+            if path.extension().is_some_and(|x| x == "log") {
+                let bytes = std::fs::read(&path).expect("read");
+                same_as_slow(&bytes, &path.display().to_string());
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 6);
+}
+
+#[test]
+fn fast_path_keeps_records_around_noise() {
+    let noise = "2019-10-22T07:15:04.0980000    INFO    com.microsoft.omadm.Noise    27604    03318    Nothing to see here\n";
+    let warn = "2019-10-22T07:15:05.0980000    WARN    com.microsoft.omadm.Http    27604    03318    Request done\n";
+    let mut text = String::new();
+    // Message-only excerpt lines before any header, with and without a keyword.
+    text.push_str("SCEP cert 'ModelName=AC_1/LogicalName_x;Hash=-1' state changed from A to B\n");
+    text.push_str("just words\n\n");
+    for i in 0..300 {
+        text.push_str(noise);
+        if i % 50 == 7 {
+            // A keyword only in the stack trace of a record whose header has none.
+            text.push_str(warn);
+            text.push_str("\tat com.x.Y.z(Y.java:1)\n");
+            text.push_str("Caused by: javax.net.ssl.SSLHandshakeException: bad cert\n");
+            text.push_str("\tat com.x.Y.w(Y.java:2)\n");
+        }
+        if i % 70 == 3 {
+            text.push_str(&format!("{L}Received '500 Internal Server Error' when sending PKIOperation to https://ndes/certsrv/mscep/mscep.dll?operation=PKIOperation\n"));
+            text.push_str("\tcontinued line of the record\n");
+        }
+        if i % 90 == 5 {
+            text.push_str("2019-10-22T07:15:06.0000000    INFO    com.microsoft.omadm.utils.CertUtils    27604    03318    2 cert(s) matched criteria\n");
+            text.push_str(noise);
+            text.push_str("2019-10-22T07:15:06.0000000    INFO    com.microsoft.omadm.utils.CertUtils    27604    03318    1 cert(s) excluded by criteria\n");
+        }
+        if i % 111 == 9 {
+            text.push_str("Line 12: > 2019-10-22T07:15:04.0980000    INFO    com.microsoft.omadm.Knox    1    2    \\'93quoted\\'94\n");
+        }
+    }
+    text.push_str("\u{e9}t\u{e9} 2019 not a header\n");
+    text.push_str(noise.trim_end());
+    same_as_slow(text.as_bytes(), "synthetic");
+    // Windows-1252 bytes and a CRLF stretch take the ordinary path mid-stream.
+    let mut bytes = text.clone().into_bytes();
+    bytes.extend_from_slice(b"2019-10-22T07:15:04.0980000    INFO    com.x.Noise    1    2    caf\xe9\r\n");
+    bytes.extend_from_slice(text.as_bytes());
+    same_as_slow(&bytes, "mixed line ends");
+    let out = run_skim(text.as_bytes(), 333);
+    assert!(out.events.len() >= 10, "{}", out.events.len());
+}
+
+#[test]
+fn fast_path_long_line_in_bounded_memory() {
+    let mut p = AndroidParser::new(Arc::from("test.log"));
+    let skim = p.skim().expect("fast path");
+    let mut d = LineDecoder::new();
+    let chunk = vec![b'x'; 256 * 1024];
+    d.push_skim(format!("{L}start\n").as_bytes(), skim, &mut p);
+    for _ in 0..256 {
+        d.push_skim(&chunk, skim, &mut p);
+        assert!(d.buffered_capacity() <= 8 * limits::MAX_LINE_BYTES);
+    }
+    d.push_skim(format!("\n{L}There are 2 requests\n").as_bytes(), skim, &mut p);
+    d.finish_skim(skim, &mut p);
+    let out = p.finish();
+    assert_eq!(out.events.len(), 1);
+    assert_eq!(out.events[0].source.line, Some(3));
+}
+
+#[test]
+fn skim_keywords_cover_every_pattern() {
+    for (p, kind) in PATTERNS {
+        if matches!(kind, P::Fail) {
+            continue;
+        }
+        let p = p.to_ascii_lowercase();
+        assert!(
+            SKIM_KEYWORDS
+                .iter()
+                .any(|k| p.contains(&k.to_ascii_lowercase())),
+            "no fast-path keyword covers {p:?}"
+        );
+    }
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: builds the CLI (--release, once), generates the synthetic inputs
+# (bench/gen.py, deterministic), then times in one run, on the same warm files:
+#   grep -c 'state changed'        the bar
+#   rg -c with five literals       the stretch (when ripgrep is installed; --no-mmap)
+#   certdoctor diagnose --format json   start-up to output
+# Best of $RUNS wall times; peak RSS from /usr/bin/time -v. Prints a Markdown table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+DATA=${DATA:-bench/data}
+cargo build --release -q -p certdoctor-cli
+BIN=target/release/certdoctor
+python3 bench/gen.py "$DATA" >&2
+
+now_ns() { date +%s%N; }
+# Output goes to a file, never /dev/null: GNU grep stops at the first match when its
+# output is /dev/null.
+OUT=$(mktemp); trap 'rm -f "$OUT"' EXIT
+# best wall time in microseconds of "$@"
+best_ms() {
+  local best=
+  for _ in $(seq "$RUNS"); do
+    local t0 t1; t0=$(now_ns); "$@" >"$OUT" 2>&1 || true; t1=$(now_ns)
+    local ms=$(( (t1 - t0) / 1000 ))
+    if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+  done
+  echo "$best"   # microseconds
+}
+rss_kib() { { /usr/bin/time -v "$@" 2>&1 >"$OUT" || true; } | awk -F': ' '/Maximum resident/ {print $2}'; }
+mbps() { python3 -c "print(f'{$1/1e6/($2/1e6):,.0f}')"; }
+
+echo "grep -c 'state changed' on the 200 MB log: $(grep -c 'state changed' "$DATA/omadm-200MB.log") lines"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  cpu: $(lscpu | sed -n 's/^Model name: *//p') x $(nproc)  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| input | size | tool | best of $RUNS | MB/s | vs grep | peak RSS |"
+echo "|---|---:|---|---:|---:|---:|---:|"
+for f in "$DATA/omadm-50MB.log" "$DATA/omadm-200MB.log"; do
+  size=$(stat -c %s "$f")
+  cat "$f" >/dev/null   # page cache warm for every tool alike
+  g=$(best_ms grep -c 'state changed' "$f")
+  grss=$(rss_kib grep -c 'state changed' "$f")
+  echo "| $(basename "$f") | $((size >> 20)) MiB | grep -c 'state changed' | $((g / 1000)).$(( (g % 1000) / 100 )) ms | $(mbps "$size" "$g") | 1.00 | $((grss / 1024)) MiB |"
+  if command -v rg >/dev/null; then
+    r=$(best_ms rg --no-mmap -c -F -e 'state changed' -e 'CertRep@' -e 'Received ' -e 'Sending ' -e 'There are ' "$f")
+    echo "| | | rg --no-mmap, 5 literals | $((r / 1000)).$(( (r % 1000) / 100 )) ms | $(mbps "$size" "$r") | $(python3 -c "print(f'{$g/$r:.2f}')") | |"
+  fi
+  c=$(best_ms "$BIN" diagnose --format json "$f")
+  crss=$(rss_kib "$BIN" diagnose --format json "$f")
+  echo "| | | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$size" "$c") | $(python3 -c "print(f'{$g/$c:.2f}')") | $((crss / 1024)) MiB |"
+done
+z="$DATA/bundle-20MB.zip"
+zsize=$(python3 -c "import zipfile,sys; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))" "$z")
+c=$(best_ms "$BIN" diagnose --format json "$z")
+crss=$(rss_kib "$BIN" diagnose --format json "$z")
+echo "| $(basename "$z") ($(( $(stat -c %s "$z") >> 20 )) MiB zip) | $((zsize >> 20)) MiB inflated | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$zsize" "$c") | | $((crss / 1024)) MiB |"
+echo
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
