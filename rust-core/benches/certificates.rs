@@ -25,7 +25,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(parse_certificate_file(black_box(&der)).map(|f| f.certificates.len())))
     });
     if let Ok(store) = std::fs::read(STORE) {
-        let certs = parse_certificate_file(&store).expect("store parses").certificates;
+        let certs = parse_certificate_file(&store)
+            .expect("store parses")
+            .certificates;
         eprintln!("{STORE}: {} certificates", certs.len());
         g.sample_size(20);
         g.bench_function("system_store_parse_inventory_chain", |b| {

@@ -60,7 +60,14 @@ fn every_corpus_entry_through_every_parser_and_the_session() {
             redact: true,
             lang: Lang::En,
         });
-        for n in ["OMADM.log", "profiled.log", "events.xml", "events.csv", "cert.pem", "b.p7b"] {
+        for n in [
+            "OMADM.log",
+            "profiled.log",
+            "events.xml",
+            "events.csv",
+            "cert.pem",
+            "b.p7b",
+        ] {
             s.add_bytes(n, data);
         }
         let json = s.finish().render(Format::Json);

@@ -53,7 +53,10 @@ fn loglike() -> impl Strategy<Value = Vec<u8>> {
         b"Line 12: ", b"> ", b"\x00", b"\xe9",
     ]);
     prop::collection::vec(
-        prop_oneof![pieces.prop_map(|p| p.to_vec()), prop::collection::vec(any::<u8>(), 0..40)],
+        prop_oneof![
+            pieces.prop_map(|p| p.to_vec()),
+            prop::collection::vec(any::<u8>(), 0..40)
+        ],
         0..60,
     )
     .prop_map(|v| v.concat())

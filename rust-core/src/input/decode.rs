@@ -383,8 +383,7 @@ impl LineDecoder {
     /// `skim`. Use either this or `push` for one input, and end with
     /// [`LineDecoder::finish_skim`].
     pub fn push_skim(&mut self, bytes: &[u8], skim: &Skim, parser: &mut dyn LogParser) {
-        if self.enc != Encoding::Utf8 || self.pending_cr || memchr::memchr(b'\r', bytes).is_some()
-        {
+        if self.enc != Encoding::Utf8 || self.pending_cr || memchr::memchr(b'\r', bytes).is_some() {
             self.slow(bytes, parser);
             return;
         }
@@ -421,7 +420,9 @@ impl LineDecoder {
 
     /// End of input for [`LineDecoder::push_skim`].
     pub fn finish_skim(&mut self, skim: &Skim, parser: &mut dyn LogParser) {
-        if self.enc == Encoding::Utf8 && !self.pending_cr && (!self.line.is_empty() || self.overflow)
+        if self.enc == Encoding::Utf8
+            && !self.pending_cr
+            && (!self.line.is_empty() || self.overflow)
         {
             self.take_boundary(skim, parser);
         }

@@ -4,8 +4,8 @@
 mod decode;
 mod sniff;
 
-pub use decode::{LineDecoder, Skim, cp1252, decode_lines};
 pub(crate) use decode::clean_debris as clean_line;
+pub use decode::{LineDecoder, Skim, cp1252, decode_lines};
 pub use sniff::{Sniffed, sniff};
 
 use serde::Serialize;

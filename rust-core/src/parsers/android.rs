@@ -575,16 +575,16 @@ fn ts_fields(s: &str) -> Option<[i64; 6]> {
     // this sliced the `&str`).
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = b.get(r)?;
-        t.iter()
-            .try_fold(0i64, |n, &c| c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64))
+        t.iter().try_fold(0i64, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64)
+        })
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
-    if b.len() > 19 && (b[19] != b'.' || b.len() == 20 || !b[20..].iter().all(u8::is_ascii_digit))
-    {
+    if b.len() > 19 && (b[19] != b'.' || b.len() == 20 || !b[20..].iter().all(u8::is_ascii_digit)) {
         return None;
     }
     Some([y, mo, d, h, mi, se])

@@ -929,7 +929,9 @@ fn fast_path_keeps_records_around_noise() {
     same_as_slow(text.as_bytes(), "synthetic");
     // Windows-1252 bytes and a CRLF stretch take the ordinary path mid-stream.
     let mut bytes = text.clone().into_bytes();
-    bytes.extend_from_slice(b"2019-10-22T07:15:04.0980000    INFO    com.x.Noise    1    2    caf\xe9\r\n");
+    bytes.extend_from_slice(
+        b"2019-10-22T07:15:04.0980000    INFO    com.x.Noise    1    2    caf\xe9\r\n",
+    );
     bytes.extend_from_slice(text.as_bytes());
     same_as_slow(&bytes, "mixed line ends");
     let out = run_skim(text.as_bytes(), 333);
@@ -947,7 +949,11 @@ fn fast_path_long_line_in_bounded_memory() {
         d.push_skim(&chunk, skim, &mut p);
         assert!(d.buffered_capacity() <= 8 * limits::MAX_LINE_BYTES);
     }
-    d.push_skim(format!("\n{L}There are 2 requests\n").as_bytes(), skim, &mut p);
+    d.push_skim(
+        format!("\n{L}There are 2 requests\n").as_bytes(),
+        skim,
+        &mut p,
+    );
     d.finish_skim(skim, &mut p);
     let out = p.finish();
     assert_eq!(out.events.len(), 1);
