@@ -47,7 +47,7 @@ pub struct ParsedInput {
 enum State {
     Sniffing,
     Log {
-        decoder: LineDecoder,
+        decoder: Box<LineDecoder>,
         parser: Box<dyn LogParser + Send>,
         kind: InputKind,
     },
@@ -167,7 +167,7 @@ impl InputStream {
                 | InputKind::CertutilView
                 | InputKind::ScepTestClientLog) => match log_parser(kind, &path) {
                     Some(parser) => State::Log {
-                        decoder: decoder_for(kind),
+                        decoder: Box::new(decoder_for(kind)),
                         parser,
                         kind,
                     },

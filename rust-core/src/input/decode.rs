@@ -404,10 +404,7 @@ impl LineDecoder {
         let mut start = 0;
         while let Some(len) = memchr::memchr(b'\n', &rest[start..]) {
             let end = start + len;
-            let hit = match next_hit {
-                Some(h) if h < end => true,
-                _ => false,
-            };
+            let hit = matches!(next_hit, Some(h) if h < end);
             self.skim_line(&rest[start..end], false, hit, skim, parser);
             start = end + 1;
             if hit {
