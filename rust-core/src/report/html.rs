@@ -206,16 +206,7 @@ pub fn render(r: &Report) -> String {
         colon,
         escape(&r.next_action)
     );
-    let red = if r.redaction.applied && r.redaction.kinds.is_empty() {
-        m.text("redaction-none", &[])
-    } else if r.redaction.applied {
-        m.text(
-            "redaction-applied",
-            &[("kinds", r.redaction.kinds.join(", "))],
-        )
-    } else {
-        m.text("redaction-off", &[])
-    };
+    let red = super::messages::redaction_statement(m, &r.redaction);
     let _ = writeln!(
         o,
         "<p class=\"privacy\"><strong>{}{}</strong>{}</p>",

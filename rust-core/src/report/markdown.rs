@@ -42,16 +42,7 @@ pub fn render(r: &Report) -> String {
     if !platforms.is_empty() {
         let _ = writeln!(o, "- {}: {}", l("label-platforms"), platforms.join(", "));
     }
-    let red = if r.redaction.applied && r.redaction.kinds.is_empty() {
-        l("redaction-none")
-    } else if r.redaction.applied {
-        m.text(
-            "redaction-applied",
-            &[("kinds", r.redaction.kinds.join(", "))],
-        )
-    } else {
-        l("redaction-off")
-    };
+    let red = super::messages::redaction_statement(m, &r.redaction);
     let _ = writeln!(o, "- {}\n", esc(&red));
 
     let _ = writeln!(o, "## {} ({})\n", l("heading-findings"), r.findings.len());

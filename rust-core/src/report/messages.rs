@@ -113,6 +113,21 @@ impl Messages {
     }
 }
 
+/// The sentence that tells the reader whether and how the report was redacted; every
+/// renderer shows this same statement.
+pub fn redaction_statement(m: &Messages, redaction: &super::RedactionInfo) -> String {
+    if !redaction.applied {
+        m.text("redaction-off", &[])
+    } else if redaction.kinds.is_empty() {
+        m.text("redaction-none", &[])
+    } else {
+        m.text(
+            "redaction-applied",
+            &[("kinds", redaction.kinds.join(", "))],
+        )
+    }
+}
+
 /// Fluent ID of a finding ID: `CERT_EXPIRED` → `finding-cert-expired`.
 pub fn finding_message_id(id: crate::diagnosis::FindingId) -> String {
     format!(

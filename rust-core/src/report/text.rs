@@ -182,20 +182,11 @@ pub fn render(r: &Report) -> String {
         let p: Vec<&str> = r.platforms.iter().map(|p| p.as_str()).collect();
         let _ = writeln!(o, "{}: {}", l("label-platforms"), p.join(", "));
     }
-    if r.redaction.applied && r.redaction.kinds.is_empty() {
-        o.push_str(&wrap(&l("redaction-none"), "", WIDTH));
-    } else if r.redaction.applied {
-        o.push_str(&wrap(
-            &m.text(
-                "redaction-applied",
-                &[("kinds", r.redaction.kinds.join(", "))],
-            ),
-            "",
-            WIDTH,
-        ));
-    } else {
-        o.push_str(&wrap(&l("redaction-off"), "", WIDTH));
-    }
+    o.push_str(&wrap(
+        &super::messages::redaction_statement(m, &r.redaction),
+        "",
+        WIDTH,
+    ));
 
     let section = |o: &mut String, title: String| {
         let _ = writeln!(o);
