@@ -23,12 +23,19 @@ cargo fmt --all --check
 step "lint"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The test suites all run even when one fails, so every closing count is printed; the exit
+# status is non-zero when any of them failed.
+status=0
+
 step "rust tests"
-cargo test --workspace --locked 2>&1 | tee target/rust-tests.log
+mkdir -p target
+cargo test --workspace --locked 2>&1 | tee target/rust-tests.log || status=1
 awk '/^test result:/ { p += $4; f += $6 } END { printf "rust: %d passed, %d failed\n", p, f }' target/rust-tests.log
 
 step "mobile (FFI bindings: Kotlin tests, Swift syntax, cross-target checks)"
-bash tests/mobile/run-all.sh
+bash tests/mobile/run-all.sh || status=1
 
 step "browser (HTML report: axe-core in headless Chromium)"
-bash tests/browser/run.sh
+bash tests/browser/run.sh || status=1
+
+exit $status
