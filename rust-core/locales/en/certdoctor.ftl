@@ -168,7 +168,7 @@ tl-certrep-failinfo = CertRep pkiStatus={ $status } failInfo={ $fail_info }
 tl-scep-state = SCEP certificate state { $from } → { $to }
 tl-root-state = Root certificate state { $from } → { $to }
 tl-installed = Certificate installed
-tl-install-error = Installation error: { $cause }
+tl-install-error = Error reported by the device: { $cause }
 tl-rolled-back = Profile installation rolled back
 tl-result-reported = Result reported to the MDM service
 tl-dependent-waiting = Profile { $profile } waits for its certificate

@@ -150,7 +150,7 @@ tl-certrep-failinfo = CertRep pkiStatus={ $status } failInfo={ $fail_info }
 tl-scep-state = SCEP 憑證狀態 { $from } → { $to }
 tl-root-state = 根憑證狀態 { $from } → { $to }
 tl-installed = 憑證已安裝
-tl-install-error = 安裝錯誤：{ $cause }
+tl-install-error = 裝置回報錯誤：{ $cause }
 tl-rolled-back = 設定檔安裝已復原
 tl-result-reported = 已向 MDM 服務回報結果
 tl-dependent-waiting = 設定檔 { $profile } 正在等待其憑證

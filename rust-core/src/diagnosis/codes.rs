@@ -256,6 +256,22 @@ pub const FACILITY_SECURITY: u32 = 9;
 pub const FACILITY_CERT: u32 = 11;
 pub const FACILITY_HTTP: u32 = 25;
 
+/// What a device's install error means: its code when it has one (Apple domain/code chain,
+/// failure HRESULT), else its English text (§3.3), else `SCEP_INSTALL_FAILED` quoting it.
+pub fn install_error(code: Option<&crate::evidence::ErrorCode>, detail: &str) -> CodeVerdict {
+    use crate::evidence::ErrorCode;
+    match code {
+        Some(ErrorCode::Apple { chain }) => apple_error(chain),
+        Some(ErrorCode::Hresult(h)) if is_failure(*h) => hresult(*h),
+        _ => apple_text(detail).unwrap_or_else(|| CodeVerdict {
+            finding: FindingId::ScepInstallFailed,
+            step: 5,
+            name: String::new(),
+            explanation: crate::limits::clip(detail, 300),
+        }),
+    }
+}
+
 /// Bit 31: the code is a failure.
 pub fn is_failure(code: u32) -> bool {
     code & 0x8000_0000 != 0

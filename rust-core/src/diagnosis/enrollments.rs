@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::evidence::{
-    ErrorCode, EventKind, LogEvent, ManagementMode, PkiStatus, Platform, ProfileId, ScepOperation,
+    EventKind, LogEvent, ManagementMode, PkiStatus, Platform, ProfileId, ScepOperation,
 };
 
 use super::codes;
@@ -472,16 +472,7 @@ fn diagnose_one(en: &mut Enrollment, events: &[LogEvent]) {
                     }
                 }
                 EventKind::InstallError { code, detail, .. } => {
-                    let verdict = match code {
-                        Some(ErrorCode::Apple { chain }) => codes::apple_error(chain),
-                        Some(ErrorCode::Hresult(h)) if codes::is_failure(*h) => codes::hresult(*h),
-                        _ => codes::apple_text(detail).unwrap_or_else(|| codes::CodeVerdict {
-                            finding: FindingId::ScepInstallFailed,
-                            step: 5,
-                            name: String::new(),
-                            explanation: crate::limits::clip(detail, 300),
-                        }),
-                    };
+                    let verdict = codes::install_error(code.as_ref(), detail);
                     last_outcome = match verdict.finding {
                         FindingId::ScepRequestPending => "pending",
                         FindingId::ScepRequestRejected => "rejected",

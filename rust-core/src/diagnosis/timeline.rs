@@ -128,8 +128,9 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
             vec![("from", from.clone()), ("to", to.clone())],
         ),
         EventKind::CertificateInstalled { .. } => item(5, "installed", "tl-installed", vec![]),
-        EventKind::InstallError { detail, .. } => item(
-            5,
+        // At the step its code points at (22013 is the CA's answer, step 4).
+        EventKind::InstallError { code, detail, .. } => item(
+            super::codes::install_error(code.as_ref(), detail).step,
             "install_error",
             "tl-install-error",
             vec![("cause", crate::limits::clip(detail, 160))],
