@@ -272,6 +272,7 @@ impl InputStream {
                     events_dropped,
                     notes,
                 } = parser.finish();
+                notices.extend(decoder.bom_note().map(|n| format!("{path}: {n}")));
                 notices.extend(notes.into_iter().map(|n| format!("{path}: {n}")));
                 if events_dropped > 0 {
                     notices.push(format!(

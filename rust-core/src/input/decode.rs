@@ -54,6 +54,8 @@ pub struct LineDecoder {
     cleaned: String,
     /// Fast path ([`LineDecoder::push_skim`]) state.
     skim: SkimState,
+    /// Set when the byte-order mark contradicted the text (see [`LineDecoder::bom_note`]).
+    bom_note: Option<&'static str>,
 }
 
 impl Default for LineDecoder {
@@ -83,6 +85,7 @@ impl LineDecoder {
             text: String::new(),
             cleaned: String::new(),
             skim: SkimState::default(),
+            bom_note: None,
         }
     }
 
@@ -95,6 +98,12 @@ impl LineDecoder {
             Encoding::Utf16Le => Some("utf-16le"),
             Encoding::Utf16Be => Some("utf-16be"),
         }
+    }
+
+    /// Why the byte-order mark was overruled, when the text behind it was in another
+    /// encoding than the mark says.
+    pub fn bom_note(&self) -> Option<&'static str> {
+        self.bom_note
     }
 
     /// Bytes currently held by the decoder's buffers (capacity); bounded by the line cap
@@ -141,8 +150,9 @@ impl LineDecoder {
 
     fn detect_and_drain(&mut self, sink: &mut dyn FnMut(u64, &str)) {
         let head = std::mem::take(&mut self.head);
-        let (enc, skip) = detect(&head);
+        let (enc, skip, note) = detect(&head);
         self.enc = enc;
+        self.bom_note = note;
         self.feed(&head[skip..], sink);
         // Keep no capacity for the head once decided.
         self.head = Vec::new();
@@ -547,31 +557,72 @@ impl LineDecoder {
 }
 
 /// Decides the encoding from the first bytes; returns it and the BOM length to skip.
-fn detect(head: &[u8]) -> (Encoding, usize) {
+fn detect(head: &[u8]) -> (Encoding, usize, Option<&'static str>) {
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return (Encoding::Utf8, 3);
+        return (Encoding::Utf8, 3, None);
     }
-    if head.starts_with(&[0xFF, 0xFE]) {
-        return (Encoding::Utf16Le, 2);
+    for (bom, said, name) in [
+        ([0xFF, 0xFE], Encoding::Utf16Le, "UTF-16LE"),
+        ([0xFE, 0xFF], Encoding::Utf16Be, "UTF-16BE"),
+    ] {
+        if !head.starts_with(&bom) {
+            continue;
+        }
+        // A byte-order mark that the text behind it contradicts (an editor re-saved the
+        // text but kept the mark): the text decides, and the report says so.
+        let found = zero_pattern(&head[2..]);
+        return match found {
+            Some(enc) if enc != said => (enc, 2, Some(mismatch(name, enc))),
+            None if head.len() >= 18 && !head[2..].contains(&0) && utf8_prefix(&head[2..]) => {
+                (Encoding::Utf8, 2, Some(mismatch(name, Encoding::Utf8)))
+            }
+            _ => (said, 2, None),
+        };
     }
-    if head.starts_with(&[0xFE, 0xFF]) {
-        return (Encoding::Utf16Be, 2);
+    (zero_pattern(head).unwrap_or(Encoding::Utf8), 0, None)
+}
+
+/// Valid UTF-8, but for a character cut at the end of the head.
+fn utf8_prefix(b: &[u8]) -> bool {
+    match std::str::from_utf8(b) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
     }
+}
+
+fn mismatch(bom: &'static str, read_as: Encoding) -> &'static str {
+    match (bom, read_as) {
+        ("UTF-16LE", Encoding::Utf16Be) => {
+            "byte-order mark says UTF-16LE but the text is UTF-16BE; read as UTF-16BE"
+        }
+        ("UTF-16BE", Encoding::Utf16Le) => {
+            "byte-order mark says UTF-16BE but the text is UTF-16LE; read as UTF-16LE"
+        }
+        ("UTF-16LE", _) => {
+            "byte-order mark says UTF-16LE but the text is not UTF-16; read as UTF-8"
+        }
+        _ => "byte-order mark says UTF-16BE but the text is not UTF-16; read as UTF-8",
+    }
+}
+
+/// UTF-16 without a mark: "every second byte is 00", tolerating a few non-Latin
+/// characters (CJK text).
+fn zero_pattern(head: &[u8]) -> Option<Encoding> {
     let pairs = head.len() / 2;
-    if pairs >= 2 {
-        let even_zero = head.chunks_exact(2).filter(|p| p[0] == 0).count();
-        let odd_zero = head.chunks_exact(2).filter(|p| p[1] == 0).count();
-        // "Every second byte is 00", tolerating a few non-Latin characters (CJK text).
-        let mostly = |n: usize| n * 8 >= pairs * 7;
-        let rarely = |n: usize| n * 8 <= pairs;
-        if mostly(odd_zero) && rarely(even_zero) {
-            return (Encoding::Utf16Le, 0);
-        }
-        if mostly(even_zero) && rarely(odd_zero) {
-            return (Encoding::Utf16Be, 0);
-        }
+    if pairs < 2 {
+        return None;
     }
-    (Encoding::Utf8, 0)
+    let even_zero = head.chunks_exact(2).filter(|p| p[0] == 0).count();
+    let odd_zero = head.chunks_exact(2).filter(|p| p[1] == 0).count();
+    let mostly = |n: usize| n * 8 >= pairs * 7;
+    let rarely = |n: usize| n * 8 <= pairs;
+    if mostly(odd_zero) && rarely(even_zero) {
+        Some(Encoding::Utf16Le)
+    } else if mostly(even_zero) && rarely(odd_zero) {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
 }
 
 /// Windows-1252 byte → character (0x80–0x9F per the code page; undefined slots map to
@@ -721,6 +772,53 @@ mod tests {
             lines("caf\u{e9} \u{2018}x\u{2019}".as_bytes()),
             ["caf\u{e9} \u{2018}x\u{2019}"]
         );
+    }
+
+    #[test]
+    fn a_contradicted_byte_order_mark_is_overruled() {
+        let text = "2024-06-18T09:31:02.0040000 INFO x 1 2 SCEP cert state changed\nsecond line\n";
+        let decode = |bytes: &[u8]| {
+            let mut d = LineDecoder::new();
+            let mut out = Vec::new();
+            let mut sink = |_: u64, l: &str| out.push(l.to_string());
+            d.push(bytes, &mut sink);
+            d.finish(&mut sink);
+            (out, d.bom_note())
+        };
+        let expect = vec![
+            text.lines().next().unwrap().to_string(),
+            "second line".into(),
+        ];
+        // UTF-16LE text behind a big-endian mark, and the reverse.
+        let mut le = vec![0xFE, 0xFF];
+        le.extend(utf16le(text, false));
+        let (out, note) = decode(&le);
+        assert_eq!(out, expect);
+        assert!(
+            note.unwrap()
+                .contains("says UTF-16BE but the text is UTF-16LE")
+        );
+        let mut be = vec![0xFF, 0xFE];
+        be.extend(utf16be(text, false));
+        let (out, note) = decode(&be);
+        assert_eq!(out, expect);
+        assert!(
+            note.unwrap()
+                .contains("says UTF-16LE but the text is UTF-16BE")
+        );
+        // UTF-8 behind a UTF-16 mark.
+        let mut u8 = vec![0xFF, 0xFE];
+        u8.extend_from_slice(text.as_bytes());
+        let (out, note) = decode(&u8);
+        assert_eq!(out, expect);
+        assert!(note.unwrap().contains("not UTF-16; read as UTF-8"));
+        // Marks that tell the truth leave no note, CJK text included.
+        assert_eq!(decode(&utf16le("憑證 installed\n", true)).1, None);
+        assert_eq!(
+            decode(&utf16le("層級日期和時間來源事件識別碼工作類別", true)).1,
+            None
+        );
+        assert_eq!(decode(&utf16be(text, true)), (expect, None));
     }
 
     #[test]
