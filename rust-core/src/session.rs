@@ -149,6 +149,11 @@ impl InputStream {
                 kind: InputKind::WindowsDmEvents,
                 reason: "binary .evtx event log: this build cannot read it; export the events as XML (Event Viewer → Save Selected Events → XML) or use the certdoctor CLI".into(),
             }
+        } else if s.own_report {
+            State::Ignored {
+                kind: InputKind::Unknown,
+                reason: "a certdoctor report, not evidence: diagnose the logs and certificates it was made from".into(),
+            }
         } else {
             match s.kind {
                 InputKind::Certificate | InputKind::Pkcs7 => State::Certificate {

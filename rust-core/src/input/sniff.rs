@@ -17,6 +17,8 @@ pub struct Sniffed {
     pub cert_like: bool,
     /// A binary `.evtx` file (`ElfFile\0`), which only the CLI can read.
     pub evtx: bool,
+    /// A report certdoctor wrote (a share bundle sent back in): not evidence of its own.
+    pub own_report: bool,
 }
 
 const CERT_EXTENSIONS: [&str; 6] = [".cer", ".crt", ".der", ".pem", ".p7b", ".p7c"];
@@ -35,6 +37,7 @@ pub fn sniff(name: &str, head: &[u8], complete: bool) -> Sniffed {
         kind,
         cert_like: cert_like || name_cert,
         evtx: false,
+        own_report: false,
     };
 
     if head.starts_with(b"ElfFile\0") {
@@ -42,6 +45,7 @@ pub fn sniff(name: &str, head: &[u8], complete: bool) -> Sniffed {
             kind: InputKind::WindowsDmEvents,
             cert_like: name_cert,
             evtx: true,
+            own_report: false,
         };
     }
     if let Some(kind) = der_kind(head, complete) {
@@ -52,7 +56,40 @@ pub fn sniff(name: &str, head: &[u8], complete: bool) -> Sniffed {
     if let Some(kind) = pem_kind(&text) {
         return mk(kind, true);
     }
+    if is_own_report(&lines, &text) {
+        return Sniffed {
+            own_report: true,
+            ..mk(InputKind::Unknown, false)
+        };
+    }
     mk(text_kind(&lines, &text), false)
+}
+
+/// A certdoctor report in any format: its evidence quotes log lines, so reading it as a
+/// log would count them twice (a helpdesk may run certdoctor on the app's share bundle).
+fn is_own_report(lines: &[String], text: &str) -> bool {
+    let first = lines.iter().map(|l| l.trim()).find(|l| !l.is_empty());
+    let Some(first) = first else {
+        return false;
+    };
+    // text and markdown: the heading (its tool name is never translated).
+    if first
+        .trim_start_matches("# ")
+        .starts_with("certdoctor \u{2014} ")
+    {
+        return true;
+    }
+    // html: the generator meta tag.
+    if text.contains("<meta name=\"generator\" content=\"certdoctor ") {
+        return true;
+    }
+    // json: the tool object near the top.
+    first.starts_with('{')
+        && text.contains("\"schema_version\"")
+        && text
+            .split_whitespace()
+            .collect::<String>()
+            .contains("\"tool\":{\"name\":\"certdoctor\"")
 }
 
 /// Decodes the head into normalised lines (the last one may be cut when not `complete`).
@@ -196,7 +233,7 @@ fn text_kind(lines: &[String], text: &str) -> InputKind {
     if has(text, ANDROID_PHRASES) {
         return InputKind::AndroidOmadmLog;
     }
-    if has(text, IOS_PHRASES) || is_nserror(lines) {
+    if has(text, IOS_PHRASES) || is_nserror(lines) || ios_error_text(text) {
         return InputKind::IosProfiledLog;
     }
     if has(text, WINDOWS_PHRASES) {
@@ -237,11 +274,21 @@ const IOS_PHRASES: &[&str] = &[
     "Rolling back installation of profile",
     "PayloadDependencyDomainCertificate",
     "Sleeping before polling SCEP server",
+    "Successfully installed certificate.",
     "MCSCEPErrorDomain",
     "MCInstallationErrorDomain",
     "MCProfileErrorDomain",
     "MCCertificateErrorDomain",
 ];
+
+/// The English texts that §3.3 maps without a code (22003, 22013), in a ticket that quotes
+/// only the message: they count when they name SCEP.
+fn ios_error_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("scep")
+        && (lower.contains("registration authority")
+            || lower.contains("scep server returned an invalid response"))
+}
 
 const WINDOWS_PHRASES: &[&str] = &[
     "SCEP: CspExecute",
@@ -323,35 +370,25 @@ fn is_certutil_view(lines: &[String], text: &str) -> bool {
         || lines.iter().any(|l| l.trim() == "Request Status Code:")
 }
 
-const CA_COLUMNS: &[&str] = &[
-    "Request ID",
-    "Requester Name",
-    "Request Status Code",
-    "Request Disposition Message",
-    "Request Disposition",
-    "Request Submission Date",
-    "Request Common Name",
-    "Request Email Address",
-    "Certificate Template",
-    "Serial Number",
-    "Certificate Effective Date",
-    "Certificate Expiration Date",
-    "Issued Common Name",
-    "Issued Request ID",
-    "Certificate Hash",
-    "Binary Certificate",
-];
-
+/// An MMC "Export List" or `certutil -view csv`: a header row naming ≥3 CA columns in any
+/// language of the parser's table, or — headers in another language — a table whose rows
+/// hold CA status codes (`0x80094012 (-2146877422 CERTSRV_E_…)`, `0x0 (WIN32: 0)`).
 fn is_ca_request_list(lines: &[String]) -> bool {
-    let Some(first) = lines.iter().find(|l| !l.trim().is_empty()) else {
+    use crate::parsers::server::calist;
+    let mut rows = lines.iter().filter(|l| !l.trim().is_empty());
+    let Some(first) = rows.next() else {
         return false;
     };
     let sep = if first.contains('\t') { '\t' } else { ',' };
-    let cells: Vec<&str> = first
-        .split(sep)
-        .map(|c| c.trim().trim_matches('"'))
-        .collect();
-    cells.len() >= 3 && cells.iter().filter(|c| CA_COLUMNS.contains(c)).count() >= 3
+    let header = calist::split(first, sep);
+    if header.len() >= 3 && calist::is_header(&header) {
+        return true;
+    }
+    header.len() >= 4
+        && rows.take(50).any(|l| {
+            calist::split(l, sep).len() == header.len()
+                && (l.contains("CERTSRV_E_") || l.contains("(WIN32: "))
+        })
 }
 
 /// A headerless IIS line: GET/POST to an NDES/CRP path, ending with `status substatus win32 [time]`.
@@ -558,7 +595,8 @@ mod tests {
             Sniffed {
                 kind: InputKind::Certificate,
                 cert_like: true,
-                evtx: false
+                evtx: false,
+                own_report: false
             }
         );
         assert_eq!(
@@ -591,7 +629,8 @@ mod tests {
             Sniffed {
                 kind: InputKind::Certificate,
                 cert_like: true,
-                evtx: false
+                evtx: false,
+                own_report: false
             }
         );
         let mut p7 = vec![0x30, 0x82, 0x01, 0x10];
@@ -621,6 +660,32 @@ mod tests {
     }
 
     #[test]
+    fn own_reports_are_recognised() {
+        let golden = format!("{}/../tests/golden", env!("CARGO_MANIFEST_DIR"));
+        let mut seen = 0;
+        for dir in ["json", "text", "markdown", "html"] {
+            for f in std::fs::read_dir(format!("{golden}/{dir}"))
+                .unwrap()
+                .flatten()
+            {
+                let bytes = std::fs::read(f.path()).unwrap();
+                let head = &bytes[..bytes.len().min(limits::SNIFF_BYTES)];
+                let s = sniff("report", head, bytes.len() <= limits::SNIFF_BYTES);
+                assert!(s.own_report, "{}", f.path().display());
+                assert_eq!(s.kind, InputKind::Unknown);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 20, "{seen} goldens");
+        let compact = br#"{"schema_version":1,"tool":{"name":"certdoctor","version":"0.1.0"}}"#;
+        assert!(sniff("r.json", compact, true).own_report);
+        // Other JSON and logs that merely mention certdoctor are not reports.
+        let other = br#"{"schema_version": 1, "tool": {"name": "other"}}"#;
+        assert!(!sniff("r.json", other, true).own_report);
+        assert!(!sniff("n.txt", b"ran certdoctor \xe2\x80\x94 see below\n", true).own_report);
+    }
+
+    #[test]
     fn evtx_is_flagged() {
         let s = sniff("Admin.evtx", b"ElfFile\0\0\0\0\0", false);
         assert_eq!(
@@ -628,7 +693,8 @@ mod tests {
             Sniffed {
                 kind: InputKind::WindowsDmEvents,
                 cert_like: false,
-                evtx: true
+                evtx: true,
+                own_report: false
             }
         );
     }
@@ -642,6 +708,18 @@ mod tests {
         assert_eq!(
             sniff("t.txt", b"Cannot retrieve SCEP identity: NSError", true).kind,
             InputKind::IosProfiledLog
+        );
+        // §3.3 English texts without a code.
+        for t in [
+            &b"The SCEP server returned an invalid response.\n"[..],
+            b"The SCEP server returned an invalid Registration Authority certificate.\n",
+            b"Successfully installed certificate.\n",
+        ] {
+            assert_eq!(sniff("t.txt", t, true).kind, InputKind::IosProfiledLog);
+        }
+        assert_eq!(
+            sniff("t.txt", b"Registration Authority of the city\n", true).kind,
+            InputKind::Unknown
         );
         assert_eq!(
             sniff(
@@ -663,6 +741,27 @@ mod tests {
         assert_eq!(
             sniff("t.txt", b"2026-03-02 08:15:04 10.0.0.1 GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.2 Dalvik/2.1.0 - 500 0 1346 12\n", true).kind,
             InputKind::IisW3cLog
+        );
+    }
+
+    #[test]
+    fn localised_ca_exports() {
+        let de = "Anforderungs-ID\tName des Anforderers\tAnforderungsstatuscode\tAnforderungsdispositionsmeldung\n420\tCONTOSO\\svc\tx 0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)\tVerweigert\n";
+        assert_eq!(
+            sniff("x.txt", de.as_bytes(), true).kind,
+            InputKind::CaRequestList
+        );
+        // Headers in a language the table lacks: found by the status codes in the rows.
+        let ja = "要求 ID\t要求者名\t要求状態コード\t要求の共通名\n421\tCONTOSO\\svc\t拒否 0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)\tjane\n";
+        assert_eq!(
+            sniff("x.txt", ja.as_bytes(), true).kind,
+            InputKind::CaRequestList
+        );
+        // A table without CA codes is not one.
+        let other = "a\tb\tc\td\n1\t2\t3\t4\n";
+        assert_eq!(
+            sniff("x.txt", other.as_bytes(), true).kind,
+            InputKind::Unknown
         );
     }
 

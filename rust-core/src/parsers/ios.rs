@@ -510,7 +510,14 @@ fn has_known_phrase(line: &str) -> bool {
     if PHRASES.iter().any(|p| t.contains(p)) {
         return true;
     }
-    t.starts_with("Profile ") && t.trim_end_matches(['.', ' ']).ends_with("installed")
+    if t.starts_with("Profile ") && t.trim_end_matches(['.', ' ']).ends_with("installed") {
+        return true;
+    }
+    // §3.3's English texts that map without a code, when they name SCEP.
+    let lower = t.to_ascii_lowercase();
+    lower.contains("scep")
+        && (lower.contains("registration authority")
+            || lower.contains("scep server returned an invalid response"))
 }
 
 /// Byte offsets (> 0) where a glued web copy starts another record:
@@ -1357,6 +1364,20 @@ Issued certificate received.\n\
             out.events[0].kind,
             EventKind::InstallError { code: None, .. }
         ));
+    }
+
+    #[test]
+    fn message_only_error_texts() {
+        let out = run("The SCEP server returned an invalid response.\n\
+The SCEP server returned an invalid Registration Authority certificate.\n\
+The Registration Authority of the city was invalid.");
+        assert_eq!(out.records, 2);
+        let k = kinds(&out);
+        assert!(
+            k.iter()
+                .all(|k| matches!(k, EventKind::InstallError { code: None, .. })),
+            "{k:?}"
+        );
     }
 
     #[test]
