@@ -290,7 +290,11 @@ finding-scep-install-failed =
     .title = Installing the certificate failed
     .remedy = Look at the quoted error on the device. Remove and re-add the profile assignment to trigger a new enrollment; if it repeats, collect the device logs again with verbose logging.
 finding-scep-install-waiting-for-user =
-    .title = The certificate waits for the user to install it
+    .title = { $variant ->
+        [android_enterprise] The certificate has not been installed yet (silent install)
+        [knox] The certificate has not been installed yet (silent install)
+       *[other] The certificate waits for the user to install it
+    }
     .remedy = { $variant ->
         [android_enterprise] On Android Enterprise the install is silent: a long wait is not the user's fault. Check that the device has a screen-lock PIN (required before SCEP can provision a certificate) and that Company Portal is up to date, then sync.
         [knox] On Samsung Knox the install is silent: a long wait is not the user's fault. Check the Knox license and Company Portal version, then sync.

@@ -272,7 +272,11 @@ finding-scep-install-failed =
     .title = 憑證安裝失敗
     .remedy = 請查看裝置上引述的錯誤。移除設定檔指派後再重新指派，以觸發新的註冊；若再次發生，請開啟詳細資訊記錄後重新收集裝置記錄。
 finding-scep-install-waiting-for-user =
-    .title = 憑證正在等待使用者安裝
+    .title = { $variant ->
+        [android_enterprise] 憑證尚未安裝（自動安裝）
+        [knox] 憑證尚未安裝（自動安裝）
+       *[other] 憑證正在等待使用者安裝
+    }
     .remedy = { $variant ->
         [android_enterprise] 在 Android Enterprise 上安裝是自動且無訊息的：等待過久並不是使用者造成的。請確認裝置已設定螢幕鎖定 PIN（SCEP 佈建憑證前必須先設定），且公司入口網站為最新版本，然後同步。
         [knox] 在 Samsung Knox 上安裝是自動且無訊息的：等待過久並不是使用者造成的。請檢查 Knox 授權與公司入口網站版本，然後同步。

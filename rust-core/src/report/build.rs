@@ -158,13 +158,15 @@ pub fn build(p: Parts<'_>) -> Report {
         .iter()
         .map(|f| {
             let key = finding_message_id(f.id);
+            // The management mode picks the wording of title and remedy alike.
+            let variant = [("variant", f.remedy_variant.to_string())];
             FindingEntry {
                 id: f.id,
                 severity: f.severity,
                 step: f.step,
-                title: m.attr(&key, "title", &[]),
+                title: m.attr(&key, "title", &variant),
                 detail: m.text(f.detail, &f.args),
-                remedy: m.attr(&key, "remedy", &[("variant", f.remedy_variant.to_string())]),
+                remedy: m.attr(&key, "remedy", &variant),
                 certificate: f.certificate.map(|i| p.certificates[i].sha256.clone()),
                 resolved: f.resolved,
                 evidence: f
