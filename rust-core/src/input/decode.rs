@@ -711,7 +711,47 @@ fn strip_prefixes(line: &str) -> &str {
     if s == ">" {
         return "";
     }
-    s
+    strip_rtf_furniture(s)
+}
+
+/// A whole `.rtf` file (TextEdit, WordPad) rather than text pasted out of one: its header
+/// groups (`{\rtf1…`, `{\fonttbl…}`, `{\colortbl…}`, `{\*\…}`) become empty lines and
+/// the control words that open a line (`\f0\fs24 \cf0 `, `\pard\tx560…`) are dropped.
+/// Escapes (`\'93`, `\\`) are not control words and stay for [`clean_debris`].
+fn strip_rtf_furniture(line: &str) -> &str {
+    const GROUPS: [&str; 5] = ["{\\rtf", "{\\fonttbl", "{\\colortbl", "{\\*\\", "{\\info"];
+    let b = line.as_bytes();
+    if b.first() != Some(&b'\\') && b.first() != Some(&b'{') {
+        return line;
+    }
+    if GROUPS.iter().any(|g| line.starts_with(g)) {
+        return "";
+    }
+    let mut i = 0;
+    // `\word` or `\word-12`, then at most one space that ends it.
+    while b.get(i) == Some(&b'\\') {
+        let letters = b[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        if letters == 0 || letters > 32 {
+            break;
+        }
+        let mut j = i + 1 + letters;
+        if b.get(j) == Some(&b'-') {
+            j += 1;
+        }
+        j += b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if b.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        i = j;
+    }
+    let rest = &line[i..];
+    if i > 0 && GROUPS.iter().any(|g| rest.starts_with(g)) {
+        return "";
+    }
+    rest
 }
 
 /// Decodes a whole small input into `(line_number, line)` pairs.
@@ -895,6 +935,30 @@ mod tests {
             lines(b"Linear: no\n\tat com.x.Y\n"),
             ["Linear: no", "\tat com.x.Y"]
         );
+    }
+
+    #[test]
+    fn a_whole_rtf_file_reads_as_its_text() {
+        let rtf = b"{\\rtf1\\ansi\\ansicpg1252\\cocoartf2639\n\
+{\\fonttbl\\f0\\fswiss\\fcharset0 Helvetica;}\n\
+{\\colortbl;\\red255\\green255\\blue255;}\n\
+{\\*\\expandedcolortbl;;}\n\
+\\paperw11900\\paperh16840\\margl1440\\margr1440\\vieww11520\\viewh8400\\viewkind0\n\
+\\pard\\tx566\\tx1133\\pardirnatural\\partightenfactor0\n\
+\n\
+\\f0\\fs24 \\cf0 default\t09:12:43.000000 +0100\tprofiled\tProfile \\'93x\\'94 installed.\\\n\
+error\t09:12:44.000000 +0100\tprofiled\tdone\\\n\
+}";
+        let got = lines(rtf);
+        assert!(got[..7].iter().all(|l| l.is_empty()), "{got:?}");
+        assert_eq!(
+            got[7],
+            "default\t09:12:43.000000 +0100\tprofiled\tProfile \u{201C}x\u{201D} installed."
+        );
+        assert_eq!(got[8], "error\t09:12:44.000000 +0100\tprofiled\tdone");
+        // Escapes at a line's start are not control words.
+        assert_eq!(lines(b"\\'93q\\'94\n"), ["\u{201C}q\u{201D}"]);
+        assert_eq!(lines(b"\\\\server\\\\share\n"), ["\\server\\share"]);
     }
 
     #[test]

@@ -758,8 +758,9 @@ const SKIM_KEYWORDS: &[&str] = &[
 fn is_record_start(raw: &[u8]) -> bool {
     const HEAD: usize = 256;
     let first = raw.iter().copied().find(|&b| b != b' ' && b != b'\t');
-    // Header lines start with a letter or digit (possibly behind `Line N: ` or `> `).
-    if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'>') {
+    // Header lines start with a letter or digit (possibly behind `Line N: `, `> ` or the
+    // RTF control words that open a line of an .rtf file).
+    if !first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'>' || b == b'\\') {
         return false;
     }
     let head = &raw[..raw.len().min(HEAD)];

@@ -780,6 +780,19 @@ fn variants_parse_like_the_original() {
 }
 
 #[test]
+fn a_whole_rtf_file_parses_like_the_original() {
+    // TextEdit's .rtf: seven header lines, then the log escaped line by line.
+    let original = run_bytes(&fixture("omadm-success.log"));
+    let out = run_bytes(&fixture("variants/success-rtf-file.rtf"));
+    assert_eq!(out.records, original.records);
+    let shifted: Vec<_> = signature(&out)
+        .into_iter()
+        .map(|(line, kind, time, pid)| (line.map(|l| l - 7), kind, time, pid))
+        .collect();
+    assert_eq!(shifted, signature(&original));
+}
+
+#[test]
 fn every_sample_parses_and_chunking_does_not_matter() {
     for name in [
         "omadm-success.log",
