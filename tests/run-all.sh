@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
-step() { printf '\n== %s\n' "$*"; }
+step() { printf '\n== %s (%d s since start)\n' "$*" "$SECONDS"; }
 
 step "setup"
 need_apt=()
@@ -38,4 +38,5 @@ bash tests/mobile/run-all.sh || status=1
 step "browser (HTML report: axe-core in headless Chromium)"
 bash tests/browser/run.sh || status=1
 
+printf '\n== done in %d s\n' "$SECONDS"
 exit $status
