@@ -605,9 +605,9 @@ fn detect(head: &[u8]) -> (Encoding, usize, Option<&'static str>) {
     if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return (Encoding::Utf8, 3, None);
     }
-    for (bom, said, name) in [
-        ([0xFF, 0xFE], Encoding::Utf16Le, "UTF-16LE"),
-        ([0xFE, 0xFF], Encoding::Utf16Be, "UTF-16BE"),
+    for (bom, said) in [
+        ([0xFF, 0xFE], Encoding::Utf16Le),
+        ([0xFE, 0xFF], Encoding::Utf16Be),
     ] {
         if !head.starts_with(&bom) {
             continue;
@@ -616,9 +616,9 @@ fn detect(head: &[u8]) -> (Encoding, usize, Option<&'static str>) {
         // text but kept the mark): the text decides, and the report says so.
         let found = zero_pattern(&head[2..]);
         return match found {
-            Some(enc) if enc != said => (enc, 2, Some(mismatch(name, enc))),
+            Some(enc) if enc != said => (enc, 2, Some(mismatch(said, enc))),
             None if head.len() >= 18 && !head[2..].contains(&0) && utf8_prefix(&head[2..]) => {
-                (Encoding::Utf8, 2, Some(mismatch(name, Encoding::Utf8)))
+                (Encoding::Utf8, 2, Some(mismatch(said, Encoding::Utf8)))
             }
             _ => (said, 2, None),
         };
@@ -634,15 +634,16 @@ fn utf8_prefix(b: &[u8]) -> bool {
     }
 }
 
-fn mismatch(bom: &'static str, read_as: Encoding) -> &'static str {
+/// The notice for a mark that said `bom` over text read as `read_as`.
+fn mismatch(bom: Encoding, read_as: Encoding) -> &'static str {
     match (bom, read_as) {
-        ("UTF-16LE", Encoding::Utf16Be) => {
+        (Encoding::Utf16Le, Encoding::Utf16Be) => {
             "byte-order mark says UTF-16LE but the text is UTF-16BE; read as UTF-16BE"
         }
-        ("UTF-16BE", Encoding::Utf16Le) => {
+        (Encoding::Utf16Be, Encoding::Utf16Le) => {
             "byte-order mark says UTF-16BE but the text is UTF-16LE; read as UTF-16LE"
         }
-        ("UTF-16LE", _) => {
+        (Encoding::Utf16Le, _) => {
             "byte-order mark says UTF-16LE but the text is not UTF-16; read as UTF-8"
         }
         _ => "byte-order mark says UTF-16BE but the text is not UTF-16; read as UTF-8",
@@ -873,29 +874,27 @@ mod tests {
             text.lines().next().unwrap().to_string(),
             "second line".into(),
         ];
-        // UTF-16LE text behind a big-endian mark, and the reverse.
-        let mut le = vec![0xFE, 0xFF];
-        le.extend(utf16le(text, false));
-        let (out, note) = decode(&le);
-        assert_eq!(out, expect);
-        assert!(
-            note.unwrap()
-                .contains("says UTF-16BE but the text is UTF-16LE")
+        // A mark, then text in another encoding: read as the text says, with a note.
+        let overruled = |mark: [u8; 2], body: Vec<u8>, says: &str| {
+            let (out, note) = decode(&[&mark[..], &body].concat());
+            assert_eq!(out, expect);
+            assert!(note.is_some_and(|n| n.contains(says)), "{note:?}");
+        };
+        overruled(
+            [0xFE, 0xFF],
+            utf16le(text, false),
+            "says UTF-16BE but the text is UTF-16LE",
         );
-        let mut be = vec![0xFF, 0xFE];
-        be.extend(utf16be(text, false));
-        let (out, note) = decode(&be);
-        assert_eq!(out, expect);
-        assert!(
-            note.unwrap()
-                .contains("says UTF-16LE but the text is UTF-16BE")
+        overruled(
+            [0xFF, 0xFE],
+            utf16be(text, false),
+            "says UTF-16LE but the text is UTF-16BE",
         );
-        // UTF-8 behind a UTF-16 mark.
-        let mut u8 = vec![0xFF, 0xFE];
-        u8.extend_from_slice(text.as_bytes());
-        let (out, note) = decode(&u8);
-        assert_eq!(out, expect);
-        assert!(note.unwrap().contains("not UTF-16; read as UTF-8"));
+        overruled(
+            [0xFF, 0xFE],
+            text.as_bytes().to_vec(),
+            "says UTF-16LE but the text is not UTF-16; read as UTF-8",
+        );
         // Marks that tell the truth leave no note, CJK text included.
         assert_eq!(decode(&utf16le("憑證 installed\n", true)).1, None);
         assert_eq!(

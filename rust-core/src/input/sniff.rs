@@ -233,7 +233,10 @@ fn text_kind(lines: &[String], text: &str) -> InputKind {
     if has(text, ANDROID_PHRASES) {
         return InputKind::AndroidOmadmLog;
     }
-    if has(text, IOS_PHRASES) || is_nserror(lines) || ios_error_text(text) {
+    if has(text, IOS_PHRASES)
+        || is_nserror(lines)
+        || crate::parsers::ios::names_scep_error_text(text)
+    {
         return InputKind::IosProfiledLog;
     }
     if has(text, WINDOWS_PHRASES) {
@@ -280,15 +283,6 @@ const IOS_PHRASES: &[&str] = &[
     "MCProfileErrorDomain",
     "MCCertificateErrorDomain",
 ];
-
-/// The English texts that §3.3 maps without a code (22003, 22013), in a ticket that quotes
-/// only the message: they count when they name SCEP.
-fn ios_error_text(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower.contains("scep")
-        && (lower.contains("registration authority")
-            || lower.contains("scep server returned an invalid response"))
-}
 
 const WINDOWS_PHRASES: &[&str] = &[
     "SCEP: CspExecute",

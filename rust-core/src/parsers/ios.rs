@@ -510,11 +510,14 @@ fn has_known_phrase(line: &str) -> bool {
     if PHRASES.iter().any(|p| t.contains(p)) {
         return true;
     }
-    if t.starts_with("Profile ") && t.trim_end_matches(['.', ' ']).ends_with("installed") {
-        return true;
-    }
-    // §3.3's English texts that map without a code, when they name SCEP.
-    let lower = t.to_ascii_lowercase();
+    (t.starts_with("Profile ") && t.trim_end_matches(['.', ' ']).ends_with("installed"))
+        || names_scep_error_text(t)
+}
+
+/// §3.3's English error texts that map without a code (22003, 22013), when they name
+/// SCEP: enough to make a quoted message an iOS record (and an input an iOS log).
+pub(crate) fn names_scep_error_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
     lower.contains("scep")
         && (lower.contains("registration authority")
             || lower.contains("scep server returned an invalid response"))

@@ -11,6 +11,16 @@ fn run_bytes(bytes: &[u8]) -> LogOutput {
     p.finish()
 }
 
+/// The six shared Android samples (`tests/fixtures/android/`).
+const SAMPLES: [&str; 6] = [
+    "omadm-success.log",
+    "omadm-pkistatus-failure.log",
+    "omadm-ndes-http-500.log",
+    "omadm-access-requested-stuck.log",
+    "omadm-install-requested-waiting.log",
+    "omadm-pkistatus-pending.log",
+];
+
 fn run(text: &str) -> LogOutput {
     run_bytes(text.as_bytes())
 }
@@ -794,15 +804,7 @@ fn a_whole_rtf_file_parses_like_the_original() {
 
 #[test]
 fn every_sample_parses_and_chunking_does_not_matter() {
-    for name in [
-        "omadm-success.log",
-        "omadm-pkistatus-failure.log",
-        "omadm-ndes-http-500.log",
-        "omadm-access-requested-stuck.log",
-        "omadm-install-requested-waiting.log",
-        "omadm-pkistatus-pending.log",
-        "variants/success-utf16le-bom.log",
-    ] {
+    for name in SAMPLES.iter().chain(&["variants/success-utf16le-bom.log"]) {
         let bytes = fixture(name);
         let whole = run_bytes(&bytes);
         assert!(whole.records > 10, "{name}");
@@ -994,16 +996,10 @@ fn timestamp_check_agrees_with_parse_header_on_real_lines() {
     // Every digit-first line of every fixture: the fast path's timestamp test and the
     // parser's grammar agree (the documented approximation never shows on them).
     let mut checked = 0;
-    for name in [
-        "omadm-success.log",
-        "omadm-pkistatus-failure.log",
-        "omadm-ndes-http-500.log",
-        "omadm-access-requested-stuck.log",
-        "omadm-install-requested-waiting.log",
-        "omadm-pkistatus-pending.log",
-        "variants/success-tabs.log",
-        "variants/success-tid5.log",
-    ] {
+    for name in SAMPLES
+        .iter()
+        .chain(&["variants/success-tabs.log", "variants/success-tid5.log"])
+    {
         for raw in fixture(name).split(|&b| b == b'\n') {
             if !raw.first().is_some_and(u8::is_ascii_digit) {
                 continue;
