@@ -10,6 +10,14 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// `MAX_LINE_BYTES` of a record's text).
 pub const MAX_SKIPPED_RECORD_BYTES: usize = 2 * MAX_LINE_BYTES;
 
+/// A log read on two threads (`session::split`): the second thread's keyword lines wait
+/// for the parser in batches of this many bytes of text ...
+pub const SPLIT_BATCH_BYTES: usize = 256 * 1024;
+
+/// ... at most this many batches at a time (then it waits: a file of nothing but keyword
+/// lines reads at one thread's pace, in bounded memory).
+pub const SPLIT_BATCHES_IN_FLIGHT: usize = 8;
+
 /// Line cap for Windows event XML, where an export may put thousands of events on one
 /// line; still bounded.
 pub const MAX_XML_LINE_BYTES: usize = 16 * 1024 * 1024;

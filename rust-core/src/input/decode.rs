@@ -361,6 +361,13 @@ impl Skim {
     }
 }
 
+impl Skim {
+    /// Whether a raw line opens a record, as this format's fast path decides it.
+    pub fn record_start(&self) -> fn(&[u8]) -> bool {
+        self.record_start
+    }
+}
+
 /// The next keyword hit of each group in one folded chunk, so that a group is searched
 /// again only once the scan has passed its hit.
 struct Hits {
@@ -597,6 +604,41 @@ impl LineDecoder {
         self.append_raw(raw);
         self.overflow |= overflow;
         self.emit(&mut |n, l| parser.line(n, l));
+    }
+}
+
+/// A large file read in two parts on two threads (`session::split`): the second part
+/// starts at a line that opens a record, so the fast path's state there is the same
+/// whatever came before, except for the count of skipped records still to report and
+/// the line number, which [`LineDecoder::join`] hands over.
+impl LineDecoder {
+    /// A decoder for a second part of this decoder's input that starts at a line start:
+    /// same line cap, encoding already decided. `None` unless the input was found to be
+    /// UTF-8 (the fast path reads nothing else).
+    pub(crate) fn continuation(&self) -> Option<LineDecoder> {
+        if self.enc != Encoding::Utf8 {
+            return None;
+        }
+        let mut next = LineDecoder::with_max_line(self.max_line);
+        next.enc = Encoding::Utf8;
+        Some(next)
+    }
+
+    /// Lines handed out so far (the second part's numbers are relative to its start).
+    pub(crate) fn lines(&self) -> u64 {
+        self.line_no
+    }
+
+    /// The end of the first part: returns the skipped records not yet reported (the
+    /// second part's first report absorbs them) and continues counting at `total_lines`,
+    /// the line count of both parts. The decoder then holds nothing still to report.
+    pub(crate) fn join(&mut self, total_lines: u64) -> u64 {
+        let pending = std::mem::take(&mut self.skim.pending);
+        self.skim.carry_open = false;
+        self.skim.carry.clear();
+        self.skim.fed = false;
+        self.line_no = total_lines;
+        pending
     }
 }
 

@@ -489,7 +489,8 @@ fn starts_with_timestamp(raw: &[u8]) -> bool {
     if raw[19] == b'.' {
         end = 20 + raw[20..].iter().take_while(|c| c.is_ascii_digit()).count();
     }
-    raw.get(end).is_some_and(|&c| is_blank(c)) && ts_bytes(&raw[..end]).is_some()
+    // The fraction's digits were just counted: only the 19 fixed bytes are left to check.
+    end != 20 && raw.get(end).is_some_and(|&c| is_blank(c)) && ts_bytes(&raw[..19]).is_some()
 }
 
 /// Parses a §2.1 header line:
@@ -584,6 +585,9 @@ fn ts_fields(s: &str) -> Option<[i64; 6]> {
 
 /// [`ts_fields`] on bytes.
 fn ts_bytes(b: &[u8]) -> Option<[i64; 6]> {
+    // Called for every line of a log (the fast path's record-start check): fixed
+    // positions, no slicing. On bytes: the fields may hold multi-byte characters
+    // (fuzzing found a panic when an earlier version sliced the `&str`).
     if b.len() < 19
         || b[4] != b'-'
         || b[7] != b'-'
@@ -593,16 +597,8 @@ fn ts_bytes(b: &[u8]) -> Option<[i64; 6]> {
     {
         return None;
     }
-    // On bytes: the fields may hold multi-byte characters (fuzzing found a panic when
-    // this sliced the `&str`).
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = b.get(r)?;
-        t.iter().try_fold(0i64, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + (c - b'0') as i64)
-        })
-    };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, se) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d) = (two(b, 0)? * 100 + two(b, 2)?, two(b, 5)?, two(b, 8)?);
+    let (h, mi, se) = (two(b, 11)?, two(b, 14)?, two(b, 17)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
@@ -610,6 +606,13 @@ fn ts_bytes(b: &[u8]) -> Option<[i64; 6]> {
         return None;
     }
     Some([y, mo, d, h, mi, se])
+}
+
+/// The two-digit number at `b[i..i + 2]` (the caller checked the length).
+#[inline(always)]
+fn two(b: &[u8], i: usize) -> Option<i64> {
+    let (hi, lo) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+    (hi < 10 && lo < 10).then(|| i64::from(hi) * 10 + i64::from(lo))
 }
 
 /// Parses `YYYY-MM-DDThh:mm:ss[.fraction]` into nanoseconds since 1970 (wall clock).
