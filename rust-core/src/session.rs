@@ -126,15 +126,21 @@ const FINGERPRINT_BLOCK: usize = 1024 * 1024;
 impl Fingerprint {
     fn update(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
-            if self.in_block == FINGERPRINT_BLOCK {
-                self.block_done(self.block.digest());
-                self.block.reset();
-                self.in_block = 0;
-            }
+            self.close_full_block();
             let take = bytes.len().min(FINGERPRINT_BLOCK - self.in_block);
             self.block.update(&bytes[..take]);
             self.in_block += take;
             bytes = &bytes[take..];
+        }
+    }
+
+    /// A full block is closed lazily, when more bytes (or blocks) follow it: an input of
+    /// exactly one block keeps the plain xxh3.
+    fn close_full_block(&mut self) {
+        if self.in_block == FINGERPRINT_BLOCK {
+            self.block_done(self.block.digest());
+            self.block.reset();
+            self.in_block = 0;
         }
     }
 
@@ -162,11 +168,7 @@ impl Fingerprint {
         }
         for d in second.kept {
             // This part ends on a block boundary: its last block is full.
-            if self.in_block == FINGERPRINT_BLOCK {
-                self.block_done(self.block.digest());
-                self.block.reset();
-                self.in_block = 0;
-            }
+            self.close_full_block();
             self.block_done(d);
         }
     }
@@ -567,8 +569,7 @@ impl Session {
     }
 
     /// [`Session::add_file`], splitting files of at least `min` bytes (tests split small
-    /// ones).
-    /// Returns whether the file was split.
+    /// ones); returns whether the file was split.
     fn add_file_split(&mut self, path: &str, file: &std::fs::File, min: u64) -> bool {
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut s = InputStream::new(path);

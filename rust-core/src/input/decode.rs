@@ -359,9 +359,7 @@ impl Skim {
             record_start,
         }
     }
-}
 
-impl Skim {
     /// Whether a raw line opens a record, as this format's fast path decides it.
     pub fn record_start(&self) -> fn(&[u8]) -> bool {
         self.record_start

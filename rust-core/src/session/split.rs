@@ -3,8 +3,8 @@
 //! line that opens a record, and hands what its fast path lets through (lines for the
 //! parser, counts of skipped records) back in bounded batches. The parser sees exactly
 //! the calls a one-thread read would make, in the same order: the report is the same.
-//! Everything else (sniffing, the fingerprint over every byte) stays on the calling
-//! thread.
+//! Sniffing stays on the calling thread; each thread fingerprints the blocks it reads
+//! (`Fingerprint`), and the calling thread appends the second part's.
 
 use std::fs::File;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -202,20 +202,13 @@ impl Join {
         }
     }
 
-    fn drain(&mut self, rx: &Receiver<Vec<Op>>, s: &mut InputStream, wait: bool) {
+    /// Replays every batch until the second thread is done.
+    fn drain(&mut self, rx: &Receiver<Vec<Op>>, s: &mut InputStream) {
         let State::Log { parser, .. } = &mut s.state else {
             return;
         };
-        loop {
-            let batch = if wait {
-                rx.recv().ok()
-            } else {
-                rx.try_recv().ok()
-            };
-            match batch {
-                Some(b) => self.apply(b, &mut **parser),
-                None => return,
-            }
+        while let Ok(batch) = rx.recv() {
+            self.apply(batch, &mut **parser);
         }
     }
 }
@@ -262,7 +255,7 @@ pub(crate) fn read_rest(s: &mut InputStream, file: &File, from: u64, len: u64, m
             let _ = second.join();
             return true;
         };
-        join.drain(&rx, s, true);
+        join.drain(&rx, s);
         let part = second.join().unwrap_or_else(|_| SecondPart {
             fingerprint: Fingerprint::second_part(),
             bytes: 0,
