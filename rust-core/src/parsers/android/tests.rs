@@ -841,6 +841,64 @@ proptest::proptest! {
         let out = p.finish();
         proptest::prop_assert!(out.events.len() as u64 <= out.records * 4 + 4);
     }
+
+    #[test]
+    fn word_wise_timestamp_check_agrees_with_bytewise(
+        picks in proptest::collection::vec(0usize..TS_BYTES.len(), 19),
+        base in proptest::sample::select(vec![
+            "2019-10-22T07:15:04", "0000-00-00T00:00:00", "9999-12-31T23:59:60", "2020-13-32T24:60:61",
+        ]),
+        changes in proptest::collection::vec((0usize..19, 0usize..TS_BYTES.len()), 0..3),
+    ) {
+        // Mostly near-timestamps (one or two bytes changed), also random bytes.
+        let mut b: [u8; 19] = base.as_bytes().try_into().expect("19 bytes");
+        for (at, pick) in changes {
+            b[at] = TS_BYTES[pick];
+        }
+        proptest::prop_assert_eq!(ts_head(&b), ts_head_bytewise(&b), "{:?}", String::from_utf8_lossy(&b));
+        let random: Vec<u8> = picks.iter().map(|&i| TS_BYTES[i]).collect();
+        let r: [u8; 19] = random.try_into().expect("19 bytes");
+        proptest::prop_assert_eq!(ts_head(&r), ts_head_bytewise(&r));
+    }
+}
+
+/// Bytes around the digits and separators, and the ones a SWAR digit test can confuse.
+const TS_BYTES: &[u8] = b"0123456789-T:/.: \x2f\x3a\x3f\x40\x30\x39\xb0\xb9\x00\xff";
+
+/// The timestamp check written byte by byte (the reference for [`ts_head`]).
+fn ts_head_bytewise(b: &[u8; 19]) -> Option<[i64; 6]> {
+    for (i, &c) in b.iter().enumerate() {
+        let ok = match i {
+            4 | 7 => c == b'-',
+            10 => c == b'T',
+            13 | 16 => c == b':',
+            _ => c.is_ascii_digit(),
+        };
+        if !ok {
+            return None;
+        }
+    }
+    let n = |i: usize| i64::from(b[i] - b'0') * 10 + i64::from(b[i + 1] - b'0');
+    let f = [n(0) * 100 + n(2), n(5), n(8), n(11), n(14), n(17)];
+    let ok = (1..=12).contains(&f[1])
+        && (1..=31).contains(&f[2])
+        && f[3] <= 23
+        && f[4] <= 59
+        && f[5] <= 60;
+    ok.then_some(f)
+}
+
+#[test]
+fn word_wise_timestamp_check_on_every_single_byte_change() {
+    let good: [u8; 19] = *b"2019-10-22T07:15:04";
+    assert_eq!(ts_head(&good), Some([2019, 10, 22, 7, 15, 4]));
+    for at in 0..19 {
+        for v in 0..=255u8 {
+            let mut b = good;
+            b[at] = v;
+            assert_eq!(ts_head(&b), ts_head_bytewise(&b), "byte {at} = {v:#04x}");
+        }
+    }
 }
 
 #[test]
