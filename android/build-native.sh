@@ -17,10 +17,23 @@ export CARGO_TARGET_AARCH64_LINUX_ANDROID_RUSTFLAGS="$flags"
 export CARGO_TARGET_ARMV7_LINUX_ANDROIDEABI_RUSTFLAGS="$flags"
 export CARGO_TARGET_X86_64_LINUX_ANDROID_RUSTFLAGS="$flags"
 
+# The `mobile` profile (opt-level "z", Cargo.toml) and the link options of
+# bindings/ffi/build.rs; the libraries are copied here rather than by cargo-ndk's `-o`, so
+# that the profile's directory is named in one place.
+triple() {   # (no associative arrays: macOS ships bash 3.2)
+  case $1 in
+    arm64-v8a) echo aarch64-linux-android ;;
+    armeabi-v7a) echo armv7-linux-androideabi ;;
+    x86_64) echo x86_64-linux-android ;;
+  esac
+}
 targs=()
 for abi in "${abis[@]}"; do targs+=(-t "$abi"); done
-cargo ndk "${targs[@]}" --platform 26 -o "$here/app/src/main/jniLibs" \
-  build --locked --release -p certdoctor-ffi
+cargo ndk "${targs[@]}" --platform 26 build --locked --profile mobile -p certdoctor-ffi
+for abi in "${abis[@]}"; do
+  mkdir -p "$here/app/src/main/jniLibs/$abi"
+  cp "$root/target/$(triple "$abi")/mobile/libcertdoctor_ffi.so" "$here/app/src/main/jniLibs/$abi/"
+done
 
 # The Kotlin bindings (package app.certdoctor.ffi, from bindings/ffi/uniffi.toml), generated
 # from a host build of the same crate (library mode reads the metadata the crate embeds).

@@ -11,7 +11,7 @@ targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 rustup target add "${targets[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET=16.0
 for t in "${targets[@]}"; do
-  cargo build --locked --release --target "$t" -p certdoctor-ffi
+  cargo build --locked --profile mobile --target "$t" -p certdoctor-ffi
 done
 
 # Swift bindings + C header + modulemap, from a host build (library mode reads the metadata).
@@ -31,14 +31,14 @@ mv "$ffi/certdoctorFFI.modulemap" "$ffi/include/module.modulemap"
 sim="$root/target/ios/sim"
 mkdir -p "$sim"
 lipo -create \
-  "$root/target/aarch64-apple-ios-sim/release/libcertdoctor_ffi.a" \
-  "$root/target/x86_64-apple-ios/release/libcertdoctor_ffi.a" \
+  "$root/target/aarch64-apple-ios-sim/mobile/libcertdoctor_ffi.a" \
+  "$root/target/x86_64-apple-ios/mobile/libcertdoctor_ffi.a" \
   -output "$sim/libcertdoctor_ffi.a"
 
 out="$here/CertDoctorKit/Frameworks/certdoctorFFI.xcframework"
 rm -rf "$out"
 xcodebuild -create-xcframework \
-  -library "$root/target/aarch64-apple-ios/release/libcertdoctor_ffi.a" -headers "$ffi/include" \
+  -library "$root/target/aarch64-apple-ios/mobile/libcertdoctor_ffi.a" -headers "$ffi/include" \
   -library "$sim/libcertdoctor_ffi.a" -headers "$ffi/include" \
   -output "$out"
 echo "built $out"
