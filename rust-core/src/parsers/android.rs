@@ -587,9 +587,8 @@ fn ts_fields(s: &str) -> Option<[i64; 6]> {
 
 /// [`ts_fields`] on bytes.
 fn ts_bytes(b: &[u8]) -> Option<[i64; 6]> {
-    // Called for every line of a log (the fast path's record-start check). On bytes: the
-    // fields may hold multi-byte characters (fuzzing found a panic when an earlier
-    // version sliced the `&str`).
+    // On bytes: the fields may hold multi-byte characters (fuzzing found a panic when an
+    // earlier version sliced the `&str`).
     let fields = ts_head(b.first_chunk::<19>()?)?;
     if b.len() > 19 && (b[19] != b'.' || b.len() == 20 || !b[20..].iter().all(u8::is_ascii_digit)) {
         return None;
@@ -633,7 +632,8 @@ fn le_word(b: &[u8]) -> u64 {
 }
 
 /// The fields of `YYYY-MM-DDThh:mm:ss` when `b` is one with every field in range. Word
-/// at a time (three loads): this is the hottest check of a large log's scan.
+/// at a time (three loads): the fast path's record-start check calls this for every line
+/// of a log that starts with a digit, the hottest check of a large log's scan.
 fn ts_head(b: &[u8; 19]) -> Option<[i64; 6]> {
     const W0: (u64, u64, u64) = ts_shape(b"dddd-dd-");
     const W1: (u64, u64, u64) = ts_shape(b"ddTdd:dd");
