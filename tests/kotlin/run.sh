@@ -3,7 +3,8 @@
 # the real generated bindings. Installs what is missing (tests/mobile/setup.sh), builds the
 # FFI crate and the bindgen, generates the Kotlin bindings into target/, compiles the
 # library and its tests with kotlinc (-Werror) and runs them with JUnit 4.
-# Last line: `kotlin: N passed, M failed`; exit status non-zero on any failure.
+# Closing line: `kotlin: N passed, M failed` (and one for the shipped library when asked,
+# see CERTDOCTOR_KOTLIN_SHIPPED below); exit status non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -40,22 +41,37 @@ echo "kotlin: compiling the library and its tests" >&2
 tests=$(cd "$out/test-classes" && find . -name '*Test.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
 kotlin_home="$(dirname "$(dirname "$(readlink -f "$kotlinc")")")"
 cp="$out/classes:$out/test-classes:$kotlin_home/lib/kotlin-stdlib.jar:$jna:$junit:$hamcrest"
-set +e
-java -Xmx512m -Djna.library.path="$root/target/debug" \
-  -Dcertdoctor.fixtures="$fixtures" \
-  -Dcertdoctor.generated="$out/generated" \
-  -Dcertdoctor.sources="$lib/src/main/kotlin" \
-  -Dcertdoctor.scratch="$out/scratch" \
-  -cp "$cp" org.junit.runner.JUnitCore $tests | tee "$out/junit.log"
-status=${PIPESTATUS[0]}
-set -e
-run=$(grep -oE '^OK \(([0-9]+) tests?\)' "$out/junit.log" | grep -oE '[0-9]+' || true)
-if [ -n "$run" ]; then
-  failed=0
-else
-  run=$(grep -oE 'Tests run: [0-9]+' "$out/junit.log" | grep -oE '[0-9]+' || echo 0)
-  failed=$(grep -oE 'Failures: [0-9]+' "$out/junit.log" | grep -oE '[0-9]+' || echo 1)
-fi
-reported=1
+# JUnit against one build of the library; sets run= and failed= from its log.
+junit() {   # <directory of libcertdoctor_ffi.so> <log>
+  set +e
+  java -Xmx512m -Djna.library.path="$1" \
+    -Dcertdoctor.fixtures="$fixtures" \
+    -Dcertdoctor.generated="$out/generated" \
+    -Dcertdoctor.sources="$lib/src/main/kotlin" \
+    -Dcertdoctor.scratch="$out/scratch" \
+    -cp "$cp" org.junit.runner.JUnitCore $tests | tee "$2"
+  local status=${PIPESTATUS[0]}
+  set -e
+  run=$(grep -oE '^OK \(([0-9]+) tests?\)' "$2" | grep -oE '[0-9]+' || true)
+  if [ -n "$run" ]; then
+    failed=0
+  else
+    run=$(grep -oE 'Tests run: [0-9]+' "$2" | grep -oE '[0-9]+' || echo 0)
+    failed=$(grep -oE 'Failures: [0-9]+' "$2" | grep -oE '[0-9]+' || echo 1)
+  fi
+  [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+}
+
+junit "$root/target/debug" "$out/junit.log"
+ok=$([ "$failed" -eq 0 ] && echo 1 || echo 0)
 summary "$((run - failed))" "$failed"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+reported=1
+# CERTDOCTOR_KOTLIN_SHIPPED: a directory holding the library an app ships (the stripped
+# `mobile` build of tests/mobile/cdylib-size.sh); the same tests run against it too, with
+# their own closing line.
+if [ -n "${CERTDOCTOR_KOTLIN_SHIPPED:-}" ]; then
+  junit "$CERTDOCTOR_KOTLIN_SHIPPED" "$out/junit-shipped.log"
+  echo "kotlin (shipped library): $((run - failed)) passed, $failed failed"
+  [ "$failed" -eq 0 ] || ok=0
+fi
+[ "$ok" -eq 1 ]
