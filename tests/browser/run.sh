@@ -19,7 +19,7 @@ fi
 # Besides the goldens, the HTML the real CLI writes for the shared samples, both languages.
 reports=()
 if [ "${BROWSER_CLI:-1}" = 1 ]; then
-  (cd ../.. && cargo build -q -p certdoctor-cli --locked)
+  bash ../build-host-tools.sh -q
   bin=../../target/debug/certdoctor
   out=../output/cli
   rm -rf "$out" && mkdir -p "$out"

@@ -18,9 +18,10 @@ trap 'rc=$?; [ $rc -eq 0 ] || [ -n "${reported:-}" ] || summary 0 1; exit $rc' E
 bash "$root/tests/mobile/setup.sh"
 kotlinc="${CERTDOCTOR_KOTLIN_PREFIX:-$root/target/mobile-tools/kotlin-2.4.20}/node_modules/kotlin-compiler/bin/kotlinc"
 
-# The .so comes from `cargo build` (cargo test does not produce it); the bindgen is its own call.
+# The .so comes from `cargo build` (cargo test does not produce it); the bindgen is its own
+# call, with the workspace's features (tests/build-host-tools.sh says why).
 cargo build --locked -p certdoctor-ffi
-cargo build --locked -p uniffi-bindgen
+bash "$root/tests/build-host-tools.sh"
 so="$root/target/debug/libcertdoctor_ffi.so"
 
 rm -rf "$out/generated" "$out/classes" "$out/test-classes"

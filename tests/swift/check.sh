@@ -10,7 +10,7 @@ cd "$root"
 trap 'rc=$?; [ $rc -eq 0 ] || [ -n "${reported:-}" ] || echo "swift-syntax: 0 passed, 1 failed"; exit $rc' EXIT
 
 cargo build --locked -p certdoctor-ffi
-cargo build --locked -p uniffi-bindgen
+bash "$root/tests/build-host-tools.sh"
 generated="$root/ios/CertDoctorKit/Sources/CertDoctorKit/Generated"
 ffi="$root/target/swift/ffi"
 rm -rf "$generated" "$ffi"
