@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Deterministic synthetic inputs for bench/run.sh.
 
-  gen.py OUT_DIR  ->  omadm-50MB.log, omadm-200MB.log, bundle-20MB.zip
+  gen.py OUT_DIR  ->  omadm-50MB.log, omadm-200MB.log, bundle-20MB.zip,
+                      long-line-64MB.log
 
 The OMADM logs are Company Portal noise (session chatter, policy checks, UI events,
 the odd stack trace and lines that share words with SCEP messages) with the real SCEP
 sample logs of tests/fixtures/android/ buried in it about every 2 MB. The bundle holds
-OMADM logs (20 MB inflated) plus every certificate of tests/fixtures/certs/.
+OMADM logs (20 MB inflated) plus every certificate of tests/fixtures/certs/. The
+long-line log is one SCEP sample block followed by a single 64 MiB record that never
+ends in a newline (a SyncML payload dumped whole), to show it is read in bounded memory.
 Same bytes on every run (fixed seed, no clock).
 """
 import os
@@ -136,6 +139,20 @@ def write_bundle(path, seed):
                 z.write(os.path.join(certs, name), "Certificates/" + name)
 
 
+def write_long_line(path, size):
+    blocks = fixture_blocks()
+    with open(path, "wb") as f:
+        f.write(blocks[0])
+        f.write(b"2020-05-11T14:00:00.0000000    VERB    "
+                b"com.microsoft.omadm.syncml.SyncmlSession    30117    00512    Payload: ")
+        piece = (b"PFN5bmNNTD48U3luY0hkcj48VmVyRFREPjEuMjwvVmVyRFREPjwvU3luY0hkcj4"
+                 b"8U3luY0JvZHk+PFN0YXR1cz48Q21kSUQ+MTwvQ21kSUQ+PC9TdGF0dXM+") * 512
+        written = 0
+        while written < size:
+            f.write(piece)
+            written += len(piece)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "bench/data"
     os.makedirs(out, exist_ok=True)
@@ -147,6 +164,10 @@ def main():
     p = os.path.join(out, "bundle-20MB.zip")
     if not os.path.exists(p):
         write_bundle(p, 11)
+        print("wrote %s" % p)
+    p = os.path.join(out, "long-line-64MB.log")
+    if not os.path.exists(p) or os.path.getsize(p) < 64 << 20:
+        write_long_line(p, 64 << 20)
         print("wrote %s" % p)
 
 

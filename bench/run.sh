@@ -4,6 +4,8 @@
 #   grep -c 'state changed'        the bar
 #   rg -c with five literals       the stretch (when ripgrep is installed; --no-mmap)
 #   certdoctor diagnose --format json   start-up to output
+# on the 50 and 200 MB OMADM logs and on a 64 MiB line with no newline; then the CLI on
+# the 20 MB bundle.
 # Best of $RUNS wall times; peak RSS from /usr/bin/time -v. Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,5 +56,14 @@ zsize=$(python3 -c "import zipfile,sys; print(sum(i.file_size for i in zipfile.Z
 c=$(best_ms "$BIN" diagnose --format json "$z")
 crss=$(rss_kib "$BIN" diagnose --format json "$z")
 echo "| $(basename "$z") ($(( $(stat -c %s "$z") >> 20 )) MiB zip) | $((zsize >> 20)) MiB inflated | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$zsize" "$c") | | $((crss / 1024)) MiB |"
+l="$DATA/long-line-64MB.log"
+lsize=$(stat -c %s "$l")
+cat "$l" >/dev/null
+g=$(best_ms grep -c 'state changed' "$l")
+grss=$(rss_kib grep -c 'state changed' "$l")
+echo "| $(basename "$l") (no newline after the SCEP block) | $((lsize >> 20)) MiB | grep -c 'state changed' | $((g / 1000)).$(( (g % 1000) / 100 )) ms | $(mbps "$lsize" "$g") | 1.00 | $((grss / 1024)) MiB |"
+c=$(best_ms "$BIN" diagnose --format json "$l")
+crss=$(rss_kib "$BIN" diagnose --format json "$l")
+echo "| | | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$lsize" "$c") | $(python3 -c "print(f'{$g/$c:.2f}')") | $((crss / 1024)) MiB |"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,6 +3,7 @@
 
 /// Bytes of a line that parsers look at; the rest of a longer line is skipped in
 /// bounded memory (SyncML documents and GET PKIOperation URLs reach hundreds of KB).
+/// Cut lines are counted and reported in the report's notices.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// Raw bytes of a skipped log record kept by the fast path in case a later line of it

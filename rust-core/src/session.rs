@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::diagnosis::{self, Facts};
 use crate::evidence::{Certificate, LogEvent, Platform};
-use crate::input::{InputKind, LineDecoder, Sniffed, sniff};
+use crate::input::{CutLines, InputKind, LineDecoder, Sniffed, sniff};
 use crate::limits;
 use crate::parsers::android::AndroidParser;
 use crate::parsers::certs::{CertError, parse_certificate_file};
@@ -379,6 +379,7 @@ impl InputStream {
                     notes,
                 } = parser.finish();
                 notices.extend(decoder.bom_note().map(|n| format!("{path}: {n}")));
+                notices.extend(cut_lines_notice(&path, decoder.cut_lines()));
                 notices.extend(notes.into_iter().map(|n| format!("{path}: {n}")));
                 if events_dropped > 0 {
                     notices.push(format!(
@@ -489,6 +490,24 @@ impl InputStream {
             notices,
         }
     }
+}
+
+/// The notice for lines cut to the line cap: what of them was not read.
+fn cut_lines_notice(path: &str, cut: CutLines) -> Option<String> {
+    let first = cut.first_line?;
+    let cap = match cut.max_line {
+        n if n % (1024 * 1024) == 0 => format!("{} MiB", n / (1024 * 1024)),
+        n if n % 1024 == 0 => format!("{} KiB", n / 1024),
+        n => format!("{n} bytes"),
+    };
+    Some(if cut.count == 1 {
+        format!("{path}: line {first} is longer than {cap}; only its first {cap} were read")
+    } else {
+        format!(
+            "{path}: {} lines are longer than {cap} (the first is line {first}); only the first {cap} of each were read",
+            cut.count
+        )
+    })
 }
 
 fn unreachable_state(path: &str) -> (InputEntry, Vec<LogEvent>, Vec<Certificate>, Option<String>) {

@@ -56,6 +56,22 @@ pub struct LineDecoder {
     skim: SkimState,
     /// Set when the byte-order mark contradicted the text (see [`LineDecoder::bom_note`]).
     bom_note: Option<&'static str>,
+    /// Lines that went over the line cap (see [`LineDecoder::cut_lines`]).
+    cut: CutLines,
+    /// The number of the last line counted in `cut`.
+    last_cut: u64,
+}
+
+/// Lines longer than the decoder's line cap: only their first `max_line` bytes were
+/// looked at (handed to the parser, or searched for keywords by the fast path).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CutLines {
+    /// How many lines were cut.
+    pub count: u64,
+    /// The first cut line's number.
+    pub first_line: Option<u64>,
+    /// The cap they were cut to, in bytes.
+    pub max_line: usize,
 }
 
 impl Default for LineDecoder {
@@ -86,6 +102,11 @@ impl LineDecoder {
             cleaned: String::new(),
             skim: SkimState::default(),
             bom_note: None,
+            cut: CutLines {
+                max_line: max_line.max(16),
+                ..CutLines::default()
+            },
+            last_cut: 0,
         }
     }
 
@@ -104,6 +125,21 @@ impl LineDecoder {
     /// encoding than the mark says.
     pub fn bom_note(&self) -> Option<&'static str> {
         self.bom_note
+    }
+
+    /// The lines cut to the line cap so far.
+    pub fn cut_lines(&self) -> CutLines {
+        self.cut
+    }
+
+    /// Counts line `line_no` as cut, once: a skipped record's lines replayed to the
+    /// parser come back with numbers already counted.
+    fn note_cut(&mut self, line_no: u64) {
+        if self.cut.first_line.is_none() || line_no > self.last_cut {
+            self.cut.count += 1;
+            self.cut.first_line.get_or_insert(line_no);
+            self.last_cut = line_no;
+        }
     }
 
     /// Bytes currently held by the decoder's buffers (capacity); bounded by the line cap
@@ -275,6 +311,9 @@ impl LineDecoder {
 
     fn emit(&mut self, sink: &mut dyn FnMut(u64, &str)) {
         self.line_no += 1;
+        if self.overflow {
+            self.note_cut(self.line_no);
+        }
         self.text.clear();
         match std::str::from_utf8(&self.line) {
             Ok(s) => self.text.push_str(s),
@@ -564,6 +603,11 @@ impl LineDecoder {
         skim: &Skim,
         parser: &mut dyn LogParser,
     ) {
+        if !hit && (overflow || raw.len() > self.max_line) {
+            // Skipped, but its keyword search saw only the first `max_line` bytes (a
+            // line assembled across chunks) or it would reach the parser cut.
+            self.note_cut(self.line_no + 1);
+        }
         if hit {
             if !self.skim.fed && self.skim.carry_open && !(skim.record_start)(raw) {
                 // A keyword in a continuation line of a skipped record.
@@ -692,6 +736,18 @@ impl LineDecoder {
         let mut next = LineDecoder::with_max_line(self.max_line);
         next.enc = Encoding::Utf8;
         Some(next)
+    }
+
+    /// Adds the cut lines of a second part, whose lines follow the first `offset` lines
+    /// of this decoder's input and number `lines`.
+    pub(crate) fn add_cut_lines(&mut self, part: CutLines, offset: u64, lines: u64) {
+        if part.count > 0 {
+            self.cut.count += part.count;
+            if self.cut.first_line.is_none() {
+                self.cut.first_line = part.first_line.map(|n| n + offset);
+            }
+            self.last_cut = self.last_cut.max(offset + lines);
+        }
     }
 
     /// Lines handed out so far (the second part's numbers are relative to its start).

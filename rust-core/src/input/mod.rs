@@ -5,7 +5,7 @@ mod decode;
 mod sniff;
 
 pub(crate) use decode::clean_debris as clean_line;
-pub use decode::{LineDecoder, Skim, cp1252, decode_lines};
+pub use decode::{CutLines, LineDecoder, Skim, cp1252, decode_lines};
 pub use sniff::{Sniffed, sniff};
 
 use serde::Serialize;

@@ -10,7 +10,7 @@ use std::fs::File;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::{FINGERPRINT_BLOCK, Fingerprint, InputStream, READ_CHUNK, State};
-use crate::input::{LineDecoder, Skim};
+use crate::input::{CutLines, LineDecoder, Skim};
 use crate::limits;
 use crate::parsers::{LogOutput, LogParser};
 
@@ -130,6 +130,8 @@ struct SecondPart {
     fingerprint: Fingerprint,
     bytes: u64,
     lines: u64,
+    /// The second part's cut lines, numbered from its start.
+    cut: CutLines,
     error: Option<String>,
 }
 
@@ -150,6 +152,7 @@ fn scan_second_part(
         fingerprint: Fingerprint::second_part(),
         bytes: 0,
         lines: 0,
+        cut: CutLines::default(),
         error: None,
     };
     let mut buf = vec![0u8; READ_CHUNK];
@@ -176,6 +179,7 @@ fn scan_second_part(
     decoder.finish_skim(skim, &mut rec);
     rec.send();
     part.lines = decoder.lines();
+    part.cut = decoder.cut_lines();
     part
 }
 
@@ -260,12 +264,14 @@ pub(crate) fn read_rest(s: &mut InputStream, file: &File, from: u64, len: u64, m
             fingerprint: Fingerprint::second_part(),
             bytes: 0,
             lines: 0,
+            cut: CutLines::default(),
             error: Some("internal error: the second reader thread stopped".to_string()),
         });
         s.hasher.append(part.fingerprint);
         s.len += part.bytes;
         if let State::Log { decoder, .. } = &mut s.state {
             decoder.join(join.offset + part.lines);
+            decoder.add_cut_lines(part.cut, join.offset, part.lines);
         }
         if let Some(e) = part.error {
             s.fail(e);
@@ -349,8 +355,9 @@ mod tests {
         (s.finish().render(Format::Json), was_split)
     }
 
-    /// Writes `text`, then checks that the two-thread read gives the one-thread report.
-    fn same_report(name: &str, text: &str, expect_split: bool) {
+    /// Writes `text`, then checks that the two-thread read gives the one-thread report,
+    /// which it returns.
+    fn same_report(name: &str, text: &str, expect_split: bool) -> String {
         let path =
             std::env::temp_dir().join(format!("certdoctor-split-{}-{name}", std::process::id()));
         std::fs::File::create(&path)
@@ -366,6 +373,7 @@ mod tests {
             "{name}: {one}"
         );
         assert_eq!(one, two, "{name}");
+        one
     }
 
     #[test]
@@ -387,6 +395,28 @@ mod tests {
         same_report("mixed", &text, true);
         // Without a line end at the end of the file.
         same_report("cut", text.trim_end(), true);
+    }
+
+    #[test]
+    fn cut_lines_of_both_parts_make_one_notice() {
+        let long = format!(
+            "2021-03-09T12:00:00.0000000    VERB    Event     com.microsoft.omadm.syncml.SyncmlSession    22841       12    Payload: {}\n",
+            "QUJD".repeat(20_000)
+        );
+        let mut text = String::new();
+        noise(&mut text, 300_000, false);
+        text.push_str(&long);
+        let first = text.lines().count();
+        noise(&mut text, 1_500_000, false);
+        text.push_str(&long);
+        text.push_str(&fixture("omadm-success.log"));
+        noise(&mut text, 1_400_000, false);
+        text.push_str(&long);
+        let report = same_report("long-lines", &text, true);
+        let notice = format!(
+            "omadm.log: 3 lines are longer than 64 KiB (the first is line {first}); only the first 64 KiB of each were read"
+        );
+        assert!(report.contains(&notice), "{notice}\n{report}");
     }
 
     #[test]

@@ -1031,6 +1031,68 @@ fn fast_path_long_line_in_bounded_memory() {
     let out = p.finish();
     assert_eq!(out.events.len(), 1);
     assert_eq!(out.events[0].source.line, Some(3));
+    let cut = d.cut_lines();
+    assert_eq!((cut.count, cut.first_line), (1, Some(2)));
+}
+
+/// Counts the cut lines of `bytes` read line by line and, in chunks of `chunk`, on the
+/// fast path.
+fn cut_lines(bytes: &[u8], chunk: Option<usize>) -> crate::input::CutLines {
+    let mut p = AndroidParser::new(Arc::from("test.log"));
+    let mut d = LineDecoder::new();
+    match chunk {
+        None => {
+            let mut sink = |n: u64, l: &str| p.line(n, l);
+            d.push(bytes, &mut sink);
+            d.finish(&mut sink);
+        }
+        Some(size) => {
+            let skim = p.skim().expect("fast path");
+            for c in bytes.chunks(size) {
+                d.push_skim(c, skim, &mut p);
+            }
+            d.finish_skim(skim, &mut p);
+        }
+    }
+    d.cut_lines()
+}
+
+#[test]
+fn cut_lines_are_counted_once_on_both_paths() {
+    let cap = limits::MAX_LINE_BYTES;
+    let payload = "QUJD".repeat(cap / 4 + 100);
+    let noise = "2019-10-22T07:15:04.0980000    INFO    com.microsoft.omadm.Noise    27604    03318    Nothing to see here\n";
+    let mut text = String::new();
+    text.push_str(&noise.repeat(50));
+    // Line 51: a long record header without a keyword, whose continuation line has one:
+    // the record is replayed to the parser, the long line must not count twice.
+    text.push_str(&format!("{L}Payload: {payload}\n"));
+    text.push_str("Caused by: javax.net.ssl.SSLHandshakeException: bad cert\n");
+    text.push_str(&noise.repeat(50));
+    // Line 103: a long line with a keyword at its start.
+    text.push_str(&format!("{L}Received 12 commands from server {payload}\n"));
+    // Line 104: a long continuation line of the record the parser is fed.
+    text.push_str(&format!("\t{payload}\n"));
+    text.push_str(&noise.repeat(50));
+    // Line 155: a long noise record, then a line exactly at the cap (not cut).
+    text.push_str(&format!("{}{payload}\n", noise.trim_end()));
+    text.push_str(&format!("{}\n", "x".repeat(cap)));
+    // The last line: long, no line end.
+    text.push_str(&noise.repeat(3));
+    text.push_str(&format!("{L}Payload: {payload}"));
+    let expect = crate::input::CutLines {
+        count: 5,
+        first_line: Some(51),
+        max_line: cap,
+    };
+    assert_eq!(cut_lines(text.as_bytes(), None), expect, "line by line");
+    for chunk in [1000, 4096, 64 * 1024, 1 << 20] {
+        assert_eq!(
+            cut_lines(text.as_bytes(), Some(chunk)),
+            expect,
+            "chunk {chunk}"
+        );
+    }
 }
 
 #[test]
