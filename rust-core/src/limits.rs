@@ -35,16 +35,20 @@ pub const MAX_EVIDENCE_TEXT: usize = 600;
 /// Typed events kept per input; beyond this, events are counted but not kept.
 pub const MAX_EVENTS_PER_INPUT: usize = 100_000;
 
-/// Evidence entries attached to one finding.
+/// Evidence entries attached to one finding; the report's notices count the rest per
+/// finding.
 pub const MAX_EVIDENCE_PER_FINDING: usize = 20;
 
-/// Findings in one report.
+/// Findings in one report; the least severe beyond it are left out and counted in the
+/// report's notices.
 pub const MAX_FINDINGS: usize = 500;
 
-/// Entries in the report's timeline.
+/// Entries in the report's timeline; the earliest beyond it are left out and counted in
+/// the report's notices.
 pub const MAX_TIMELINE: usize = 2_000;
 
-/// Certificates in one report's inventory.
+/// Certificates in one report's inventory, per file and for all inputs together; the
+/// rest are counted in the report's notices.
 pub const MAX_CERTIFICATES: usize = 5_000;
 
 /// Zip bundles (a zip bomb or a hostile archive must not exhaust memory): entries read

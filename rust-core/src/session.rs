@@ -535,6 +535,8 @@ pub struct Session {
     unparseable: Vec<(String, String)>,
     key: Sha256,
     notices: Vec<String>,
+    /// Certificates not kept because the report already held `limits::MAX_CERTIFICATES`.
+    certificates_dropped: usize,
 }
 
 impl Session {
@@ -550,6 +552,7 @@ impl Session {
             unparseable: Vec::new(),
             key,
             notices: Vec::new(),
+            certificates_dropped: 0,
         }
     }
 
@@ -621,7 +624,7 @@ impl Session {
                         .insert(c.sha256.clone(), self.certificates.len());
                     self.certificates.push(c);
                 }
-                None => {}
+                None => self.certificates_dropped += 1,
             }
         }
         self.notices.extend(parsed.notices);
@@ -683,9 +686,16 @@ impl Session {
             certificates,
             unparseable,
             key,
-            notices,
+            mut notices,
+            certificates_dropped,
             ..
         } = self;
+        if certificates_dropped > 0 {
+            notices.push(format!(
+                "{certificates_dropped} certificates beyond the limit of {} per report were not kept",
+                limits::MAX_CERTIFICATES
+            ));
+        }
         let events = merge_events(events);
         let roles: Vec<_> = certificates.iter().map(chain::role).collect();
         let chains = chain::build_chains(&certificates);

@@ -40,6 +40,9 @@ pub struct Finding {
     /// Display of the enrollment's profile, when the finding belongs to one.
     pub enrollment: Option<String>,
     pub evidence: Vec<Evidence>,
+    /// Evidence entries not kept because `evidence` held `limits::MAX_EVIDENCE_PER_FINDING`
+    /// (exact duplicates of kept evidence are not counted).
+    pub evidence_omitted: usize,
     /// Fluent message ID of the detail, and its arguments.
     pub detail: &'static str,
     pub args: Vec<(&'static str, String)>,
@@ -57,6 +60,7 @@ impl Finding {
             certificate: None,
             enrollment: None,
             evidence: Vec::new(),
+            evidence_omitted: 0,
             detail,
             args: Vec::new(),
             remedy_variant: "other",
@@ -88,10 +92,16 @@ impl Finding {
         self
     }
 
-    /// Adds evidence, skipping exact duplicates and keeping at most the bound.
+    /// Adds evidence, skipping exact duplicates and keeping at most the bound; what the
+    /// bound turns away is counted in `evidence_omitted`.
     pub fn push_evidence(&mut self, e: Evidence) {
-        if self.evidence.len() < limits::MAX_EVIDENCE_PER_FINDING && !self.evidence.contains(&e) {
+        if self.evidence.contains(&e) {
+            return;
+        }
+        if self.evidence.len() < limits::MAX_EVIDENCE_PER_FINDING {
             self.evidence.push(e);
+        } else {
+            self.evidence_omitted += 1;
         }
     }
 
@@ -113,5 +123,37 @@ impl Finding {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(i: usize) -> Evidence {
+        Evidence {
+            source: format!("OMADM.log:{i}"),
+            text: "Received '500 Internal Server Error'".into(),
+        }
+    }
+
+    #[test]
+    fn evidence_beyond_the_bound_is_counted_and_duplicates_are_not() {
+        let mut f = Finding::new(FindingId::ScepServerUnreachable, "detail");
+        for i in 0..limits::MAX_EVIDENCE_PER_FINDING {
+            f.push_evidence(ev(i));
+            f.push_evidence(ev(i)); // an exact duplicate is neither kept nor counted
+        }
+        assert_eq!(f.evidence.len(), limits::MAX_EVIDENCE_PER_FINDING);
+        assert_eq!(f.evidence_omitted, 0);
+        for i in 0..3 {
+            f.push_evidence(ev(i)); // still duplicates of kept evidence
+        }
+        for i in 100..105 {
+            f.push_evidence(ev(i));
+        }
+        assert_eq!(f.evidence.len(), limits::MAX_EVIDENCE_PER_FINDING);
+        assert_eq!(f.evidence_omitted, 5);
+        assert_eq!(f.evidence[0], ev(0), "the first evidence is kept");
     }
 }

@@ -53,6 +53,9 @@ pub struct Outcome {
     /// Server diagnosis (issue 9): keys and six-step view per enrollment, index-aligned
     /// with `enrollments`.
     pub extras: Vec<server::EnrollmentExtra>,
+    /// Findings not kept because the report already held `limits::MAX_FINDINGS` (the
+    /// least severe ones, after sorting).
+    pub findings_omitted: usize,
 }
 
 /// Runs every rule and derives the verdict (report-contract.md § Verdicts).
@@ -113,6 +116,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
     }
 
     sort_findings(&mut findings);
+    let findings_omitted = findings.len().saturating_sub(crate::limits::MAX_FINDINGS);
     findings.truncate(crate::limits::MAX_FINDINGS);
 
     let delivering_leaf =
@@ -133,6 +137,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
         verdict,
         summary,
         extras: server_outcome.extras,
+        findings_omitted,
     }
 }
 

@@ -150,7 +150,32 @@ pub fn build(p: Parts<'_>) -> Report {
     if timeline.len() > crate::limits::MAX_TIMELINE {
         let cut = timeline.len() - crate::limits::MAX_TIMELINE;
         timeline.drain(..cut);
-        notices.push(m.text("label-more-timeline", &[("count", cut.to_string())]));
+        notices.push(m.text(
+            "label-more-timeline",
+            &[
+                ("count", cut.to_string()),
+                ("limit", crate::limits::MAX_TIMELINE.to_string()),
+            ],
+        ));
+    }
+    if o.findings_omitted > 0 {
+        notices.push(m.text(
+            "label-more-findings",
+            &[
+                ("count", o.findings_omitted.to_string()),
+                ("limit", crate::limits::MAX_FINDINGS.to_string()),
+            ],
+        ));
+    }
+    for f in o.findings.iter().filter(|f| f.evidence_omitted > 0) {
+        notices.push(m.text(
+            "label-more-evidence",
+            &[
+                ("id", f.id.as_str().to_string()),
+                ("count", f.evidence_omitted.to_string()),
+                ("limit", crate::limits::MAX_EVIDENCE_PER_FINDING.to_string()),
+            ],
+        ));
     }
 
     let findings: Vec<FindingEntry> = o
