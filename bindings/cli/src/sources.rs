@@ -121,7 +121,7 @@ fn add_file(session: &mut Session, path: &Path, display: &str, tally: &mut Tally
         tally.read += 1;
         if file.rewind().is_ok() {
             let mut budget = ZIP_LIMITS.max_total_bytes;
-            add_zip(session, file, display, 0, &mut budget);
+            add_zip(session, file, display, 0, &mut budget, &ZIP_LIMITS);
         } else {
             session.add_error(display, InputKind::Unknown, "cannot rewind the zip file");
         }
@@ -177,7 +177,14 @@ fn add_stream(
             return;
         }
         let mut budget = ZIP_LIMITS.max_total_bytes;
-        add_zip(session, Cursor::new(buf), display, depth, &mut budget);
+        add_zip(
+            session,
+            Cursor::new(buf),
+            display,
+            depth,
+            &mut budget,
+            &ZIP_LIMITS,
+        );
         return;
     }
     let mut chained = Cursor::new(magic[..n].to_vec()).chain(reader);
@@ -188,13 +195,24 @@ fn add_stream(
     }
 }
 
+/// Sizes in the messages of the zip limits: whole MiB when they are, else bytes.
+fn size_text(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// Reads a zip bundle entry by entry into the session; nested zips one level deep.
+/// `budget` is what the bundle may still inflate to (`limits.max_total_bytes` at the top).
 fn add_zip<R: Read + Seek>(
     session: &mut Session,
     reader: R,
     display: &str,
     depth: u8,
     budget: &mut u64,
+    limits: &ZipLimits,
 ) {
     let mut archive = match ZipArchive::new(reader) {
         Ok(a) => a,
@@ -212,18 +230,18 @@ fn add_zip<R: Read + Seek>(
         return;
     }
     let count = archive.len();
-    if count > ZIP_LIMITS.max_entries {
+    if count > limits.max_entries {
         session.add_error(
             display,
             InputKind::Unknown,
             &format!(
                 "the zip bundle has {count} entries; only the first {} are read",
-                ZIP_LIMITS.max_entries
+                limits.max_entries
             ),
         );
     }
     // Entry names are display names only: they never reach the file system.
-    let mut names: Vec<(String, usize)> = (0..count.min(ZIP_LIMITS.max_entries))
+    let mut names: Vec<(String, usize)> = (0..count.min(limits.max_entries))
         .filter_map(|i| {
             archive
                 .name_for_index(i)
@@ -242,8 +260,8 @@ fn add_zip<R: Read + Seek>(
                 &entry_display,
                 InputKind::Unknown,
                 &format!(
-                    "not read: the bundle's {} MiB inflated-size limit was reached",
-                    ZIP_LIMITS.max_total_bytes >> 20
+                    "not read: the bundle's {} inflated-size limit was reached",
+                    size_text(limits.max_total_bytes)
                 ),
             );
             continue;
@@ -262,17 +280,30 @@ fn add_zip<R: Read + Seek>(
         if entry.is_dir() {
             continue;
         }
-        let cap = ZIP_LIMITS.max_entry_bytes.min(*budget);
+        let cap = limits.max_entry_bytes.min(*budget);
+        let over = if cap < limits.max_entry_bytes {
+            format!(
+                "the bundle's {} inflated-size limit was reached in this entry; only its first {} were analysed",
+                size_text(limits.max_total_bytes),
+                size_text(cap)
+            )
+        } else {
+            format!(
+                "the entry inflates beyond the {} limit (zip bomb?); only its first {} were analysed",
+                size_text(cap),
+                size_text(cap)
+            )
+        };
         let mut limited = Limited {
             inner: &mut entry,
             left: cap,
-            cap,
+            over,
             read: 0,
         };
         let mut magic = [0u8; 4];
         let n = read_up_to(&mut limited, &mut magic);
         if n == 4 && magic == ZIP_MAGIC {
-            if depth >= ZIP_LIMITS.max_depth {
+            if depth >= limits.max_depth {
                 session.add_error(
                     &entry_display,
                     InputKind::Unknown,
@@ -287,7 +318,14 @@ fn add_zip<R: Read + Seek>(
                 session.add_error(&entry_display, InputKind::Unknown, &e.to_string());
                 continue;
             }
-            add_zip(session, Cursor::new(buf), &entry_display, depth + 1, budget);
+            add_zip(
+                session,
+                Cursor::new(buf),
+                &entry_display,
+                depth + 1,
+                budget,
+                limits,
+            );
             continue;
         }
         let mut chained = Cursor::new(magic[..n].to_vec()).chain(&mut limited);
@@ -305,7 +343,8 @@ fn add_zip<R: Read + Seek>(
 struct Limited<'a, R: Read> {
     inner: &'a mut R,
     left: u64,
-    cap: u64,
+    /// The error's message when the entry holds more than `left` allowed.
+    over: String,
     read: u64,
 }
 
@@ -314,11 +353,7 @@ impl<R: Read> Read for Limited<'_, R> {
         if self.left == 0 {
             let mut probe = [0u8; 1];
             if self.inner.read(&mut probe)? > 0 {
-                return Err(io::Error::other(format!(
-                    "the entry inflates beyond the {} MiB limit (zip bomb?); only its first {} MiB were analysed",
-                    self.cap >> 20,
-                    self.cap >> 20
-                )));
+                return Err(io::Error::other(self.over.clone()));
             }
             return Ok(0);
         }
@@ -327,5 +362,124 @@ impl<R: Read> Read for Limited<'_, R> {
         self.left -= n as u64;
         self.read += n as u64;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use certdoctor_core::{Format, Lang, Options};
+
+    fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, data) in entries {
+            w.start_file(name.as_str(), opts).expect("start entry");
+            w.write_all(data).expect("write entry");
+        }
+        w.finish().expect("finish zip").into_inner()
+    }
+
+    /// The bundle read with `limits`, as the JSON report's `inputs`.
+    fn inputs_of(bundle: Vec<u8>, limits: &ZipLimits) -> Vec<serde_json::Value> {
+        let mut session = Session::new(Options {
+            now: time::OffsetDateTime::UNIX_EPOCH,
+            redact: false,
+            lang: Lang::En,
+        });
+        let mut budget = limits.max_total_bytes;
+        add_zip(
+            &mut session,
+            Cursor::new(bundle),
+            "b.zip",
+            0,
+            &mut budget,
+            limits,
+        );
+        let report: serde_json::Value =
+            serde_json::from_str(&session.finish().render(Format::Json)).expect("JSON");
+        report["inputs"].as_array().expect("inputs").clone()
+    }
+
+    fn text(n: usize) -> Vec<u8> {
+        "plain text, no evidence.\n".repeat(n).into_bytes()
+    }
+
+    #[test]
+    fn entries_beyond_the_count_are_named_and_not_read() {
+        let entries: Vec<_> = (0..7).map(|i| (format!("{i}.txt"), text(1))).collect();
+        let limits = ZipLimits {
+            max_entries: 5,
+            ..ZIP_LIMITS
+        };
+        let inputs = inputs_of(zip_of(&entries), &limits);
+        let bundle = inputs
+            .iter()
+            .find(|i| i["path"] == "b.zip")
+            .expect("bundle");
+        assert_eq!(bundle["status"], "error");
+        assert_eq!(
+            bundle["error"],
+            "the zip bundle has 7 entries; only the first 5 are read"
+        );
+        let read = inputs.iter().filter(|i| i["path"] != "b.zip").count();
+        assert_eq!(read, 5);
+    }
+
+    #[test]
+    fn the_bundle_budget_cuts_an_entry_and_refuses_the_next() {
+        // 1,000-byte entries, 2,500 bytes for the bundle, 4,096 per entry.
+        let one = text(40);
+        assert_eq!(one.len(), 1_000);
+        let entries: Vec<_> = (0..4).map(|i| (format!("{i}.txt"), one.clone())).collect();
+        let limits = ZipLimits {
+            max_entry_bytes: 4_096,
+            max_total_bytes: 2_500,
+            ..ZIP_LIMITS
+        };
+        let inputs = inputs_of(zip_of(&entries), &limits);
+        let by_path = |p: &str| {
+            inputs
+                .iter()
+                .find(|i| i["path"] == p)
+                .unwrap_or_else(|| panic!("{p} in {inputs:?}"))
+                .clone()
+        };
+        // Read whole; plain text is no evidence, so "ignored", not an error.
+        assert_eq!(by_path("b.zip!/0.txt")["status"], "ignored");
+        assert_eq!(by_path("b.zip!/1.txt")["status"], "ignored");
+        let cut = by_path("b.zip!/2.txt");
+        assert_eq!(cut["status"], "error");
+        assert_eq!(
+            cut["error"],
+            "read error: the bundle's 2500 bytes inflated-size limit was reached in this entry; only its first 500 bytes were analysed"
+        );
+        assert_eq!(
+            by_path("b.zip!/3.txt")["error"],
+            "not read: the bundle's 2500 bytes inflated-size limit was reached"
+        );
+    }
+
+    #[test]
+    fn an_entry_beyond_its_own_cap_is_cut() {
+        let limits = ZipLimits {
+            max_entry_bytes: 1 << 20,
+            ..ZIP_LIMITS
+        };
+        let inputs = inputs_of(
+            zip_of(&[("big.txt".into(), text(50_000))]), // 1.25 MB
+            &limits,
+        );
+        let big = inputs
+            .iter()
+            .find(|i| i["path"] == "b.zip!/big.txt")
+            .expect("entry");
+        assert_eq!(big["status"], "error");
+        assert_eq!(
+            big["error"],
+            "read error: the entry inflates beyond the 1 MiB limit (zip bomb?); only its first 1 MiB were analysed"
+        );
     }
 }
