@@ -56,6 +56,10 @@ label-chain-incomplete = incomplete
 label-signatures-valid = signatures valid
 label-signatures-invalid = signatures NOT valid
 label-records = records
+label-record-count = { $count ->
+        [one] { $count } record
+       *[other] { $count } records
+    }
 label-platform = Platform
 label-transaction = Transaction ID
 label-none = none

@@ -57,6 +57,7 @@ label-chain-incomplete = 不完整
 label-signatures-valid = 簽章有效
 label-signatures-invalid = 簽章「無效」
 label-records = 筆記錄
+label-record-count = { $count } 筆記錄
 label-platform = 平台
 label-transaction = 交易識別碼
 label-none = 無

@@ -397,13 +397,8 @@ pub fn render(r: &Report) -> String {
             InputStatus::Error => l("label-status-error"),
             InputStatus::Ignored => l("label-status-ignored"),
         };
-        let mut line = format!(
-            "{status} {} ({}, {} {})",
-            i.path,
-            i.kind.as_str(),
-            i.records,
-            l("label-records")
-        );
+        let records = m.text("label-record-count", &[("count", i.records.to_string())]);
+        let mut line = format!("{status} {} ({}, {records})", i.path, i.kind.as_str());
         if let Some(e) = &i.error {
             line.push_str(": ");
             line.push_str(e);
