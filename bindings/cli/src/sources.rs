@@ -403,6 +403,13 @@ mod tests {
         report["inputs"].as_array().expect("inputs").clone()
     }
 
+    fn input<'a>(inputs: &'a [serde_json::Value], path: &str) -> &'a serde_json::Value {
+        inputs
+            .iter()
+            .find(|i| i["path"] == path)
+            .unwrap_or_else(|| panic!("{path} in {inputs:?}"))
+    }
+
     fn text(n: usize) -> Vec<u8> {
         "plain text, no evidence.\n".repeat(n).into_bytes()
     }
@@ -415,10 +422,7 @@ mod tests {
             ..ZIP_LIMITS
         };
         let inputs = inputs_of(zip_of(&entries), &limits);
-        let bundle = inputs
-            .iter()
-            .find(|i| i["path"] == "b.zip")
-            .expect("bundle");
+        let bundle = input(&inputs, "b.zip");
         assert_eq!(bundle["status"], "error");
         assert_eq!(
             bundle["error"],
@@ -440,13 +444,7 @@ mod tests {
             ..ZIP_LIMITS
         };
         let inputs = inputs_of(zip_of(&entries), &limits);
-        let by_path = |p: &str| {
-            inputs
-                .iter()
-                .find(|i| i["path"] == p)
-                .unwrap_or_else(|| panic!("{p} in {inputs:?}"))
-                .clone()
-        };
+        let by_path = |p: &str| input(&inputs, p);
         // Read whole; plain text is no evidence, so "ignored", not an error.
         assert_eq!(by_path("b.zip!/0.txt")["status"], "ignored");
         assert_eq!(by_path("b.zip!/1.txt")["status"], "ignored");
@@ -472,10 +470,7 @@ mod tests {
             zip_of(&[("big.txt".into(), text(50_000))]), // 1.25 MB
             &limits,
         );
-        let big = inputs
-            .iter()
-            .find(|i| i["path"] == "b.zip!/big.txt")
-            .expect("entry");
+        let big = input(&inputs, "b.zip!/big.txt");
         assert_eq!(big["status"], "error");
         assert_eq!(
             big["error"],
