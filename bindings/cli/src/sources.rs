@@ -281,23 +281,11 @@ fn add_zip<R: Read + Seek>(
             continue;
         }
         let cap = limits.max_entry_bytes.min(*budget);
-        let over = if cap < limits.max_entry_bytes {
-            format!(
-                "the bundle's {} inflated-size limit was reached in this entry; only its first {} were analysed",
-                size_text(limits.max_total_bytes),
-                size_text(cap)
-            )
-        } else {
-            format!(
-                "the entry inflates beyond the {} limit (zip bomb?); only its first {} were analysed",
-                size_text(cap),
-                size_text(cap)
-            )
-        };
         let mut limited = Limited {
             inner: &mut entry,
             left: cap,
-            over,
+            cap,
+            bundle_limit: (cap < limits.max_entry_bytes).then_some(limits.max_total_bytes),
             read: 0,
         };
         let mut magic = [0u8; 4];
@@ -343,9 +331,27 @@ fn add_zip<R: Read + Seek>(
 struct Limited<'a, R: Read> {
     inner: &'a mut R,
     left: u64,
-    /// The error's message when the entry holds more than `left` allowed.
-    over: String,
+    cap: u64,
+    /// `Some(the bundle's limit)` when the bundle's remaining budget, not the entry's own
+    /// limit, set `cap`.
+    bundle_limit: Option<u64>,
     read: u64,
+}
+
+impl<R: Read> Limited<'_, R> {
+    /// Why the entry was cut, for the error that reports it.
+    fn over_message(&self) -> String {
+        let cap = size_text(self.cap);
+        match self.bundle_limit {
+            Some(total) => format!(
+                "the bundle's {} inflated-size limit was reached in this entry; only its first {cap} were analysed",
+                size_text(total)
+            ),
+            None => format!(
+                "the entry inflates beyond the {cap} limit (zip bomb?); only its first {cap} were analysed"
+            ),
+        }
+    }
 }
 
 impl<R: Read> Read for Limited<'_, R> {
@@ -353,7 +359,7 @@ impl<R: Read> Read for Limited<'_, R> {
         if self.left == 0 {
             let mut probe = [0u8; 1];
             if self.inner.read(&mut probe)? > 0 {
-                return Err(io::Error::other(self.over.clone()));
+                return Err(io::Error::other(self.over_message()));
             }
             return Ok(0);
         }
