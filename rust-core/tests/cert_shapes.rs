@@ -14,6 +14,9 @@ use rcgen::{
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
+mod common;
+use common::pem_of;
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/certs");
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -68,18 +71,6 @@ impl Made {
     fn pem(&self) -> String {
         pem_of(&self.der)
     }
-}
-
-fn pem_of(der: &[u8]) -> String {
-    use base64::Engine as _;
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let mut s = String::from("-----BEGIN CERTIFICATE-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        s.push_str(std::str::from_utf8(chunk).unwrap());
-        s.push('\n');
-    }
-    s.push_str("-----END CERTIFICATE-----\n");
-    s
 }
 
 fn parse_all(ders: &[&[u8]]) -> Vec<Certificate> {

@@ -10,6 +10,9 @@ use certdoctor_core::limits::{
 };
 use certdoctor_core::{Lang, Options, Report, Session};
 
+mod common;
+use common::pem_of;
+
 fn session(lang: Lang) -> Session {
     Session::new(Options {
         now: time::OffsetDateTime::from_unix_timestamp(1_700_000_000).expect("constant"),
@@ -27,9 +30,10 @@ fn notices_with(report: &Report, needle: &str) -> Vec<String> {
         .collect()
 }
 
-/// A DER leaf whose issuer is not in the set (`openssl-sha1-leaf.pem`), with a
-/// different serial number for every `i`: distinct certificates, no chain to verify.
-fn leaf_variant(i: u32) -> Vec<u8> {
+/// PEM certificates, one per serial: a DER leaf whose issuer is not in the set
+/// (`openssl-sha1-leaf.pem`) with the serial number's last four bytes set to each value,
+/// so distinct certificates with no chain to verify.
+fn pem_bundle(serials: std::ops::Range<u32>) -> Vec<u8> {
     let pem = include_str!("../../tests/fixtures/certs/openssl-sha1-leaf.pem");
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let mut der = STANDARD.decode(b64).expect("base64");
@@ -41,8 +45,12 @@ fn leaf_variant(i: u32) -> Vec<u8> {
     let len = der[at + 6] as usize;
     assert!(len >= 4, "serial of at least 4 bytes");
     let end = at + 7 + len;
-    der[end - 4..end].copy_from_slice(&i.to_be_bytes());
-    der
+    let mut out = String::new();
+    for i in serials {
+        der[end - 4..end].copy_from_slice(&i.to_be_bytes());
+        out.push_str(&pem_of(&der));
+    }
+    out.into_bytes()
 }
 
 /// A Company Portal log whose one enrollment retries GetCACert `n` times, each answered
@@ -61,20 +69,6 @@ fn android_retries(n: u32) -> Vec<u8> {
         ));
     }
     log.into_bytes()
-}
-
-fn pem_bundle(serials: std::ops::Range<u32>) -> Vec<u8> {
-    let mut out = String::new();
-    for i in serials {
-        out.push_str("-----BEGIN CERTIFICATE-----\n");
-        let b64 = STANDARD.encode(leaf_variant(i));
-        for line in b64.as_bytes().chunks(64) {
-            out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
-            out.push('\n');
-        }
-        out.push_str("-----END CERTIFICATE-----\n");
-    }
-    out.into_bytes()
 }
 
 #[test]
