@@ -1,7 +1,7 @@
 //! Shared helpers of the fuzz targets.
 
 use certdoctor_core::input::{InputKind, LineDecoder};
-use certdoctor_core::session::log_parser;
+use certdoctor_core::parsers::log_parser;
 use certdoctor_core::{Format, Lang, Options, Session};
 
 /// Feeds `data` to the streaming parser of `kind` in uneven chunks (exercises chunk

@@ -6,8 +6,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use certdoctor_core::input::LineDecoder;
-use certdoctor_core::parsers::LogParser;
 use certdoctor_core::parsers::android::AndroidParser;
+use certdoctor_core::parsers::{Feed, LogParser};
 use certdoctor_core::{Format, Lang, Options, Session};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -84,9 +84,9 @@ fn bench(c: &mut Criterion) {
             let skim = p.skim().expect("fast path");
             let mut d = LineDecoder::new();
             for chunk in log.chunks(256 * 1024) {
-                d.push_skim(chunk, skim, &mut p);
+                d.push_skim(chunk, skim, &mut Feed(&mut p));
             }
-            d.finish_skim(skim, &mut p);
+            d.finish_skim(skim, &mut Feed(&mut p));
             black_box(p.finish().events.len())
         })
     });

@@ -6,9 +6,8 @@
 use std::sync::Arc;
 
 use certdoctor_core::input::{InputKind, LineDecoder};
-use certdoctor_core::parsers::LogParser;
 use certdoctor_core::parsers::android::AndroidParser;
-use certdoctor_core::session::log_parser;
+use certdoctor_core::parsers::{Feed, LogParser, log_parser};
 use certdoctor_core::{Format, Lang, Options, Session};
 
 fn corpus() -> Vec<(String, Vec<u8>)> {
@@ -50,9 +49,9 @@ fn every_corpus_entry_through_every_parser_and_the_session() {
         let skim = p.skim().expect("fast path");
         let mut d = LineDecoder::new();
         for c in data.chunks(5) {
-            d.push_skim(c, skim, &mut p);
+            d.push_skim(c, skim, &mut Feed(&mut p));
         }
-        d.finish_skim(skim, &mut p);
+        d.finish_skim(skim, &mut Feed(&mut p));
         let _ = p.finish();
 
         let mut s = Session::new(Options {

@@ -1,11 +1,11 @@
 //! Every iOS and Windows fixture through its parser, and the error codes it yields through
-//! `diagnosis::codes`: the failing samples name the finding `expect.json` requires, the
+//! `evidence::codes`: the failing samples name the finding `expect.json` requires, the
 //! delivered ones carry no error code and show delivery evidence.
 
 use std::sync::Arc;
 
 use certdoctor_core::diagnosis::FindingId;
-use certdoctor_core::diagnosis::codes::{apple_error, hresult};
+use certdoctor_core::evidence::codes::{apple_error, hresult};
 use certdoctor_core::evidence::{ErrorCode, EventKind, PkiStatus};
 use certdoctor_core::parsers::ios::IosParser;
 use certdoctor_core::parsers::windows::WindowsParser;

@@ -1,13 +1,12 @@
 //! Binary `.evtx` event logs (CLI only: the mobile library lists them as ignored). The
-//! `evtx` crate decodes each record to Event XML; the core's Windows event parser reads
-//! that XML as if it had been exported from Event Viewer. The record's ordinal in the
+//! `evtx` crate decodes each record to Event XML; the session reads that XML as if it had
+//! been exported from Event Viewer (`Session::add_event_records`). The record's ordinal in the
 //! file is its "line" in the report's `source`.
 
 use std::io::Read;
 
+use certdoctor_core::InputKind;
 use certdoctor_core::Session;
-use certdoctor_core::input::{InputKind, sniff};
-use certdoctor_core::session::log_parser;
 use evtx::EvtxParser;
 
 /// `ElfFile\0`, the first bytes of every `.evtx` file.
@@ -58,31 +57,7 @@ pub fn add(session: &mut Session, display: &str, reader: &mut dyn Read, limit: u
             }
         }
     }
-    // Device-management events or a server's events: decided by content, as for exports.
-    let head: String = records
-        .iter()
-        .take(8)
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let mut kind = sniff(display, head.as_bytes(), true).kind;
-    if !matches!(
-        kind,
-        InputKind::WindowsDmEvents | InputKind::WindowsServerEvents
-    ) {
-        kind = InputKind::WindowsDmEvents;
-    }
-    let Some(mut log) = log_parser(kind, display) else {
-        session.add_error(display, kind, "this build has no reader for these events");
-        return;
-    };
-    for (i, xml) in records.iter().enumerate() {
-        let line = i as u64 + 1;
-        for part in xml.lines() {
-            log.line(line, part);
-        }
-    }
-    let output = log.finish();
     let error = first_error.map(|e| format!("{broken} records could not be decoded (first: {e})"));
-    session.add_log(display, kind, output, error);
+    // Device-management events or a server's events: decided by content, as for exports.
+    session.add_event_records(display, &records, error);
 }

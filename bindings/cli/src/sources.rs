@@ -6,8 +6,8 @@ use std::fs::{self, File};
 use std::io::{self, Cursor, Read, Seek};
 use std::path::Path;
 
+use certdoctor_core::InputKind;
 use certdoctor_core::Session;
-use certdoctor_core::input::InputKind;
 use certdoctor_core::limits;
 use zip::ZipArchive;
 

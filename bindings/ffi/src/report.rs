@@ -5,13 +5,12 @@
 //! Finding IDs cross as their contract strings (`"CERT_EXPIRED"`): the catalog only ever
 //! grows, and apps compare IDs as the JSON does.
 
-use certdoctor_core::diagnosis::{FindingId, Severity as CoreSeverity};
-use certdoctor_core::evidence::{
-    CertRole as CoreCertRole, KeyAlgorithm as CoreKeyAlgorithm, KeyInfo as CoreKeyInfo,
-    ManagementMode as CoreManagementMode, Platform as CorePlatform,
-};
-use certdoctor_core::input::InputKind as CoreInputKind;
 use certdoctor_core::report as core;
+use certdoctor_core::report::{
+    CertRole as CoreCertRole, FindingId, InputKind as CoreInputKind,
+    KeyAlgorithm as CoreKeyAlgorithm, KeyInfo as CoreKeyInfo, ManagementMode as CoreManagementMode,
+    Platform as CorePlatform, Severity as CoreSeverity,
+};
 
 use crate::CertdoctorError;
 

@@ -15,7 +15,7 @@ const CLIENT_AUTH_EKUS: &[&str] = &["client_auth", "any"];
 const RA_EKU: &str = "certificate_request_agent";
 
 fn fmt_time(t: OffsetDateTime) -> String {
-    crate::report::format_utc(t)
+    crate::contract::format_utc(t)
 }
 
 fn source(cert: &Certificate) -> String {

@@ -8,9 +8,9 @@ use crate::evidence::{
     EventKind, LogEvent, ManagementMode, PkiStatus, Platform, ProfileId, ScepOperation,
 };
 
-use super::codes;
 use super::finding::{Evidence, Finding};
 use super::{FindingId, Severity};
+use crate::evidence::codes;
 
 /// One attempt to enrol: the events from one `Trying to enroll…` (or profile arrival) to
 /// the next.

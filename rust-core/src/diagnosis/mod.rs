@@ -2,21 +2,19 @@
 //! findings, and derive the verdict and the summary. Rules never parse raw lines.
 
 pub mod certificates;
-pub mod codes;
 pub mod device;
 pub mod enrollments;
 pub mod finding;
-pub mod finding_id;
 pub mod server;
 pub mod timeline;
 
 use time::OffsetDateTime;
 
+pub use crate::contract::{FindingId, Severity};
 pub use finding::{Evidence, Finding};
-pub use finding_id::{FindingId, Severity};
 
+use crate::contract::Verdict;
 use crate::evidence::{CertRole, Certificate, Chain, EventKind, LogEvent, Platform};
-use crate::report::Verdict;
 use enrollments::Enrollment;
 use timeline::TimelineItem;
 

@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::evidence::codes::code_label;
 use crate::evidence::server::{Disposition, HttpTarget, ServerFact, ServerKeys};
 use crate::evidence::{Certificate, EventKind, LogEvent, Platform, ScepOperation, ServerComponent};
-use crate::parsers::server::code_label;
 
 use super::enrollments::{Attempt, Enrollment};
 use super::finding::{Evidence, Finding};

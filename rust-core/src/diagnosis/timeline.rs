@@ -130,7 +130,7 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
         EventKind::CertificateInstalled { .. } => item(5, "installed", "tl-installed", vec![]),
         // At the step its code points at (22013 is the CA's answer, step 4).
         EventKind::InstallError { code, detail, .. } => item(
-            super::codes::install_error(code.as_ref(), detail).step,
+            crate::evidence::codes::install_error(code.as_ref(), detail).step,
             "install_error",
             "tl-install-error",
             vec![("cause", crate::limits::clip(detail, 160))],

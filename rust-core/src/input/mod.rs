@@ -1,50 +1,29 @@
-//! Input: recognising what a file is (sniffing) and turning its bytes into normalised
-//! lines (encodings, line ends, copy-paste debris, long lines), streaming.
+//! Input: bytes → normalised lines, and the head of an input that formats recognise
+//! themselves from. Format-agnostic: encodings ([`encoding`]), line ends and long lines
+//! ([`lines`]), copy-paste debris ([`debris`]), the keyword fast path ([`skim`]) and the
+//! decoded head ([`head`]); which format an input is lives with the formats
+//! (`crate::parsers`).
 
-mod decode;
-mod sniff;
+mod debris;
+mod encoding;
+mod head;
+mod lines;
+mod skim;
 
-pub(crate) use decode::clean_debris as clean_line;
-pub use decode::{CutLines, LineDecoder, Skim, cp1252, decode_lines};
-pub use sniff::{Sniffed, sniff};
+pub use crate::contract::InputKind;
+pub use debris::clean_debris as clean_line;
+pub use encoding::cp1252;
+pub use head::Head;
+pub use lines::{CutLines, LineDecoder, decode_lines};
+pub use skim::Skim;
 
-use serde::Serialize;
-
-/// The kind of an input, as the report contract names it (`inputs[].kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InputKind {
-    Certificate,
-    Pkcs7,
-    AndroidOmadmLog,
-    IosProfiledLog,
-    WindowsDmEvents,
-    IisW3cLog,
-    NdesPluginLog,
-    IntuneConnectorSvclog,
-    WindowsServerEvents,
-    CaRequestList,
-    CertutilView,
-    ScepTestClientLog,
-    Unknown,
+/// Where decoded lines go: a log's parser, seen by the decoder.
+pub trait LineSink {
+    /// One normalised line, numbered from 1 as in the physical input.
+    fn line(&mut self, number: u64, line: &str);
+    /// The fast path skipped `records` whole records without handing them over.
+    fn skipped(&mut self, _records: u64) {}
 }
 
-impl InputKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InputKind::Certificate => "certificate",
-            InputKind::Pkcs7 => "pkcs7",
-            InputKind::AndroidOmadmLog => "android_omadm_log",
-            InputKind::IosProfiledLog => "ios_profiled_log",
-            InputKind::WindowsDmEvents => "windows_dm_events",
-            InputKind::IisW3cLog => "iis_w3c_log",
-            InputKind::NdesPluginLog => "ndes_plugin_log",
-            InputKind::IntuneConnectorSvclog => "intune_connector_svclog",
-            InputKind::WindowsServerEvents => "windows_server_events",
-            InputKind::CaRequestList => "ca_request_list",
-            InputKind::CertutilView => "certutil_view",
-            InputKind::ScepTestClientLog => "scep_test_client_log",
-            InputKind::Unknown => "unknown",
-        }
-    }
-}
+#[cfg(test)]
+mod tests;

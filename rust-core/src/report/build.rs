@@ -3,6 +3,7 @@
 
 use time::OffsetDateTime;
 
+use crate::contract::format_utc;
 use crate::diagnosis::Outcome;
 use crate::evidence::{CertRole, Certificate, Chain, LogEvent, Platform};
 
@@ -23,20 +24,6 @@ pub struct Parts<'a> {
     pub notices: Vec<String>,
     pub now: OffsetDateTime,
     pub lang: Lang,
-}
-
-/// RFC 3339 UTC with `Z`, whole seconds.
-pub fn format_utc(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
 }
 
 pub fn build(p: Parts<'_>) -> Report {

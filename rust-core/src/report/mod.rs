@@ -11,38 +11,12 @@ pub mod text;
 
 use serde::Serialize;
 
-use crate::diagnosis::Severity;
-use crate::evidence::{CertRole, KeyInfo, ManagementMode, Platform};
-use crate::input::InputKind;
-
-pub use build::format_utc;
+pub use crate::contract::{FindingId, InputKind, Severity, Verdict, format_utc};
+pub use crate::evidence::{CertRole, KeyAlgorithm, KeyInfo, ManagementMode, Platform};
 pub use messages::Lang;
 
 /// Version of the JSON document's shape (report-contract.md).
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// The overall answer (report-contract.md § Verdicts).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Delivered,
-    Failed,
-    ActionRequired,
-    InProgress,
-    Inconclusive,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Delivered => "delivered",
-            Verdict::Failed => "failed",
-            Verdict::ActionRequired => "action_required",
-            Verdict::InProgress => "in_progress",
-            Verdict::Inconclusive => "inconclusive",
-        }
-    }
-}
 
 /// Output formats of `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,7 +144,7 @@ pub struct EvidenceEntry {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingEntry {
-    pub id: crate::diagnosis::FindingId,
+    pub id: FindingId,
     pub severity: Severity,
     pub step: u8,
     pub title: String,

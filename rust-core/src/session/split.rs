@@ -9,10 +9,12 @@
 use std::fs::File;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use super::{FINGERPRINT_BLOCK, Fingerprint, InputStream, READ_CHUNK, State};
-use crate::input::{CutLines, LineDecoder, Skim};
+use super::READ_CHUNK;
+use super::fingerprint::{FINGERPRINT_BLOCK, Fingerprint};
+use super::stream::{InputStream, State};
+use crate::input::{CutLines, LineDecoder, LineSink, Skim};
 use crate::limits;
-use crate::parsers::{LogOutput, LogParser};
+use crate::parsers::LogParser;
 
 /// Files smaller than this are read on one thread: a second one would not pay.
 pub(crate) const MIN_SPLIT_BYTES: u64 = 8 * 1024 * 1024;
@@ -50,7 +52,7 @@ impl Recorder {
     }
 }
 
-impl LogParser for Recorder {
+impl LineSink for Recorder {
     fn line(&mut self, number: u64, line: &str) {
         self.bytes += line.len() + 16;
         self.batch.push(Op::Line(number, line.to_string()));
@@ -61,10 +63,6 @@ impl LogParser for Recorder {
 
     fn skipped(&mut self, records: u64) {
         self.batch.push(Op::Skipped(records));
-    }
-
-    fn finish(&mut self) -> LogOutput {
-        LogOutput::default()
     }
 }
 

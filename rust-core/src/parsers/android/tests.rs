@@ -1,5 +1,6 @@
 use super::*;
 use crate::input::LineDecoder;
+use crate::parsers::Feed;
 use std::sync::Arc;
 
 fn run_bytes(bytes: &[u8]) -> LogOutput {
@@ -931,9 +932,9 @@ fn run_skim(bytes: &[u8], chunk: usize) -> LogOutput {
     let skim = p.skim().expect("android has a fast path");
     let mut d = LineDecoder::new();
     for c in bytes.chunks(chunk.max(1)) {
-        d.push_skim(c, skim, &mut p);
+        d.push_skim(c, skim, &mut Feed(&mut p));
     }
-    d.finish_skim(skim, &mut p);
+    d.finish_skim(skim, &mut Feed(&mut p));
     p.finish()
 }
 
@@ -1017,17 +1018,17 @@ fn fast_path_long_line_in_bounded_memory() {
     let skim = p.skim().expect("fast path");
     let mut d = LineDecoder::new();
     let chunk = vec![b'x'; 256 * 1024];
-    d.push_skim(format!("{L}start\n").as_bytes(), skim, &mut p);
+    d.push_skim(format!("{L}start\n").as_bytes(), skim, &mut Feed(&mut p));
     for _ in 0..256 {
-        d.push_skim(&chunk, skim, &mut p);
+        d.push_skim(&chunk, skim, &mut Feed(&mut p));
         assert!(d.buffered_capacity() <= 8 * limits::MAX_LINE_BYTES);
     }
     d.push_skim(
         format!("\n{L}There are 2 requests\n").as_bytes(),
         skim,
-        &mut p,
+        &mut Feed(&mut p),
     );
-    d.finish_skim(skim, &mut p);
+    d.finish_skim(skim, &mut Feed(&mut p));
     let out = p.finish();
     assert_eq!(out.events.len(), 1);
     assert_eq!(out.events[0].source.line, Some(3));
@@ -1049,9 +1050,9 @@ fn cut_lines(bytes: &[u8], chunk: Option<usize>) -> crate::input::CutLines {
         Some(size) => {
             let skim = p.skim().expect("fast path");
             for c in bytes.chunks(size) {
-                d.push_skim(c, skim, &mut p);
+                d.push_skim(c, skim, &mut Feed(&mut p));
             }
-            d.finish_skim(skim, &mut p);
+            d.finish_skim(skim, &mut Feed(&mut p));
         }
     }
     d.cut_lines()
@@ -1156,9 +1157,9 @@ fn message_only_lines_before_any_header_reach_the_parser_on_the_fast_path() {
     let skim = p.skim().unwrap();
     // The first chunk decides the encoding on the line-by-line path; the next ones skim.
     for c in text.as_bytes().chunks(600) {
-        d.push_skim(c, skim, &mut p);
+        d.push_skim(c, skim, &mut Feed(&mut p));
     }
-    d.finish_skim(skim, &mut p);
+    d.finish_skim(skim, &mut Feed(&mut p));
     let fast = p.finish();
     assert_eq!(signature(&fast), signature(&slow));
     assert_eq!(fast.events.len(), 20);

@@ -3,6 +3,7 @@
 
 pub(crate) mod der;
 pub mod facts;
+mod format;
 mod pem;
 mod pkcs7;
 
@@ -11,6 +12,7 @@ use crate::input::InputKind;
 use crate::limits::{MAX_CERT_FILE_BYTES, MAX_CERTIFICATES};
 
 pub use facts::certificate_from_der;
+pub use format::{CertificateFormat, Pkcs7Format};
 
 /// The certificates of one file.
 #[derive(Debug, Clone)]

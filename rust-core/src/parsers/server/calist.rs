@@ -11,6 +11,9 @@ use crate::evidence::server::{ServerFact, ServerKeys};
 use crate::parsers::{LogOutput, LogParser};
 
 use super::{Sink, code_from_text, find_hresult, is_submit_failure, log_time, norm_hex};
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 /// Joins physical lines into CSV/TSV records (quoted fields may span lines) and splits
 /// them into fields. Bounded: a record longer than 256 KB is cut.
@@ -374,6 +377,39 @@ impl LogParser for CaListParser {
             self.record(n, fields);
         }
         self.sink.take()
+    }
+}
+
+/// An MMC "Export List" or `certutil -view csv`: a header row naming ≥3 CA columns in any
+/// language of the column table, or — headers in another language — a table whose rows
+/// hold CA status codes (`0x80094012 (-2146877422 CERTSRV_E_…)`, `0x0 (WIN32: 0)`).
+pub struct CaListFormat;
+
+impl InputFormat for CaListFormat {
+    fn name(&self) -> &'static str {
+        "ca request list"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::CaRequestList
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        let mut rows = head.lines.iter().filter(|l| !l.trim().is_empty());
+        let first = rows.next()?;
+        let sep = if first.contains('\t') { '\t' } else { ',' };
+        let header = split(first, sep);
+        let found = (header.len() >= 3 && is_header(&header))
+            || (header.len() >= 4
+                && rows.take(50).any(|l| {
+                    split(l, sep).len() == header.len()
+                        && (l.contains("CERTSRV_E_") || l.contains("(WIN32: "))
+                }));
+        found.then_some(Signal::Structure)
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(CaListParser::new(path))
     }
 }
 

@@ -12,6 +12,9 @@ use crate::parsers::{LogOutput, LogParser};
 
 use super::Sink;
 use super::calist::{Col, emit, row_from, row_text};
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 fn col_of(name: &str) -> Option<Col> {
     // Reuse the request list's name table by building a one-field header.
@@ -188,6 +191,38 @@ impl LogParser for CertutilParser {
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.sink.take()
+    }
+}
+
+/// `certutil -view` text: `Row N:` blocks with a disposition, a `Schema:` table, or a
+/// ticket's `Request Status Code:` label line.
+pub struct CertutilFormat;
+
+impl InputFormat for CertutilFormat {
+    fn name(&self) -> &'static str {
+        "certutil -view output"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::CertutilView
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        let lines = &head.lines;
+        let row = lines.iter().any(|l| {
+            l.strip_prefix("Row ")
+                .and_then(|r| r.strip_suffix(':'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
+        });
+        let found = (row && head.text.contains("Request Disposition:"))
+            || (lines.first().is_some_and(|l| l.trim() == "Schema:")
+                && head.text.contains("Column Name"))
+            || lines.iter().any(|l| l.trim() == "Request Status Code:");
+        found.then_some(Signal::Structure)
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(CertutilParser::new(path))
     }
 }
 

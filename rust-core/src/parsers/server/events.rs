@@ -20,6 +20,9 @@ use super::{
     Sink, code_from_text, code_label, find_guid, find_hresult, has, is_submit_failure, log_time,
     norm_hex,
 };
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 /// One exported event, whatever the shape.
 #[derive(Debug, Default, Clone)]
@@ -689,6 +692,67 @@ impl LogParser for ServerEventsParser {
         self.sink.take()
     }
 }
+
+/// Windows event exports from the servers (NDES, CA, IIS hosting, the connector), in the
+/// device events' export shapes, or their messages quoted alone.
+pub struct ServerEventsFormat;
+
+impl InputFormat for ServerEventsFormat {
+    fn name(&self) -> &'static str {
+        "windows server events"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::WindowsServerEvents
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        let server = head.has_any(PROVIDERS)
+            || head.has_any(PHRASES)
+            || head.lines.iter().any(|l| {
+                l.trim_start()
+                    .strip_prefix("Source:")
+                    .is_some_and(|v| v.trim() == "WAS")
+            });
+        if server && crate::parsers::windows::export_shape(head) {
+            Some(Signal::Structure)
+        } else if head.has_any(PHRASES) {
+            Some(Signal::Phrase)
+        } else {
+            None
+        }
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::Log {
+            parser: Box::new(ServerEventsParser::new(path)),
+            max_line: crate::limits::MAX_XML_LINE_BYTES,
+        }
+    }
+}
+
+/// Messages of server events that name them on their own.
+const PHRASES: &[&str] = &[
+    "The Network Device Enrollment Service",
+    "Active Directory Certificate Services denied request",
+    "Faulting application name: w3wp.exe",
+    "A process serving application pool",
+];
+
+/// Providers (and their spellings in each export shape) of the servers' events.
+const PROVIDERS: &[&str] = &[
+    "NetworkDeviceEnrollmentService",
+    "CertificationAuthority",
+    "CertificateConnectors",
+    "Microsoft Intune Connector",
+    "NDESConnector",
+    "w3wp.exe",
+    "ASP.NET",
+    "Provider Name=\"WAS\"",
+    "Provider Name='WAS'",
+    ",WAS,",
+    "\tWAS\t",
+];
 
 #[cfg(test)]
 mod tests {

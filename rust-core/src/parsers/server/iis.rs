@@ -10,6 +10,9 @@ use crate::evidence::{LogTime, Platform, ScepOperation, ServerComponent};
 use crate::parsers::{LogOutput, LogParser};
 
 use super::{Sink, cms, has, log_time};
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 #[derive(Debug, Default, Clone)]
 struct Columns {
@@ -325,6 +328,55 @@ impl LogParser for IisParser {
         }
         self.sink.take()
     }
+}
+
+/// NDES IIS W3C logs: a `#Fields:` directive, or headerless request lines to NDES or the
+/// CRP ending in `status substatus win32 [time]`.
+pub struct IisFormat;
+
+impl InputFormat for IisFormat {
+    fn name(&self) -> &'static str {
+        "iis w3c log"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::IisW3cLog
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        if head
+            .lines
+            .iter()
+            .any(|l| l.starts_with("#Fields:") && l.contains("cs-uri-stem"))
+        {
+            Some(Signal::Structure)
+        } else if head.lines.iter().any(|l| is_request_line(l)) {
+            Some(Signal::Grammar)
+        } else {
+            None
+        }
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(IisParser::new(path))
+    }
+}
+
+/// A headerless IIS line: GET/POST to an NDES/CRP path, ending with `status substatus win32 [time]`.
+fn is_request_line(l: &str) -> bool {
+    if !(l.contains("GET ") || l.contains("POST ")) {
+        return false;
+    }
+    if !(l.contains("/certsrv/mscep/") || l.contains("/CertificateRegistrationSvc/")) {
+        return false;
+    }
+    let nums: Vec<&str> = l.split_whitespace().rev().take(4).collect();
+    let is_num = |s: &&str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    let tail: Vec<bool> = nums.iter().map(is_num).collect();
+    // `status substatus win32 time` or `status substatus win32`.
+    let status_at = |i: usize| nums.get(i).is_some_and(|s| s.len() == 3 && is_num(s));
+    (tail.len() == 4 && tail.iter().all(|b| *b) && status_at(3))
+        || (tail.len() >= 3 && tail[..3].iter().all(|b| *b) && status_at(2))
 }
 
 #[cfg(test)]

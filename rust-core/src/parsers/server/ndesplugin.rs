@@ -9,6 +9,9 @@ use crate::evidence::{LogTime, ServerComponent, find_ascii_ci};
 use crate::parsers::{LogOutput, LogParser};
 
 use super::{Sink, has, log_time};
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Msg {
@@ -235,6 +238,34 @@ impl LogParser for NdesPluginParser {
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.sink.take()
+    }
+}
+
+/// `NDESPlugin.log`, recognised by its own messages (its line prefix is unknown).
+pub struct NdesPluginFormat;
+
+impl InputFormat for NdesPluginFormat {
+    fn name(&self) -> &'static str {
+        "ndes plug-in log"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::NdesPluginLog
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        head.has_any(&[
+            "Calling VerifyRequest",
+            "Calling Notifyrequest",
+            "Verify challenge returns",
+            "Exiting VerifyRequest with",
+            "Exiting Notify with",
+        ])
+        .then_some(Signal::Phrase)
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(NdesPluginParser::new(path))
     }
 }
 

@@ -11,6 +11,9 @@ use crate::evidence::{LogTime, ServerComponent, find_ascii_ci};
 use crate::parsers::{LogOutput, LogParser};
 
 use super::{Sink, find_guid, find_hresult, has, is_submit_failure, log_time};
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 const MAX_RECORD: usize = 256 * 1024;
 
@@ -319,6 +322,38 @@ impl LogParser for SvclogParser {
             }
         }
         self.sink.take()
+    }
+}
+
+/// CRP and NDESConnector `.svclog` traces: `<E2ETraceEvent>` fragments, or their messages
+/// quoted alone.
+pub struct SvclogFormat;
+
+impl InputFormat for SvclogFormat {
+    fn name(&self) -> &'static str {
+        "intune connector svclog"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::IntuneConnectorSvclog
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        if head.text.contains("<E2ETraceEvent") {
+            return Some(Signal::Structure);
+        }
+        head.has_any(&[
+            "VerifyRequest Started.",
+            "Validation Phase",
+            "CertRegPoint.",
+            "IssuePfx",
+            "CCertRequest::Submit",
+        ])
+        .then_some(Signal::Phrase)
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(SvclogParser::new(path))
     }
 }
 

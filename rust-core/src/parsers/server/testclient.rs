@@ -13,6 +13,9 @@ use crate::limits;
 use crate::parsers::{LogOutput, LogParser};
 
 use super::{Sink, has};
+use crate::contract::InputKind;
+use crate::input::Head;
+use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
 /// RFC 8894 failInfo texts (sscep prints them after `reason:`).
 fn fail_info_from_reason(r: &str) -> Option<FailInfo> {
@@ -232,6 +235,36 @@ impl LogParser for TestClientParser {
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.sink.take()
+    }
+}
+
+/// sscep and micromdm `scepclient` output.
+pub struct TestClientFormat;
+
+impl InputFormat for TestClientFormat {
+    fn name(&self) -> &'static str {
+        "scep test client log"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::ScepTestClientLog
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        let found = head
+            .lines
+            .iter()
+            .any(|l| l.trim_start().starts_with("sscep: "))
+            || head.text.contains("PKCSReq (19)")
+            || head
+                .lines
+                .iter()
+                .any(|l| l.contains("op=PKIOperation") && l.contains("level="));
+        found.then_some(Signal::Phrase)
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(TestClientParser::new(path))
     }
 }
 

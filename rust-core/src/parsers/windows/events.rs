@@ -3,7 +3,7 @@
 //! CertEnroll 86/87, whatever export shape they came from; plus the time rules for XML
 //! `SystemTime` and locale-formatted dates.
 
-use crate::diagnosis::codes::{hresult_from_message, is_failure, parse_hresult};
+use crate::evidence::codes::{hresult_from_message, is_failure, parse_hresult};
 use crate::evidence::{
     ErrorCode, EventKind, FailInfo, LogTime, PkiStatus, ProfileId, ScepOperation,
 };

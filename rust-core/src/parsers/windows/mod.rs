@@ -9,15 +9,89 @@
 
 mod csv;
 mod events;
+pub mod evtx;
 mod text;
 mod xml;
 
+use crate::contract::InputKind;
 use crate::evidence::{ErrorCode, EventKind, LogEvent, Platform, SourceRef};
-use crate::limits::{MAX_EVENTS_PER_INPUT, MAX_EVIDENCE_TEXT, clip};
+use crate::input::Head;
+use crate::limits::{self, MAX_EVENTS_PER_INPUT, MAX_EVIDENCE_TEXT, clip};
 
-use super::{InputPath, LogOutput, LogParser};
+use super::{InputFormat, InputPath, LogOutput, LogParser, Reader, Signal};
 use events::{RawEvent, classify, xml_time};
 use text::TextRecord;
+
+/// The device's DeviceManagement (and CertEnroll) events in any export shape.
+pub struct WindowsEventsFormat;
+
+impl InputFormat for WindowsEventsFormat {
+    fn name(&self) -> &'static str {
+        "windows device-management events"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::WindowsDmEvents
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        if export_shape(head) && names_device(&head.text) {
+            Some(Signal::Structure)
+        } else if head.has_any(DEVICE_PHRASES) {
+            Some(Signal::Phrase)
+        } else {
+            None
+        }
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::Log {
+            parser: Box::new(WindowsParser::new(path)),
+            max_line: limits::MAX_XML_LINE_BYTES,
+        }
+    }
+}
+
+/// Messages of the DeviceManagement provider's SCEP events and of CertEnroll 86/87 that
+/// name them on their own (log-formats.md §4.1).
+const DEVICE_PHRASES: &[&str] = &[
+    "SCEP: CspExecute",
+    "SCEP: Certificate request generated",
+    "SCEP: Failed LogError",
+    "SCEPInstallCertificateWithScepHelper",
+    "SCEP: Certificate enroll failed",
+    "SCEP: Certificate installed successfully",
+    "SCEP: InstallFromRegEntries",
+    "SCEPcertinstall.result",
+    "SCEPDispositionFailure",
+    "SCEP Certificate enrollment initialization",
+];
+
+/// The text names the device's provider, a SCEP event of it, or CertEnroll's SCEP client.
+fn names_device(text: &str) -> bool {
+    text.contains("DeviceManagement-Enterprise-Diagnostic")
+        || super::has_any(text, DEVICE_PHRASES)
+        || (text.contains("CertEnroll") && text.contains("SCEP"))
+}
+
+/// One of the export shapes of log-formats.md §4.2, whatever the provider: Event XML,
+/// "Copy details as text", the Event Viewer CSV/TSV header, or a bare `SCEP: ` message
+/// line. Server event formats share it.
+pub(crate) fn export_shape(head: &Head<'_>) -> bool {
+    let csv_header = |l: &str| {
+        let n = l.replace('\t', ",");
+        n.starts_with("Level,Date and Time,Source,Event ID,Task Category")
+    };
+    head.text.contains("<Event xmlns=")
+        || head.text.contains("<Event xmlns='")
+        || head.lines.iter().any(|l| {
+            let t = l.trim_start();
+            t.starts_with("Log Name:")
+                || t.starts_with("Event ID:")
+                || csv_header(t)
+                || t.starts_with("SCEP: ")
+        })
+}
 
 /// Bytes of one event's XML held while waiting for `</Event>`.
 const MAX_EVENT_XML_BYTES: usize = 16 * 1024 * 1024;

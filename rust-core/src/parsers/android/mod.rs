@@ -10,13 +10,74 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::{InputPath, LogOutput, LogParser};
+use super::{InputFormat, InputPath, LogOutput, LogParser, Reader, Signal};
+use crate::contract::InputKind;
 use crate::evidence::{
     EventKind, FailInfo, LogEvent, LogTime, ManagementMode, PkiStatus, Platform, ProfileId,
     ScepOperation, SourceRef, find_ascii_ci,
 };
-use crate::input::Skim;
+use crate::input::{Head, Skim};
 use crate::limits;
+
+/// Company Portal's OMADM log: its line grammar (§2.1) or its messages quoted alone.
+pub struct AndroidFormat;
+
+impl InputFormat for AndroidFormat {
+    fn name(&self) -> &'static str {
+        "android omadm log"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::AndroidOmadmLog
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        if grammar_lines(&head.lines) {
+            Some(Signal::Grammar)
+        } else if head.has_any(PHRASES) {
+            Some(Signal::Phrase)
+        } else {
+            None
+        }
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(AndroidParser::new(path))
+    }
+}
+
+/// Company Portal and jscep messages distinctive enough to name the log on their own.
+const PHRASES: &[&str] = &[
+    "Trying to enroll certificate request:",
+    "SCEP cert '",
+    "SCEP cert \u{2018}",
+    "Root cert '",
+    "Root cert \u{2018}",
+    "state changed from CERT_",
+    "Skipping Wifi profile",
+    "cert(s) matched criteria",
+    "cert(s) excluded by criteria",
+    "as it does not have any purpose EKU",
+    "com.microsoft.omadm.",
+    "org.jscep.",
+];
+
+/// A §2.1 header line of a Company Portal or jscep class, or three header lines of any.
+fn grammar_lines(lines: &[String]) -> bool {
+    let mut n = 0;
+    for l in lines {
+        if let Some(h) = parse_header(l) {
+            if h.class.starts_with("com.microsoft.omadm.") || h.class.starts_with("org.jscep.") {
+                return true;
+            }
+            n += 1;
+            if n >= 3 {
+                return true;
+            }
+        }
+    }
+    false
+}
 
 /// Bytes of one record's text (message plus continuation lines) kept for matching.
 const MAX_RECORD_BYTES: usize = limits::MAX_LINE_BYTES;

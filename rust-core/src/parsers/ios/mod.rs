@@ -2,7 +2,7 @@
 //! copy, `log show` default/compact/syslog styles, legacy syslog, message-only excerpts,
 //! glued web copies), multi-line / flattened / one-line NSError dumps, and the §3.2
 //! messages → typed events. It never decides: error chains are handed over as
-//! `ErrorCode::Apple` for `diagnosis::codes` to explain.
+//! `ErrorCode::Apple` for `evidence::codes` to explain.
 
 use crate::evidence::{
     ErrorCode, EventKind, LogEvent, LogTime, PkiStatus, Platform, ProfileId, ScepOperation,
@@ -10,7 +10,129 @@ use crate::evidence::{
 };
 use crate::limits::{MAX_EVENTS_PER_INPUT, MAX_EVIDENCE_TEXT, clip};
 
-use super::{InputPath, LogOutput, LogParser};
+use super::{InputFormat, InputPath, LogOutput, LogParser, Reader, Signal};
+use crate::contract::InputKind;
+use crate::input::Head;
+
+/// `profiled`'s log in any §3.1 layout, an NSError dump, or its messages quoted alone.
+pub struct IosFormat;
+
+impl InputFormat for IosFormat {
+    fn name(&self) -> &'static str {
+        "ios profiled log"
+    }
+
+    fn kind(&self) -> InputKind {
+        InputKind::IosProfiledLog
+    }
+
+    fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
+        if layout_with_evidence(&head.lines, &head.text) {
+            Some(Signal::Grammar)
+        } else if head.has_any(SIGNATURE_PHRASES)
+            || is_nserror(&head.lines)
+            || names_scep_error_text(&head.text)
+        {
+            Some(Signal::Phrase)
+        } else {
+            None
+        }
+    }
+
+    fn reader(&self, path: InputPath) -> Reader {
+        Reader::log(IosParser::new(path))
+    }
+}
+
+/// `profiled` messages and error domains distinctive enough to name the log on their own.
+const SIGNATURE_PHRASES: &[&str] = &[
+    "Performing synchronous URL request:",
+    "GetCACert returned a",
+    "Did not receive GetCACaps information",
+    "Attempting to retrieve issued certificate",
+    "Sending CSR via",
+    "Certificate retrieval reported error",
+    "Could not retrieve issued certificate",
+    "Issued certificate received.",
+    "Storing SCEP identity",
+    "Cannot retrieve SCEP identity",
+    "Rolling back installation of profile",
+    "PayloadDependencyDomainCertificate",
+    "Sleeping before polling SCEP server",
+    "Successfully installed certificate.",
+    "MCSCEPErrorDomain",
+    "MCInstallationErrorDomain",
+    "MCProfileErrorDomain",
+    "MCCertificateErrorDomain",
+];
+
+fn is_time_of_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 8
+        && b[2] == b':'
+        && b[5] == b':'
+        && [0, 1, 3, 4, 6, 7].iter().all(|&i| b[i].is_ascii_digit())
+        && (b.len() == 8 || b[8] == b'.')
+}
+
+fn is_ymd(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// A §3.1 line shape (Console copy, `log show` styles, legacy syslog).
+fn layout_line(l: &str) -> bool {
+    let mut it = l.split_whitespace();
+    let (Some(a), Some(b)) = (it.next(), it.next()) else {
+        return false;
+    };
+    if TYPE_WORDS.iter().any(|t| a.eq_ignore_ascii_case(t)) && is_time_of_day(b) {
+        return true;
+    }
+    if is_ymd(a) && is_time_of_day(b) {
+        return true;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    if MONTHS.contains(&a) && b.bytes().all(|c| c.is_ascii_digit()) {
+        return it.next().is_some_and(is_time_of_day);
+    }
+    false
+}
+
+/// An NSError dump: a `NSError:` line and a `Domain … ErrorDomain` key.
+fn is_nserror(lines: &[String]) -> bool {
+    lines.iter().any(|l| l.trim() == "NSError:")
+        && lines
+            .iter()
+            .any(|l| l.starts_with("Domain") && l.contains("ErrorDomain"))
+}
+
+/// A §3.1 layout (or an NSError dump) that also names `profiled`, an MC… error domain,
+/// Intune's profile identifiers or a §3.2 phrase (other processes' logs share the layout).
+fn layout_with_evidence(lines: &[String], text: &str) -> bool {
+    let shape = lines.iter().any(|l| layout_line(l)) || is_nserror(lines);
+    if !shape {
+        return false;
+    }
+    let mc_domain = text.match_indices("ErrorDomain").any(|(i, _)| {
+        let start = text[..i]
+            .rfind(|c: char| !c.is_ascii_alphanumeric())
+            .map(|j| j + text[j..].chars().next().map_or(1, char::len_utf8))
+            .unwrap_or(0);
+        text[start..i].starts_with("MC")
+    });
+    text.contains("profiled")
+        || mc_domain
+        || text.contains("windowsintune.com")
+        || super::has_any(text, SIGNATURE_PHRASES)
+}
 
 /// Continuation lines kept per record (NSError and plist dumps are short).
 const MAX_CONTINUATION_LINES: usize = 400;
@@ -984,7 +1106,7 @@ mod tests {
     #[test]
     fn console_copy_scep_installed() {
         let out = run(include_str!(
-            "../../../tests/fixtures/ios/console-scep-installed.log"
+            "../../../../tests/fixtures/ios/console-scep-installed.log"
         ));
         assert_eq!(out.records, 19);
         assert_eq!(out.platform, Some(Platform::Ios));
@@ -1039,7 +1161,7 @@ mod tests {
     #[test]
     fn log_show_network_timeout() {
         let out = run(include_str!(
-            "../../../tests/fixtures/ios/logshow-network-timeout-22005.log"
+            "../../../../tests/fixtures/ios/logshow-network-timeout-22005.log"
         ));
         assert_eq!(out.records, 6);
         let k = kinds(&out);
@@ -1088,7 +1210,7 @@ mod tests {
     #[test]
     fn bare_nserror_22013() {
         let out = run(include_str!(
-            "../../../tests/fixtures/ios/nserror-22013.txt"
+            "../../../../tests/fixtures/ios/nserror-22013.txt"
         ));
         assert_eq!(out.records, 1);
         let k = kinds(&out);
@@ -1213,7 +1335,7 @@ default 09:00:00.4 +0100 profiled Did not receive GetCACaps information from SCE
     #[test]
     fn legacy_syslog_fixture() {
         let out = fixture_chain_tests(include_str!(
-            "../../../tests/fixtures/ios/legacy-syslog.log"
+            "../../../../tests/fixtures/ios/legacy-syslog.log"
         ));
         let k = kinds(&out);
         assert!(out.records >= 6);
@@ -1251,7 +1373,7 @@ default 09:00:00.4 +0100 profiled Did not receive GetCACaps information from SCE
     #[test]
     fn compact_style_fixture() {
         let out = run(include_str!(
-            "../../../tests/fixtures/ios/logshow-compact-22003.log"
+            "../../../../tests/fixtures/ios/logshow-compact-22003.log"
         ));
         let k = kinds(&out);
         assert!(k.iter().any(|k| matches!(
@@ -1286,7 +1408,7 @@ default 09:00:00.4 +0100 profiled Did not receive GetCACaps information from SCE
     #[test]
     fn glued_web_copy_fixture() {
         let out = run(include_str!(
-            "../../../tests/fixtures/ios/web-copy-glued.txt"
+            "../../../../tests/fixtures/ios/web-copy-glued.txt"
         ));
         let k = kinds(&out);
         assert_eq!(out.records, 6, "{k:?}");
@@ -1317,7 +1439,7 @@ default 09:00:00.4 +0100 profiled Did not receive GetCACaps information from SCE
     #[test]
     fn flattened_nserror_fixture() {
         let out = run(include_str!(
-            "../../../tests/fixtures/ios/nserror-flattened-22013.txt"
+            "../../../../tests/fixtures/ios/nserror-flattened-22013.txt"
         ));
         let k = kinds(&out);
         assert_eq!(k.len(), 1, "{k:?}");

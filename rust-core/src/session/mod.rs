@@ -1,0 +1,309 @@
+//! A diagnosis session: inputs go in one by one (whole byte slices, readers, or chunks
+//! pushed through an [`InputStream`]), `finish` runs the pipeline and returns the
+//! `Report`. Memory does not grow with log size: logs are parsed as they stream and only
+//! typed events are kept.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+use crate::contract::InputKind;
+use crate::diagnosis::{self, Facts};
+use crate::evidence::{Certificate, LogEvent, Platform};
+use crate::input::Head;
+use crate::limits;
+use crate::parsers::{self, LogOutput};
+use crate::report::build::{Parts, build};
+use crate::report::{InputEntry, InputStatus, Lang, Report};
+use crate::{chain, redaction};
+
+mod fingerprint;
+mod split;
+mod stream;
+
+pub use stream::{InputStream, ParsedInput};
+
+/// Bytes per read (and per chunk of an input held in memory). Small enough that the
+/// buffer, its case-folded copy and the scan's state stay in the CPU's L2 cache while the
+/// kernel copies the next chunk in: on the 200 MB benchmark log (bench/run.sh) 256 KiB
+/// chunks cost 166 ms of system time, 64 KiB 42 ms.
+pub(crate) const READ_CHUNK: usize = 64 * 1024;
+
+/// How to diagnose.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The instant validity is evaluated at (the core never reads the clock).
+    pub now: OffsetDateTime,
+    /// Replace personal values by tokens (the default of the contract).
+    pub redact: bool,
+    pub lang: Lang,
+}
+
+/// A diagnosis in the making.
+pub struct Session {
+    options: Options,
+    inputs: Vec<InputEntry>,
+    events: Vec<Vec<LogEvent>>,
+    certificates: Vec<Certificate>,
+    by_sha256: HashMap<String, usize>,
+    unparseable: Vec<(String, String)>,
+    key: Sha256,
+    notices: Vec<String>,
+    /// Certificates not kept because the report already held `limits::MAX_CERTIFICATES`.
+    certificates_dropped: usize,
+}
+
+impl Session {
+    pub fn new(options: Options) -> Self {
+        let mut key = Sha256::new();
+        key.update(b"certdoctor redaction key v1\0");
+        Session {
+            options,
+            inputs: Vec::new(),
+            events: Vec::new(),
+            certificates: Vec::new(),
+            by_sha256: HashMap::new(),
+            unparseable: Vec::new(),
+            key,
+            notices: Vec::new(),
+            certificates_dropped: 0,
+        }
+    }
+
+    /// Adds an input held in memory.
+    pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) {
+        let mut s = InputStream::new(path);
+        for chunk in bytes.chunks(READ_CHUNK) {
+            s.push(chunk);
+        }
+        self.add(s.finish());
+    }
+
+    /// Adds an input read to its end in chunks; a read error keeps what was read and
+    /// marks the input as an error.
+    pub fn add_reader(&mut self, path: &str, reader: &mut dyn Read) {
+        let mut s = InputStream::new(path);
+        let mut buf = vec![0u8; READ_CHUNK];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => s.push(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    s.fail(format!("read error: {e}"));
+                    break;
+                }
+            }
+        }
+        self.add(s.finish());
+    }
+
+    /// Adds a file, read at offsets: a large log with a fast path is scanned on two
+    /// threads ([`split`]), with the same report as [`Session::add_reader`] would give.
+    pub fn add_file(&mut self, path: &str, file: &std::fs::File) {
+        self.add_file_split(path, file, split::MIN_SPLIT_BYTES);
+    }
+
+    /// [`Session::add_file`], splitting files of at least `min` bytes (tests split small
+    /// ones); returns whether the file was split.
+    fn add_file_split(&mut self, path: &str, file: &std::fs::File, min: u64) -> bool {
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut s = InputStream::new(path);
+        // The first chunk decides what the input is.
+        let pos = split::read_range(&mut s, file, 0, READ_CHUNK as u64, true);
+        let split = split::read_rest(&mut s, file, pos, len, min);
+        self.add(s.finish());
+        split
+    }
+
+    /// Adds the result of an [`InputStream`].
+    pub fn add(&mut self, parsed: ParsedInput) {
+        self.key.update(parsed.entry.path.as_bytes());
+        self.key.update(parsed.fingerprint.0.to_le_bytes());
+        self.key.update(parsed.fingerprint.1.to_le_bytes());
+        if let Some(reason) = parsed.unparseable {
+            self.unparseable.push((parsed.entry.path.clone(), reason));
+        }
+        for c in parsed.certificates {
+            match self.by_sha256.get(&c.sha256) {
+                Some(&i) => {
+                    for s in c.sources {
+                        if !self.certificates[i].sources.contains(&s) {
+                            self.certificates[i].sources.push(s);
+                        }
+                    }
+                }
+                None if self.certificates.len() < limits::MAX_CERTIFICATES => {
+                    self.by_sha256
+                        .insert(c.sha256.clone(), self.certificates.len());
+                    self.certificates.push(c);
+                }
+                None => self.certificates_dropped += 1,
+            }
+        }
+        self.notices.extend(parsed.notices);
+        self.events.push(parsed.events);
+        self.inputs.push(parsed.entry);
+    }
+
+    /// An input that could not be read at all (missing path, permission, zip limit …).
+    pub fn add_error(&mut self, path: &str, kind: InputKind, message: &str) {
+        self.key.update(path.as_bytes());
+        self.inputs.push(InputEntry {
+            path: path.to_string(),
+            kind,
+            status: InputStatus::Error,
+            records: 0,
+            error: Some(message.to_string()),
+        });
+    }
+
+    /// Windows event records decoded outside the core (the CLI's `.evtx` reader hands over
+    /// each record's Event XML), numbered from 1 in their file: read by the device or the
+    /// server event format, as their content says (device events when it says neither).
+    /// `error` says what of the file could not be decoded.
+    pub fn add_event_records(&mut self, path: &str, records: &[String], error: Option<String>) {
+        let head = records
+            .iter()
+            .take(8)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let kind = match parsers::recognise(&Head::new(path, head.as_bytes(), true)) {
+            Some((f, _))
+                if matches!(
+                    f.kind(),
+                    InputKind::WindowsDmEvents | InputKind::WindowsServerEvents
+                ) =>
+            {
+                f.kind()
+            }
+            _ => InputKind::WindowsDmEvents,
+        };
+        let Some(mut log) = parsers::log_parser(kind, path) else {
+            self.add_error(path, kind, "this build has no reader for these events");
+            return;
+        };
+        for (i, xml) in records.iter().enumerate() {
+            let line = i as u64 + 1;
+            for part in xml.lines() {
+                log.line(line, part);
+            }
+        }
+        self.add_log(path, kind, log.finish(), error);
+    }
+
+    /// A log parsed outside the core's byte streams.
+    fn add_log(&mut self, path: &str, kind: InputKind, output: LogOutput, error: Option<String>) {
+        self.key.update(path.as_bytes());
+        self.key.update(output.records.to_le_bytes());
+        self.notices
+            .extend(output.notes.iter().map(|n| format!("{path}: {n}")));
+        let status = if error.is_some() {
+            InputStatus::Error
+        } else {
+            InputStatus::Ok
+        };
+        self.inputs.push(InputEntry {
+            path: path.to_string(),
+            kind,
+            status,
+            records: output.records,
+            error,
+        });
+        self.events.push(output.events);
+    }
+
+    /// Number of inputs added so far.
+    pub fn input_count(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Runs the diagnosis and builds the report.
+    pub fn finish(self) -> Report {
+        let Session {
+            options,
+            inputs,
+            events,
+            certificates,
+            unparseable,
+            key,
+            mut notices,
+            certificates_dropped,
+            ..
+        } = self;
+        if certificates_dropped > 0 {
+            notices.push(format!(
+                "{certificates_dropped} certificates beyond the limit of {} per report were not kept",
+                limits::MAX_CERTIFICATES
+            ));
+        }
+        let events = merge_events(events);
+        let roles: Vec<_> = certificates.iter().map(chain::role).collect();
+        let chains = chain::build_chains(&certificates);
+        let facts = Facts {
+            events: &events,
+            certificates: &certificates,
+            roles: &roles,
+            chains: &chains,
+            unparseable: &unparseable,
+            now: options.now,
+        };
+        let outcome = diagnosis::diagnose(&facts);
+        let mut report = build(Parts {
+            outcome: &outcome,
+            events: &events,
+            certificates: &certificates,
+            roles: &roles,
+            chains: &chains,
+            inputs,
+            notices,
+            now: options.now,
+            lang: options.lang,
+        });
+        if options.redact {
+            let secret: [u8; 32] = key.finalize().into();
+            let pairs: Vec<_> = certificates.iter().zip(roles.iter().copied()).collect();
+            redaction::redact_report(&mut report, &pairs, secret);
+        }
+        report
+    }
+}
+
+/// Puts every input's events on one time line: dated events by their written time (log
+/// times are never converted), undated ones after them in input order; drops lines that
+/// overlapping Android log rotations repeat.
+fn merge_events(per_input: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
+    let mut keyed: Vec<((u8, i128, usize, usize), LogEvent)> = Vec::new();
+    for (i, events) in per_input.into_iter().enumerate() {
+        for (j, e) in events.into_iter().enumerate() {
+            let k = match e.time.as_ref() {
+                Some(t) if t.has_date => (0, t.order_key.unwrap_or(0), i, j),
+                _ => (1, 0, i, j),
+            };
+            keyed.push((k, e));
+        }
+    }
+    keyed.sort_by_key(|a| a.0);
+    let mut seen: HashMap<(String, String), Arc<str>> = HashMap::new();
+    let mut out = Vec::with_capacity(keyed.len());
+    for (_, e) in keyed {
+        if e.platform == Platform::Android
+            && let Some(t) = &e.time
+        {
+            let k = (t.text.clone(), e.text.clone());
+            match seen.get(&k) {
+                Some(p) if *p != e.source.path => continue,
+                Some(_) => {}
+                None => {
+                    seen.insert(k, e.source.path.clone());
+                }
+            }
+        }
+        out.push(e);
+    }
+    out
+}
