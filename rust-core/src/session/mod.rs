@@ -307,3 +307,6 @@ fn merge_events(per_input: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
     }
     out
 }
+
+#[cfg(test)]
+mod server_tests;

@@ -27,24 +27,6 @@ pub(crate) use crate::evidence::codes::{
 
 use super::LogOutput;
 
-/// The parser of a server input kind; `None` for kinds that are not server inputs.
-pub fn parser_for(
-    kind: crate::input::InputKind,
-    path: Arc<str>,
-) -> Option<Box<dyn super::LogParser + Send>> {
-    use crate::input::InputKind as K;
-    Some(match kind {
-        K::IisW3cLog => Box::new(iis::IisParser::new(path)),
-        K::NdesPluginLog => Box::new(ndesplugin::NdesPluginParser::new(path)),
-        K::IntuneConnectorSvclog => Box::new(svclog::SvclogParser::new(path)),
-        K::WindowsServerEvents => Box::new(events::ServerEventsParser::new(path)),
-        K::CaRequestList => Box::new(calist::CaListParser::new(path)),
-        K::CertutilView => Box::new(certutil::CertutilParser::new(path)),
-        K::ScepTestClientLog => Box::new(testclient::TestClientParser::new(path)),
-        _ => return None,
-    })
-}
-
 /// Collects events of one input within `limits::MAX_EVENTS_PER_INPUT`.
 #[derive(Debug)]
 pub(crate) struct Sink {
