@@ -45,5 +45,5 @@ kotlin {
 dependencies {
     implementation(project(":certdoctor-kotlin"))
     implementation("net.java.dev.jna:jna:5.15.0@aar")
-    implementation("androidx.core:core:1.15.0") // FileProvider
+    // No androidx: the reports are shared through the app's own ReportsProvider.
 }
