@@ -36,6 +36,11 @@ android {
     packaging {
         jniLibs { useLegacyPackaging = false }
     }
+
+    // The app's Robolectric tests (src/test) run with tests/android/run.sh on the host build
+    // (Maven-resolved Robolectric, the host libcertdoctor_ffi.so, the fixtures), not Gradle.
+    sourceSets["test"].java.setSrcDirs(emptyList<String>())
+    sourceSets["test"].kotlin.setSrcDirs(emptyList<String>())
 }
 
 kotlin {
