@@ -32,7 +32,7 @@ mkdir -p target
 cargo test --workspace --locked 2>&1 | tee target/rust-tests.log || status=1
 awk '/^test result:/ { p += $4; f += $6 } END { printf "rust: %d passed, %d failed\n", p, f }' target/rust-tests.log
 
-step "mobile (shipped library size; FFI bindings: Kotlin tests, Swift syntax, cross-target checks)"
+step "mobile (shipped library size; FFI bindings: Kotlin tests; Android app on the framework: Robolectric tests; Swift syntax, cross-target checks)"
 bash tests/mobile/run-all.sh || status=1
 
 step "browser (HTML report: axe-core in headless Chromium)"

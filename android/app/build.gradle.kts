@@ -36,6 +36,11 @@ android {
     packaging {
         jniLibs { useLegacyPackaging = false }
     }
+
+    // The app's Robolectric tests (src/test) run with tests/android/run.sh on the host build
+    // (Maven-resolved Robolectric, the host libcertdoctor_ffi.so, the fixtures), not Gradle.
+    sourceSets["test"].java.setSrcDirs(emptyList<String>())
+    sourceSets["test"].kotlin.setSrcDirs(emptyList<String>())
 }
 
 kotlin {
@@ -45,5 +50,5 @@ kotlin {
 dependencies {
     implementation(project(":certdoctor-kotlin"))
     implementation("net.java.dev.jna:jna:5.15.0@aar")
-    implementation("androidx.core:core:1.15.0") // FileProvider
+    // No androidx: the reports are shared through the app's own ReportsProvider.
 }

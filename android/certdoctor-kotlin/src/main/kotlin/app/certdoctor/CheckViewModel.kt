@@ -99,11 +99,15 @@ class CheckViewModel(
     var state: CheckState = CheckState.Idle(0)
         private set
 
-    /** Calls [listener] with the current state now and with every change; close to stop. */
+    /**
+     * Calls [listener] on [deliver] with the state as it is then, and with every change; close
+     * to stop. The first call reads the state when it runs, not when [observe] was called:
+     * changes already queued on [deliver] (a check started just before, as when files are
+     * shared into the app) run first, and an older state must not be drawn over them.
+     */
     fun observe(listener: (CheckState) -> Unit): Closeable {
         listeners += listener
-        val now = state
-        deliver.execute { if (listener in listeners) listener(now) }
+        deliver.execute { if (listener in listeners) listener(state) }
         return Closeable { listeners -= listener }
     }
 

@@ -12,6 +12,7 @@ import app.certdoctor.ffi.Severity
 import app.certdoctor.ffi.Verdict
 import java.io.ByteArrayInputStream
 import java.io.File
+import java.io.FileNotFoundException
 import java.io.IOException
 import java.io.InputStream
 import java.io.SequenceInputStream
@@ -148,6 +149,31 @@ class CertDoctorTest {
         val entry = report.inputs.single()
         assertEquals(InputStatus.ERROR, entry.status)
         assertTrue(entry.error!!, entry.error!!.contains("card removed"))
+        assertTrue("SCEP_SERVER_UNREACHABLE" in ids(report))
+    }
+
+    @Test
+    fun anInputThatCannotBeOpenedIsAReadErrorNotAnEmptyFile() {
+        val plain = CertDoctor.options(redact = false, nowUnixSeconds = 1_780_272_000L)
+        val good = sample("omadm-ndes-http-500.log")
+        val report = blocking {
+            CertDoctor.diagnoseStreams(
+                listOf(
+                    StreamInput("gone/OMADM.log") { throw FileNotFoundException("permission revoked") },
+                    StreamInput(good.name) { ByteArrayInputStream(good.bytes) },
+                    StreamInput("empty.log") { ByteArrayInputStream(ByteArray(0)) },
+                ),
+                plain,
+            )
+        }
+        val (gone, read, empty) = report.inputs
+        assertEquals("gone/OMADM.log", gone.path)
+        assertEquals(InputStatus.ERROR, gone.status)
+        assertEquals("read error: permission revoked", gone.error)
+        assertEquals(InputStatus.OK, read.status)
+        // A file that opens and is empty stays what the core says it is.
+        assertEquals("empty.log", empty.path)
+        assertEquals("the file is empty", empty.error)
         assertTrue("SCEP_SERVER_UNREACHABLE" in ids(report))
     }
 

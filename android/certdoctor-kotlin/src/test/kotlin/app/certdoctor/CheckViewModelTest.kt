@@ -74,6 +74,21 @@ class CheckViewModelTest {
     }
 
     @Test
+    fun anObserverAddedWhileChangesAreQueuedEndsOnTheNewestState() {
+        // The main thread's queue: the screen subscribes after a check was started (files
+        // shared into the app) but before the queue ran.
+        val main = Manual()
+        val vm = CheckViewModel(main, Manual(), fixed)
+        vm.addFiles(listOf(seedEvidence()))
+        vm.checkCertificates()
+        val drawn = ArrayList<CheckState>()
+        vm.observe { drawn += it }
+        main.runAll()
+        assertEquals(CheckState.Collecting(0, seed.size.toLong(), null), drawn.last())
+        assertEquals(vm.state, drawn.last())
+    }
+
+    @Test
     fun badOptionsEndInAnErrorWithAReadableMessage() {
         val worker = Manual()
         val vm = CheckViewModel(direct, worker) { CertDoctor.options(lang = "xx-bad") }

@@ -2,6 +2,8 @@ package app.certdoctor.app
 
 import android.app.Activity
 import android.app.AlertDialog
+import android.content.ActivityNotFoundException
+import android.content.Context
 import android.content.Intent
 import android.net.Uri
 import android.os.Build
@@ -22,24 +24,30 @@ import app.certdoctor.CheckState
 import app.certdoctor.CheckViewModel
 import app.certdoctor.KeyStoreCertificates
 import app.certdoctor.ShareFormat
+import app.certdoctor.ffi.InputStatus
 import app.certdoctor.ffi.Severity
 import app.certdoctor.ffi.Verdict
 import java.io.Closeable
 import java.util.concurrent.Executor
-import java.util.concurrent.Executors
 
 /**
  * The one screen: Check certificates, the verdict card, the summary, the next action, the
- * findings and Share report. All state logic is in [CheckViewModel] (host-tested); this
- * class only collects device evidence and draws the state.
+ * findings, the files that could not be used, and Share report. All state logic is in
+ * [CheckViewModel] (host-tested); this class only collects device evidence and draws the state.
  */
 class MainActivity : Activity() {
+    /** What outlives a recreation of this Activity (a language or theme change). */
+    private class Screen(val model: CheckViewModel) {
+        /** What the last device collection found (KeyChain answer, CA counts), in the UI's words. */
+        var deviceNote: String = ""
+
+        /** From the KeyChain chooser's opening until its answer has been collected. */
+        var awaitingDevice: Boolean = false
+    }
+
     private val main = Handler(Looper.getMainLooper())
-    private val onMain = Executor { main.post(it) }
-    private val io = Executors.newSingleThreadExecutor()
-    private lateinit var model: CheckViewModel
+    private lateinit var screen: Screen
     private var subscription: Closeable? = null
-    private var deviceNote: String = ""
 
     private lateinit var check: Button
     private lateinit var status: TextView
@@ -51,45 +59,51 @@ class MainActivity : Activity() {
     private lateinit var nextActionLabel: TextView
     private lateinit var nextAction: TextView
     private lateinit var deviceNotes: TextView
+    private lateinit var problemsLabel: TextView
+    private lateinit var problems: TextView
     private lateinit var findingsLabel: TextView
     private lateinit var findings: LinearLayout
     private lateinit var share: Button
 
+    private val background: Executor get() = (application as CertDoctorApp).background
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_main)
-        model = (lastNonConfigurationInstance as? CheckViewModel) ?: CheckViewModel(onMain) {
-            // The report in the device's language when the core has it (zh-TW → zh-Hant).
-            CertDoctor.options(lang = CheckViewModel.reportLanguage(resources.configuration.locales[0].toLanguageTag()))
-        }
+        val retained = lastNonConfigurationInstance as? Screen
+        screen = retained ?: Screen(newModel(applicationContext, background))
 
-        check = findViewById(R.id.check)
-        status = findViewById(R.id.status)
-        progress = findViewById(R.id.progress)
-        card = findViewById(R.id.verdict_card)
-        verdictIcon = findViewById(R.id.verdict_icon)
-        verdictWords = findViewById(R.id.verdict_words)
-        summary = findViewById(R.id.summary)
-        nextActionLabel = findViewById(R.id.next_action_label)
-        nextAction = findViewById(R.id.next_action)
-        deviceNotes = findViewById(R.id.device_notes)
-        findingsLabel = findViewById(R.id.findings_label)
-        findings = findViewById(R.id.findings)
-        share = findViewById(R.id.share)
+        check = need(R.id.check)
+        status = need(R.id.status)
+        progress = need(R.id.progress)
+        card = need(R.id.verdict_card)
+        verdictIcon = need(R.id.verdict_icon)
+        verdictWords = need(R.id.verdict_words)
+        summary = need(R.id.summary)
+        nextActionLabel = need(R.id.next_action_label)
+        nextAction = need(R.id.next_action)
+        deviceNotes = need(R.id.device_notes)
+        problemsLabel = need(R.id.problems_label)
+        problems = need(R.id.problems)
+        findingsLabel = need(R.id.findings_label)
+        findings = need(R.id.findings)
+        share = need(R.id.share)
 
         check.setOnClickListener { collectDeviceEvidenceThenCheck() }
-        findViewById<Button>(R.id.add_files).setOnClickListener { pickFiles() }
+        need<Button>(R.id.add_files).setOnClickListener { pickFiles() }
         share.setOnClickListener { chooseShareFormat() }
-        findViewById<Button>(R.id.start_over).setOnClickListener {
-            deviceNote = ""
-            model.reset()
+        need<Button>(R.id.start_over).setOnClickListener {
+            screen.deviceNote = ""
+            screen.model.reset()
         }
 
-        if (savedInstanceState == null) acceptSharedFiles(intent)
-        subscription = model.observe(::draw)
+        // A recreated screen has its model, and that model already took this intent's files;
+        // only a new model (first start, or after the process was ended) reads them.
+        if (retained == null) acceptSharedFiles(intent)
+        subscription = screen.model.observe(::draw)
     }
 
-    override fun onRetainNonConfigurationInstance(): Any = model
+    override fun onRetainNonConfigurationInstance(): Any = screen
 
     override fun onNewIntent(intent: Intent) {
         super.onNewIntent(intent)
@@ -99,7 +113,6 @@ class MainActivity : Activity() {
 
     override fun onDestroy() {
         subscription?.close()
-        io.shutdown()
         super.onDestroy()
     }
 
@@ -110,32 +123,31 @@ class MainActivity : Activity() {
      * CERT_ACCESS_REQUESTED → CERT_ACCESS_GRANTED is about), then the CA store, then the check.
      */
     private fun collectDeviceEvidenceThenCheck() {
+        val screen = screen
+        if (screen.awaitingDevice) return
+        screen.awaitingDevice = true
         check.isEnabled = false
-        model.beginDeviceCollection()
-        KeyChain.choosePrivateKeyAlias(this, { alias ->
-            // Called on a binder thread: getCertificateChain blocks, which is fine here.
-            io.execute {
-                val note = if (alias == null) {
-                    model.recordClientCertificateNotFound()
-                    getString(R.string.keychain_not_found)
-                } else {
-                    try {
-                        val chain = KeyChain.getCertificateChain(this, alias).orEmpty()
-                        model.addClientCertificateChain(alias, chain.map { it.encoded })
-                        getString(R.string.keychain_picked, alias)
-                    } catch (e: Exception) {
-                        getString(R.string.keychain_error, e.message ?: e.javaClass.simpleName)
-                    }
-                }
-                val cas = model.addCaCertificates(KeyStoreCertificates.androidCaStore())
-                val text = note + "\n" + getString(R.string.ca_count, cas.user, cas.system)
+        screen.model.beginDeviceCollection()
+        // Neither callback holds this Activity: the answer may come after a recreation.
+        val app = applicationContext
+        val background = background
+        val main = main
+        val answered = { alias: String? ->
+            background.execute {
+                val note = collectDevice(app, screen.model, alias)
                 main.post {
-                    deviceNote = text
-                    check.isEnabled = true
-                    model.checkCertificates()
+                    screen.deviceNote = note
+                    screen.awaitingDevice = false
+                    screen.model.checkCertificates()
                 }
             }
-        }, null, null, null, null)
+        }
+        try {
+            // Answered on a binder thread, with null when the user picks none or backs out.
+            KeyChain.choosePrivateKeyAlias(this, { alias -> answered(alias) }, null, null, null, null)
+        } catch (e: ActivityNotFoundException) {
+            answered(null)
+        }
     }
 
     /** The system file picker: several files at once, logs, zips and certificates. */
@@ -146,32 +158,40 @@ class MainActivity : Activity() {
             putExtra(Intent.EXTRA_ALLOW_MULTIPLE, true)
             putExtra(Intent.EXTRA_MIME_TYPES, EVIDENCE_TYPES)
         }
-        @Suppress("DEPRECATION") // startActivityForResult: no AndroidX Activity Result API here
-        startActivityForResult(intent, PICK_FILES)
+        try {
+            startActivityForResult(intent, PICK_FILES)
+        } catch (e: ActivityNotFoundException) {
+            Toast.makeText(this, R.string.no_file_picker, Toast.LENGTH_LONG).show()
+        }
     }
 
-    @Deprecated("Framework Activity result callback")
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
-        @Suppress("DEPRECATION")
         super.onActivityResult(requestCode, resultCode, data)
         if (requestCode != PICK_FILES || resultCode != RESULT_OK || data == null) return
         val uris = buildList {
-            data.clipData?.let { clip -> for (i in 0 until clip.itemCount) add(clip.getItemAt(i).uri) }
+            data.clipData?.let { clip -> for (i in 0 until clip.itemCount) clip.getItemAt(i).uri?.let(this::add) }
             if (isEmpty()) data.data?.let(this::add)
         }
-        model.addFiles(uris.map { Documents.evidence(contentResolver, it) })
+        screen.model.addFiles(uris.map { Documents.evidence(contentResolver, it) })
     }
 
-    /** ACTION_SEND / SEND_MULTIPLE: Company Portal's saved logs shared into the app. */
+    /**
+     * ACTION_SEND / SEND_MULTIPLE: Company Portal's saved logs shared into the app. The check
+     * runs at once over them (and whatever was added before); Check certificates adds the
+     * device's own certificates and checks again.
+     */
     private fun acceptSharedFiles(intent: Intent?) {
         val uris: List<Uri> = when (intent?.action) {
             Intent.ACTION_SEND -> listOfNotNull(intent.streamExtra())
             Intent.ACTION_SEND_MULTIPLE -> intent.streamListExtra()
             else -> emptyList()
         }
-        if (uris.isNotEmpty()) model.addFiles(uris.map { Documents.evidence(contentResolver, it) })
         val text = intent?.takeIf { it.action == Intent.ACTION_SEND && uris.isEmpty() }?.getStringExtra(Intent.EXTRA_TEXT)
-        if (!text.isNullOrEmpty()) model.addFiles(listOf(Documents.sharedText(text)))
+        val shared = uris.map { Documents.evidence(contentResolver, it) } +
+            listOfNotNull(text?.takeIf { it.isNotEmpty() }?.let(Documents::sharedText))
+        if (shared.isEmpty()) return
+        screen.model.addFiles(shared)
+        screen.model.checkCertificates()
     }
 
     @Suppress("DEPRECATION")
@@ -182,12 +202,12 @@ class MainActivity : Activity() {
     @Suppress("DEPRECATION")
     private fun Intent.streamListExtra(): List<Uri> =
         (if (Build.VERSION.SDK_INT >= 33) getParcelableArrayListExtra(Intent.EXTRA_STREAM, Uri::class.java)
-        else getParcelableArrayListExtra(Intent.EXTRA_STREAM)).orEmpty()
+        else getParcelableArrayListExtra(Intent.EXTRA_STREAM)).orEmpty().filterNotNull()
 
     // --- Sharing ----------------------------------------------------------------------
 
     private fun chooseShareFormat() {
-        val formats = model.shareFormats()
+        val formats = screen.model.shareFormats()
         val labels = formats.map {
             getString(
                 when (it) {
@@ -204,7 +224,9 @@ class MainActivity : Activity() {
     }
 
     private fun shareAs(format: ShareFormat) {
-        model.share(format) { result ->
+        screen.model.share(format) { result ->
+            // Rendered on the background thread: this screen may be gone by now.
+            if (isDestroyed) return@share
             result.fold(
                 onSuccess = { payload ->
                     if (payload.fellBack) Toast.makeText(this, R.string.share_html_unavailable, Toast.LENGTH_LONG).show()
@@ -222,47 +244,62 @@ class MainActivity : Activity() {
 
     private fun draw(state: CheckState) {
         val busy = state is CheckState.Collecting
-        check.isEnabled = !busy
+        check.isEnabled = !busy && !screen.awaitingDevice
         progress.visibility = if (busy) View.VISIBLE else View.GONE
         val diagnosed = state as? CheckState.Diagnosed
         card.visibility = if (diagnosed != null || state is CheckState.Failed) View.VISIBLE else View.GONE
         share.visibility = if (diagnosed != null) View.VISIBLE else View.GONE
         nextActionLabel.visibility = if (diagnosed != null) View.VISIBLE else View.GONE
         findingsLabel.visibility = if (diagnosed != null) View.VISIBLE else View.GONE
-        deviceNotes.text = if (diagnosed != null) deviceNote else ""
+        deviceNotes.show(if (diagnosed != null) screen.deviceNote else "")
         findings.removeAllViews()
+        val unusable = diagnosed?.report?.inputs.orEmpty()
+            .filter { it.status != InputStatus.OK }
+            .map { getString(R.string.problem_line, it.path, it.error ?: getString(R.string.problem_not_used)) }
+        problemsLabel.visibility = if (unusable.isNotEmpty()) View.VISIBLE else View.GONE
+        problems.show(unusable.joinToString("\n"))
         when (state) {
             is CheckState.Idle -> {
-                status.text = if (state.evidenceCount > 0) getString(R.string.evidence_count, state.evidenceCount) else ""
-                summary.text = ""
-                nextAction.text = ""
+                status.show(
+                    if (state.evidenceCount > 0) {
+                        resources.getQuantityString(R.plurals.evidence_count, state.evidenceCount, state.evidenceCount)
+                    } else {
+                        ""
+                    },
+                )
+                summary.show("")
+                nextAction.show("")
             }
-            is CheckState.Collecting -> drawProgress(state)
+            is CheckState.Collecting -> {
+                drawProgress(state)
+                summary.show("")
+                nextAction.show("")
+            }
             is CheckState.Diagnosed -> {
-                status.text = ""
+                status.show("")
                 drawVerdict(state.verdict)
-                summary.text = state.summary
-                nextAction.text = state.nextAction
+                summary.show(state.summary)
+                nextAction.show(state.nextAction)
                 if (state.findings.isEmpty()) findings.addView(TextView(this).apply { setText(R.string.no_findings) })
                 for (finding in state.findings) {
                     val row = layoutInflater.inflate(R.layout.item_finding, findings, false)
                     val severity = getString(severityWords(finding.severity)) +
                         if (finding.resolved) " (" + getString(R.string.severity_resolved) + ")" else ""
-                    row.findViewById<TextView>(R.id.finding_severity).text = severity
-                    row.findViewById<TextView>(R.id.finding_title).text = finding.title
-                    row.findViewById<TextView>(R.id.finding_remedy).text = finding.remedy
+                    row.need<TextView>(R.id.finding_severity).text = severity
+                    row.need<TextView>(R.id.finding_title).text = finding.title
+                    row.need<TextView>(R.id.finding_remedy).text = finding.remedy
                     row.contentDescription = getString(R.string.finding_description, severity, finding.title, finding.remedy)
                     findings.addView(row)
                 }
             }
             is CheckState.Failed -> {
-                status.text = ""
+                status.show("")
                 card.setBackgroundColor(getColor(R.color.verdict_failed))
                 verdictIcon.setImageResource(R.drawable.ic_verdict_failed)
                 verdictWords.text = getString(R.string.error_title)
                 card.contentDescription = getString(R.string.error_title) + ". " + state.message
-                summary.text = state.message
-                nextAction.text = ""
+                summary.show(state.message)
+                nextAction.show("")
             }
         }
     }
@@ -270,12 +307,14 @@ class MainActivity : Activity() {
     private fun drawProgress(state: CheckState.Collecting) {
         val read = Formatter.formatShortFileSize(this, state.bytesRead)
         val name = state.currentInput.orEmpty()
-        status.text = when {
-            state.currentInput == null -> getString(R.string.collecting)
-            state.totalBytes != null ->
-                getString(R.string.collecting_progress, name, read, Formatter.formatShortFileSize(this, state.totalBytes!!))
-            else -> getString(R.string.collecting_progress_unknown, name, read)
-        }
+        val total = state.totalBytes
+        status.show(
+            when {
+                state.currentInput == null -> getString(R.string.collecting)
+                total != null -> getString(R.string.collecting_progress, name, read, Formatter.formatShortFileSize(this, total))
+                else -> getString(R.string.collecting_progress_unknown, name, read)
+            },
+        )
         val fraction = state.fraction
         progress.isIndeterminate = fraction == null
         if (fraction != null) progress.progress = (fraction * progress.max).toInt()
@@ -302,6 +341,19 @@ class MainActivity : Activity() {
         Severity.INFO -> R.string.severity_info
     }
 
+    /** A view of the layout (findViewById is @Nullable in the framework). */
+    private fun <T : View> need(id: Int): T =
+        findViewById<T>(id) ?: error("no view ${resources.getResourceEntryName(id)} in the layout")
+
+    private fun <T : View> View.need(id: Int): T =
+        findViewById<T>(id) ?: error("no view ${resources.getResourceEntryName(id)} in ${javaClass.simpleName}")
+
+    /** Sets the text and hides the view while it is empty (nothing for a screen reader to stop on). */
+    private fun TextView.show(value: CharSequence) {
+        text = value
+        visibility = if (value.isEmpty()) View.GONE else View.VISIBLE
+    }
+
     private companion object {
         const val PICK_FILES = 1
         val EVIDENCE_TYPES = arrayOf(
@@ -313,5 +365,47 @@ class MainActivity : Activity() {
             "application/x-pkcs12",
             "application/octet-stream",
         )
+
+        /**
+         * The screen's model. It is kept across recreations, so it holds the application
+         * context only (never an Activity): results are posted to the main thread, the report
+         * language follows the app's current locale (zh-TW → zh-Hant when the core has it).
+         */
+        fun newModel(app: Context, background: Executor): CheckViewModel {
+            val main = Handler(Looper.getMainLooper())
+            return CheckViewModel({ main.post(it) }, background) {
+                CertDoctor.options(lang = CheckViewModel.reportLanguage(app.resources.configuration.locales[0].toLanguageTag()))
+            }
+        }
+
+        /**
+         * On the background thread: the chain of the certificate the user chose in KeyChain
+         * (getCertificateChain blocks) and the CA store, as evidence; returns what the screen
+         * says about them. A store or chain that cannot be read is said, not thrown.
+         */
+        fun collectDevice(app: Context, model: CheckViewModel, alias: String?): String {
+            val chosen = if (alias == null) {
+                model.recordClientCertificateNotFound()
+                app.getString(R.string.keychain_not_found)
+            } else {
+                try {
+                    val chain = KeyChain.getCertificateChain(app, alias).orEmpty()
+                    model.addClientCertificateChain(alias, chain.map { it.encoded })
+                    app.getString(R.string.keychain_picked, alias)
+                } catch (e: InterruptedException) {
+                    Thread.currentThread().interrupt()
+                    app.getString(R.string.keychain_error, e.message ?: e.javaClass.simpleName)
+                } catch (e: Exception) {
+                    app.getString(R.string.keychain_error, e.message ?: e.javaClass.simpleName)
+                }
+            }
+            val cas = try {
+                val count = model.addCaCertificates(KeyStoreCertificates.androidCaStore())
+                app.getString(R.string.ca_count, count.user, count.system)
+            } catch (e: Exception) {
+                app.getString(R.string.ca_store_error, e.message ?: e.javaClass.simpleName)
+            }
+            return chosen + "\n" + cas
+        }
     }
 }
