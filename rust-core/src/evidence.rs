@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub mod oids;
 pub mod server;
 
 pub use server::{ServerComponent, ServerEvent};

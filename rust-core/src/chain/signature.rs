@@ -7,6 +7,7 @@ use ed25519_dalek::Verifier;
 use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey as RsaPublicKey, pss::Pss};
 use sha2::Digest;
 
+use crate::evidence::oids::signature_algorithm_name;
 use crate::parsers::certs::der::{self, Tlv};
 
 /// The outcome of a signature check.
@@ -122,7 +123,7 @@ pub fn verify(child: &[u8], issuer: &[u8]) -> Verification {
     let Some(signed) = split_certificate(child) else {
         return Verification::Unsupported("unreadable certificate signature".to_string());
     };
-    let name = crate::parsers::certs::facts::signature_algorithm_name(&signed.alg_oid);
+    let name = signature_algorithm_name(&signed.alg_oid);
     let Some((key_oid, key_params, key)) = spki(issuer) else {
         return Verification::Unsupported(format!("{name} (unreadable issuer key)"));
     };

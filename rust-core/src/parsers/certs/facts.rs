@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::der::{self, Tlv};
+use crate::evidence::oids::signature_algorithm_name;
 use crate::evidence::{Certificate, KeyAlgorithm, KeyInfo};
 
 /// Decodes one certificate; `der` must be exactly its encoding (trailing bytes are
@@ -104,32 +105,6 @@ pub fn serial_hex(raw: &[u8]) -> String {
         return "00".to_string();
     }
     der::hex_upper(bytes)
-}
-
-/// Contract name of a signature algorithm OID, or the dotted OID.
-pub fn signature_algorithm_name(oid: &str) -> String {
-    let name = match oid {
-        "1.2.840.113549.1.1.2" => "md2WithRSAEncryption",
-        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
-        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
-        "1.3.14.3.2.29" => "sha1WithRSA",
-        "1.2.840.113549.1.1.10" => "rsassaPss",
-        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
-        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
-        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
-        "1.2.840.113549.1.1.14" => "sha224WithRSAEncryption",
-        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
-        "1.2.840.10045.4.3.1" => "ecdsa-with-SHA224",
-        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
-        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
-        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
-        "1.3.101.112" => "ED25519",
-        "1.3.101.113" => "ED448",
-        "1.2.840.10040.4.3" => "dsaWithSHA1",
-        "2.16.840.1.101.3.4.3.2" => "dsa_with_SHA256",
-        _ => return oid.to_string(),
-    };
-    name.to_string()
 }
 
 fn key_info(alg_oid: &str, params: Option<&[u8]>, params_tag: Option<u32>, key: &[u8]) -> KeyInfo {
