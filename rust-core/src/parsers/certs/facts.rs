@@ -22,6 +22,8 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
     let tbs = &cert.tbs_certificate;
     let subject_der = tbs.subject.as_raw().to_vec();
     let issuer_der = tbs.issuer.as_raw().to_vec();
+    let subject = NameAttributes::read(&subject_der);
+    let issuer = NameAttributes::read(&issuer_der);
 
     let mut extended_key_usage = None;
     let mut subject_alt_names = Vec::new();
@@ -61,10 +63,10 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
         sha256: hex_upper(&Sha256::digest(der)),
         sha1: hex_upper(&Sha1::digest(der)),
         serial_hex: serial_hex(tbs.raw_serial()),
-        subject: name_to_string(&subject_der),
-        subject_cn: first_cn(&subject_der),
-        issuer: name_to_string(&issuer_der),
-        issuer_cn: first_cn(&issuer_der),
+        subject: subject.text(),
+        subject_cn: subject.first_cn(),
+        issuer: issuer.text(),
+        issuer_cn: issuer.first_cn(),
         subject_der,
         issuer_der,
         not_before: tbs.validity.not_before.to_datetime(),
@@ -345,53 +347,70 @@ fn attribute_short_name(oid: &str) -> Option<&'static str> {
     })
 }
 
-/// Attributes of a Name's DER, in encoded order: (attribute OID, value text).
-fn name_attributes(name_der: &[u8]) -> Vec<Vec<(String, String)>> {
-    let Ok((seq, _)) = ber::expect(name_der, Id::SEQUENCE) else {
-        return Vec::new();
-    };
-    let mut rdns = Vec::new();
-    for set in ber::children(seq.content()).unwrap_or_default() {
-        let mut attrs = Vec::new();
-        for atv in ber::children(set.content()).unwrap_or_default() {
-            let Ok((oid, rest)) = ber::expect(atv.content(), Id::OID) else {
-                continue;
-            };
-            let oid = oid.oid().unwrap_or_else(|| "?".to_string());
-            let value = match ber::read(rest) {
-                Ok((v, _)) => {
-                    string_value(&v).unwrap_or_else(|| format!("#{}", hex_upper(v.raw())))
-                }
-                Err(_) => String::new(),
-            };
-            attrs.push((oid, value));
+/// The attributes of a Name, read once for both its text and its first CN.
+struct NameAttributes {
+    /// RDNs in encoded order, each its (attribute OID, value text) pairs.
+    rdns: Vec<Vec<(String, String)>>,
+}
+
+impl NameAttributes {
+    fn read(name_der: &[u8]) -> NameAttributes {
+        let Ok((seq, _)) = ber::expect(name_der, Id::SEQUENCE) else {
+            return NameAttributes { rdns: Vec::new() };
+        };
+        let mut rdns = Vec::new();
+        for set in ber::children(seq.content()).unwrap_or_default() {
+            let mut attrs = Vec::new();
+            for atv in ber::children(set.content()).unwrap_or_default() {
+                let Ok((oid, rest)) = ber::expect(atv.content(), Id::OID) else {
+                    continue;
+                };
+                let oid = oid.oid().unwrap_or_else(|| "?".to_string());
+                let value = match ber::read(rest) {
+                    Ok((v, _)) => {
+                        string_value(&v).unwrap_or_else(|| format!("#{}", hex_upper(v.raw())))
+                    }
+                    Err(_) => String::new(),
+                };
+                attrs.push((oid, value));
+            }
+            rdns.push(attrs);
         }
-        rdns.push(attrs);
+        NameAttributes { rdns }
     }
-    rdns
+
+    /// `CN=…, O=…` in encoded order; multi-valued RDNs joined with ` + `.
+    fn text(&self) -> String {
+        self.rdns
+            .iter()
+            .map(|rdn| {
+                rdn.iter()
+                    .map(|(oid, v)| format!("{}={}", attribute_short_name(oid).unwrap_or(oid), v))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The first commonName, in encoded order.
+    fn first_cn(&self) -> Option<String> {
+        self.rdns
+            .iter()
+            .flatten()
+            .find(|(oid, _)| oid == "2.5.4.3")
+            .map(|(_, v)| v.clone())
+    }
 }
 
 /// `CN=…, O=…` in encoded order; multi-valued RDNs joined with ` + `.
 pub fn name_to_string(name_der: &[u8]) -> String {
-    name_attributes(name_der)
-        .iter()
-        .map(|rdn| {
-            rdn.iter()
-                .map(|(oid, v)| format!("{}={}", attribute_short_name(oid).unwrap_or(oid), v))
-                .collect::<Vec<_>>()
-                .join(" + ")
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    NameAttributes::read(name_der).text()
 }
 
 /// The first commonName of a Name, in encoded order.
 pub fn first_cn(name_der: &[u8]) -> Option<String> {
-    name_attributes(name_der)
-        .into_iter()
-        .flatten()
-        .find(|(oid, _)| oid == "2.5.4.3")
-        .map(|(_, v)| v)
+    NameAttributes::read(name_der).first_cn()
 }
 
 #[cfg(test)]
