@@ -54,13 +54,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
 
 const MAX_LINES: usize = 800;
 
-/// Uses against the flow still being removed (each names the change that removes it).
-const KNOWN: &[(&str, &str)] = &[
-    // chain/signature.rs reads signatures with parsers/certs' DER walker until that walker
-    // gives way to a maintained ASN.1 crate (issue 19).
-    ("chain", "parsers"),
-];
-
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read rust-core/src") {
         let path = entry.expect("entry").path();
@@ -149,7 +142,7 @@ fn imports_follow_the_data_flow() {
                 if t == top || !tops.contains(t.as_str()) {
                     continue;
                 }
-                if !allowed.contains(&t.as_str()) && !KNOWN.contains(&(top.as_str(), t.as_str())) {
+                if !allowed.contains(&t.as_str()) {
                     wrong.push(format!(
                         "{}:{}: `{top}` uses `{t}`: {}",
                         file.strip_prefix(&src).unwrap_or(file).display(),

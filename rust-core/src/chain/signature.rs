@@ -1,13 +1,16 @@
 //! Cryptographic check of one certificate's signature with its issuer's public key, in
 //! pure Rust: RSA PKCS#1 v1.5 (MD5, SHA-1/224/256/384/512), RSA-PSS (with MGF1 on the same
-//! hash), ECDSA P-256/P-384 with any SHA-1/SHA-2 hash, Ed25519.
+//! hash), ECDSA P-256/P-384 with any SHA-1/SHA-2 hash, Ed25519. The certificate, its
+//! AlgorithmIdentifiers and keys are read element by element with asn1-rs (BER, as the
+//! certificate parsers accept it).
 
+use asn1_rs::{Any, Class, FromBer, Tag};
 use ecdsa::signature::hazmat::PrehashVerifier;
 use ed25519_dalek::Verifier;
 use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey as RsaPublicKey, pss::Pss};
 use sha2::Digest;
 
-use crate::parsers::certs::der::{self, Tlv};
+use crate::evidence::oids::{oid_text, signature_algorithm_name};
 
 /// The outcome of a signature check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,53 +71,83 @@ impl Hash {
 struct Signed<'a> {
     tbs: &'a [u8],
     alg_oid: String,
-    alg_params: Option<Tlv<'a>>,
+    alg_params: Option<Any<'a>>,
     signature: &'a [u8],
 }
 
-fn split_certificate(der_bytes: &[u8]) -> Option<Signed<'_>> {
-    let (cert, _) = der::expect(der_bytes, der::TAG_SEQUENCE).ok()?;
-    let (tbs, rest) = der::expect(cert.content, der::TAG_SEQUENCE).ok()?;
-    let (alg, rest) = der::expect(rest, der::TAG_SEQUENCE).ok()?;
-    let (sig, _) = der::expect(rest, der::TAG_BIT_STRING).ok()?;
-    let (alg_oid, params) = algorithm(&alg)?;
-    let (&unused, signature) = sig.content.split_first()?;
-    if unused != 0 {
-        return None;
+/// True when `element` is the universal `tag`, constructed for SEQUENCE and primitive for
+/// the others (the forms DER gives them).
+fn is_universal(element: &Any<'_>, tag: Tag) -> bool {
+    element.class() == Class::Universal
+        && element.tag() == tag
+        && element.header.is_constructed() == (tag == Tag::Sequence)
+}
+
+/// The first element of `input` when it is the universal `tag`, with its whole encoding
+/// and the bytes after it.
+fn take(input: &[u8], tag: Tag) -> Option<(Any<'_>, &[u8], &[u8])> {
+    let (rest, element) = Any::from_ber(input).ok()?;
+    is_universal(&element, tag).then(|| (element, &input[..input.len() - rest.len()], rest))
+}
+
+/// The elements of a constructed element's content; `None` when one cannot be read.
+fn children(content: &[u8]) -> Option<Vec<Any<'_>>> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while !rest.is_empty() {
+        let (after, element) = Any::from_ber(rest).ok()?;
+        out.push(element);
+        rest = after;
     }
+    Some(out)
+}
+
+/// The bits of a BIT STRING content with no unused bits.
+fn whole_bytes<'a>(bit_string: &Any<'a>) -> Option<&'a [u8]> {
+    match bit_string.data.split_first()? {
+        (0, bits) => Some(bits),
+        _ => None,
+    }
+}
+
+fn split_certificate(der_bytes: &[u8]) -> Option<Signed<'_>> {
+    let (cert, _, _) = take(der_bytes, Tag::Sequence)?;
+    let (_, tbs, rest) = take(cert.data, Tag::Sequence)?;
+    let (alg, _, rest) = take(rest, Tag::Sequence)?;
+    let (sig, _, _) = take(rest, Tag::BitString)?;
+    let (alg_oid, params) = algorithm(&alg)?;
     Some(Signed {
-        tbs: tbs.raw,
+        tbs,
         alg_oid,
         alg_params: params,
-        signature,
+        signature: whole_bytes(&sig)?,
     })
 }
 
 /// OID and optional parameters of an AlgorithmIdentifier.
-fn algorithm<'a>(alg: &Tlv<'a>) -> Option<(String, Option<Tlv<'a>>)> {
-    let (oid, rest) = der::expect(alg.content, der::TAG_OID).ok()?;
-    let params = der::read(rest).ok().map(|(t, _)| t);
-    Some((der::oid_to_string(oid.content)?, params))
+fn algorithm<'a>(alg: &Any<'a>) -> Option<(String, Option<Any<'a>>)> {
+    let (oid, _, rest) = take(alg.data, Tag::Oid)?;
+    let params = Any::from_ber(rest).ok().map(|(_, t)| t);
+    Some((oid_text(oid.data)?, params))
 }
 
 /// The issuer's SubjectPublicKeyInfo: algorithm OID, parameters, key bits.
-fn spki(der_bytes: &[u8]) -> Option<(String, Option<Tlv<'_>>, &[u8])> {
-    let (cert, _) = der::expect(der_bytes, der::TAG_SEQUENCE).ok()?;
-    let (tbs, _) = der::expect(cert.content, der::TAG_SEQUENCE).ok()?;
-    let mut fields = der::children(tbs.content).ok()?;
-    if fields.first().is_some_and(|t| t.tag == 0xa0) {
+fn spki(der_bytes: &[u8]) -> Option<(String, Option<Any<'_>>, &[u8])> {
+    let (cert, _, _) = take(der_bytes, Tag::Sequence)?;
+    let (tbs, _, _) = take(cert.data, Tag::Sequence)?;
+    let mut fields = children(tbs.data)?;
+    let explicit_version = |t: &Any<'_>| {
+        t.class() == Class::ContextSpecific && t.header.is_constructed() && t.tag() == Tag(0)
+    };
+    if fields.first().is_some_and(explicit_version) {
         fields.remove(0);
     }
     // serial, signature, issuer, validity, subject, subjectPublicKeyInfo
     let spki = fields.get(5)?;
-    let (alg, rest) = der::expect(spki.content, der::TAG_SEQUENCE).ok()?;
-    let (bits, _) = der::expect(rest, der::TAG_BIT_STRING).ok()?;
+    let (alg, _, rest) = take(spki.data, Tag::Sequence)?;
+    let (bits, _, _) = take(rest, Tag::BitString)?;
     let (oid, params) = algorithm(&alg)?;
-    let (&unused, key) = bits.content.split_first()?;
-    if unused != 0 {
-        return None;
-    }
-    Some((oid, params, key))
+    Some((oid, params, whole_bytes(&bits)?))
 }
 
 /// Checks the signature of `child` (DER) with the public key of `issuer` (DER).
@@ -122,7 +155,7 @@ pub fn verify(child: &[u8], issuer: &[u8]) -> Verification {
     let Some(signed) = split_certificate(child) else {
         return Verification::Unsupported("unreadable certificate signature".to_string());
     };
-    let name = crate::parsers::certs::facts::signature_algorithm_name(&signed.alg_oid);
+    let name = signature_algorithm_name(&signed.alg_oid);
     let Some((key_oid, key_params, key)) = spki(issuer) else {
         return Verification::Unsupported(format!("{name} (unreadable issuer key)"));
     };
@@ -177,12 +210,12 @@ fn rsa_key(key_oid: &str, key: &[u8]) -> Result<RsaPublicKey, KeyCheck> {
         return Err(KeyCheck::WrongKeyType);
     }
     let parse = || -> Option<(BoxedUint, BoxedUint)> {
-        let (seq, _) = der::expect(key, der::TAG_SEQUENCE).ok()?;
-        let (n, rest) = der::expect(seq.content, der::TAG_INTEGER).ok()?;
-        let (e, _) = der::expect(rest, der::TAG_INTEGER).ok()?;
+        let (seq, _, _) = take(key, Tag::Sequence)?;
+        let (n, _, rest) = take(seq.data, Tag::Integer)?;
+        let (e, _, _) = take(rest, Tag::Integer)?;
         Some((
-            BoxedUint::from_be_slice_vartime(n.content),
-            BoxedUint::from_be_slice_vartime(e.content),
+            BoxedUint::from_be_slice_vartime(n.data),
+            BoxedUint::from_be_slice_vartime(e.data),
         ))
     };
     let (n, e) = parse().ok_or(KeyCheck::Unsupported("unreadable RSA key"))?;
@@ -202,33 +235,36 @@ fn rsa_pkcs1(hash: Hash, s: &Signed<'_>, key_oid: &str, key: &[u8]) -> KeyCheck 
 }
 
 /// RSASSA-PSS-params: hash (default SHA-1), MGF1 hash (must equal it), salt (default 20).
-fn pss_params(params: Option<&Tlv<'_>>) -> Option<(Hash, usize)> {
+fn pss_params(params: Option<&Any<'_>>) -> Option<(Hash, usize)> {
     let mut hash = Hash::Sha1;
     let mut mgf_hash = Hash::Sha1;
     let mut salt = 20usize;
-    if let Some(p) = params.filter(|p| p.tag == der::TAG_SEQUENCE) {
-        for field in der::children(p.content).ok()? {
-            match field.tag {
-                0xa0 => {
-                    let (alg, _) = der::expect(field.content, der::TAG_SEQUENCE).ok()?;
+    if let Some(p) = params.filter(|p| is_universal(p, Tag::Sequence)) {
+        for field in children(p.data)? {
+            if field.class() != Class::ContextSpecific || !field.header.is_constructed() {
+                continue;
+            }
+            match field.tag().0 {
+                0 => {
+                    let (alg, _, _) = take(field.data, Tag::Sequence)?;
                     hash = Hash::from_oid(&algorithm(&alg)?.0)?;
                 }
-                0xa1 => {
-                    let (alg, _) = der::expect(field.content, der::TAG_SEQUENCE).ok()?;
+                1 => {
+                    let (alg, _, _) = take(field.data, Tag::Sequence)?;
                     let (mgf, inner) = algorithm(&alg)?;
                     if mgf != "1.2.840.113549.1.1.8" {
                         return None;
                     }
-                    let inner = inner.filter(|t| t.tag == der::TAG_SEQUENCE)?;
+                    let inner = inner.filter(|t| is_universal(t, Tag::Sequence))?;
                     mgf_hash = Hash::from_oid(&algorithm(&inner)?.0)?;
                 }
-                0xa2 => {
-                    let (n, _) = der::expect(field.content, der::TAG_INTEGER).ok()?;
-                    if n.content.len() > 4 {
+                2 => {
+                    let (n, _, _) = take(field.data, Tag::Integer)?;
+                    if n.data.len() > 4 {
                         return None;
                     }
                     salt = n
-                        .content
+                        .data
                         .iter()
                         .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
                 }
@@ -276,15 +312,15 @@ fn ecdsa_verify(
     hash: Hash,
     s: &Signed<'_>,
     key_oid: &str,
-    params: Option<&Tlv<'_>>,
+    params: Option<&Any<'_>>,
     key: &[u8],
 ) -> KeyCheck {
     if key_oid != "1.2.840.10045.2.1" {
         return KeyCheck::WrongKeyType;
     }
     let curve = params
-        .filter(|p| p.tag == der::TAG_OID)
-        .and_then(|p| der::oid_to_string(p.content));
+        .filter(|p| is_universal(p, Tag::Oid))
+        .and_then(|p| oid_text(p.data));
     let prehash = hash.digest(s.tbs);
     match curve.as_deref() {
         Some("1.2.840.10045.3.1.7") => {
@@ -323,4 +359,54 @@ fn ed25519(s: &Signed<'_>, key_oid: &str, key: &[u8]) -> KeyCheck {
         return KeyCheck::Verified(false);
     };
     KeyCheck::Verified(vk.verify(s.tbs, &sig).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(pem: &str) -> Vec<u8> {
+        use base64::Engine as _;
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(body)
+            .expect("fixture PEM")
+    }
+
+    #[test]
+    fn self_signed_roots_verify() {
+        for pem in [
+            include_str!("../../../tests/fixtures/certs/openssl-root.pem"),
+            include_str!("../../../tests/fixtures/certs/openssl-ec-p384-sha256-root.pem"),
+        ] {
+            let root = fixture(pem);
+            assert_eq!(verify(&root, &root), Verification::Valid);
+            let mut bad = root.clone();
+            *bad.last_mut().expect("signature") ^= 0x01;
+            assert_eq!(verify(&bad, &root), Verification::Invalid);
+        }
+    }
+
+    #[test]
+    fn unreadable_inputs_are_unsupported_not_panics() {
+        let root = fixture(include_str!(
+            "../../../tests/fixtures/certs/openssl-root.pem"
+        ));
+        let unreadable = Verification::Unsupported("unreadable certificate signature".into());
+        assert_eq!(verify(&[], &root), unreadable);
+        assert_eq!(verify(&[0x30, 0x00], &root), unreadable);
+        assert_eq!(verify(&root[..root.len() - 1], &root), unreadable);
+        assert_eq!(
+            verify(&root, &[0x30, 0x03, 0x02, 0x01, 0x00]),
+            Verification::Unsupported("sha256WithRSAEncryption (unreadable issuer key)".into())
+        );
+        let mut deep: Vec<u8> = std::iter::repeat_n([0x30u8, 0x80], 10_000)
+            .flatten()
+            .collect();
+        deep.extend(std::iter::repeat_n([0u8, 0], 10_000).flatten());
+        assert_eq!(verify(&deep, &deep), unreadable);
+        for end in 0..root.len() {
+            let _ = verify(&root, &root[..end]);
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! Certificate files: DER, PEM (many blocks, junk around them), PKCS#7 certs-only (DER,
 //! PEM, BER indefinite lengths) → [`Certificate`] facts.
 
-pub(crate) mod der;
+mod ber;
 pub mod facts;
 mod format;
 mod pem;
@@ -148,15 +148,15 @@ fn parse_pem(bytes: &[u8]) -> Result<CertificateFile, CertError> {
 
 /// One DER (or BER) object: a certificate or a PKCS#7 ContentInfo.
 fn decode_der(bytes: &[u8]) -> Result<Decoded, String> {
-    let (top, _) = match der::read(bytes) {
+    let (top, _) = match ber::read(bytes) {
         Ok(t) => t,
-        Err(e @ der::DerError::Truncated { .. }) => return Err(format!("truncated DER: {e}")),
+        Err(e @ ber::BerError::Truncated { .. }) => return Err(format!("truncated DER: {e}")),
         Err(e) => return Err(format!("invalid DER: {e}")),
     };
-    if top.tag != der::TAG_SEQUENCE {
+    if !top.is(ber::Id::SEQUENCE) {
         return Err(format!(
             "invalid DER: starts with tag 0x{:02X}, not a SEQUENCE",
-            top.tag
+            top.first_octet()
         ));
     }
     if pkcs7::is_content_info(&top) {
@@ -181,7 +181,7 @@ fn decode_der(bytes: &[u8]) -> Result<Decoded, String> {
             warnings,
         });
     }
-    let cert = facts::certificate_from_der(top.raw)?;
+    let cert = facts::certificate_from_der(top.raw())?;
     Ok(Decoded {
         pkcs7: false,
         certificates: vec![cert],
@@ -241,6 +241,136 @@ mod tests {
             parse_certificate_file(pem).unwrap().kind,
             InputKind::Certificate
         );
+    }
+
+    /// A certs-only ContentInfo with indefinite lengths everywhere but inside the
+    /// certificates, as Windows exports `.p7b` files; `certs: None` leaves the
+    /// `certificates` field out.
+    fn ber_pkcs7(certs: Option<&[Vec<u8>]>) -> Vec<u8> {
+        let indef = |tag: u8, parts: &[&[u8]]| {
+            let mut out = vec![tag, 0x80];
+            out.extend(parts.concat());
+            out.extend([0, 0]);
+            out
+        };
+        const SIGNED_DATA: &[u8] = &[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+        ];
+        const DATA: &[u8] = &[
+            0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01,
+        ];
+        let certificates = certs.map(|c| indef(0xa0, &[&c.concat()]));
+        let signed = indef(
+            0x30,
+            &[
+                &[0x02, 0x01, 0x01],
+                &indef(0x31, &[]),
+                &indef(0x30, &[DATA]),
+                certificates.as_deref().unwrap_or_default(),
+                &indef(0x31, &[]),
+            ],
+        );
+        indef(0x30, &[SIGNED_DATA, &indef(0xa0, &[&signed])])
+    }
+
+    fn fixture_certificates() -> Vec<Vec<u8>> {
+        let p7 = include_bytes!("../../../../tests/fixtures/certs/openssl-bundle.p7b");
+        let file = parse_certificate_file(p7).unwrap();
+        file.certificates.into_iter().map(|c| c.der).collect()
+    }
+
+    #[test]
+    fn ber_indefinite_pkcs7() {
+        let certs = fixture_certificates();
+        let ber = ber_pkcs7(Some(&certs));
+        let file = parse_certificate_file(&ber).unwrap();
+        assert_eq!(file.kind, InputKind::Pkcs7);
+        assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+        let ders: Vec<Vec<u8>> = file.certificates.into_iter().map(|c| c.der).collect();
+        assert_eq!(ders, certs);
+    }
+
+    #[test]
+    fn truncated_pkcs7_is_named_with_what_is_missing() {
+        let p7 = include_bytes!("../../../../tests/fixtures/certs/openssl-bundle.p7b");
+        assert_eq!(
+            parse_certificate_file(&p7[..p7.len() - 10]).unwrap_err(),
+            CertError::Invalid(format!(
+                "truncated DER: element needs {} bytes but only {} remain",
+                p7.len(),
+                p7.len() - 10
+            ))
+        );
+        // BER: the end-of-contents markers are cut off.
+        let ber = ber_pkcs7(Some(&fixture_certificates()));
+        let cut = &ber[..ber.len() - 3];
+        match parse_certificate_file(cut) {
+            Err(CertError::Invalid(m)) => assert!(
+                m.starts_with("truncated DER: element needs ") && m.ends_with(" remain"),
+                "{m}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        // Cut inside a certificate.
+        let cut = &ber[..ber.len() / 2];
+        assert!(matches!(
+            parse_certificate_file(cut),
+            Err(CertError::Invalid(m)) if m.starts_with("truncated DER: ")
+        ));
+    }
+
+    #[test]
+    fn pkcs7_without_certificates() {
+        for certs in [None, Some(&[][..])] {
+            assert_eq!(
+                parse_certificate_file(&ber_pkcs7(certs)).unwrap_err(),
+                CertError::Invalid("PKCS#7 contains no certificates".into()),
+                "{certs:?}"
+            );
+        }
+        // DER with an empty `certificates [0]`.
+        let mut der = vec![
+            0x30, 0x23, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02, 0xa0,
+            0x16, 0x30, 0x14, 0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+            0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01, 0xa0, 0x00, 0x31, 0x00,
+        ];
+        assert_eq!(
+            parse_certificate_file(&der).unwrap_err(),
+            CertError::Invalid("PKCS#7 contains no certificates".into())
+        );
+        // Certificates that are not SEQUENCEs are no certificates either.
+        der[35..37].copy_from_slice(&[0xa0, 0x02]);
+        der.splice(37..37, [0x05, 0x00]);
+        der[1] += 2;
+        der[14] += 2;
+        der[16] += 2;
+        assert_eq!(
+            parse_certificate_file(&der).unwrap_err(),
+            CertError::Invalid("PKCS#7 contains no certificates".into())
+        );
+        // No content at all.
+        let mut bare = der[..13].to_vec();
+        bare[1] = 0x0b;
+        assert_eq!(
+            parse_certificate_file(&bare).unwrap_err(),
+            CertError::Invalid("PKCS#7 signedData has no content".into())
+        );
+    }
+
+    #[test]
+    fn deeply_nested_indefinite_pkcs7_is_an_error() {
+        for depth in [60, 5_000] {
+            let mut bytes = vec![
+                0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02,
+            ];
+            bytes.extend(std::iter::repeat_n([0xa0, 0x80], depth).flatten());
+            bytes.extend(std::iter::repeat_n([0, 0], depth + 1).flatten());
+            assert_eq!(
+                parse_certificate_file(&bytes).unwrap_err(),
+                CertError::Invalid("invalid DER: nesting too deep".into()),
+                "{depth}"
+            );
+        }
     }
 
     #[test]
