@@ -170,38 +170,51 @@ impl InputStream {
         }
     }
 
+    /// An input that gave no byte: a read that failed before its first byte is an error
+    /// with that read error; an empty file is an error when its name promises a
+    /// certificate, else ignored.
+    fn finish_empty(self) -> ParsedInput {
+        let cert_like = matches!(
+            parsers::claim_by_name(&self.path),
+            Some((_, NameClaim::ReadAnyway))
+        );
+        let unreadable = self.read_error.is_some();
+        let (kind, status, error) = match (self.read_error, cert_like) {
+            (Some(e), true) => (InputKind::Certificate, InputStatus::Error, e),
+            (Some(e), false) => (InputKind::Unknown, InputStatus::Error, e),
+            (None, true) => (
+                InputKind::Certificate,
+                InputStatus::Error,
+                "the file is empty".to_string(),
+            ),
+            (None, false) => (
+                InputKind::Unknown,
+                InputStatus::Ignored,
+                "the file is empty".to_string(),
+            ),
+        };
+        ParsedInput {
+            unparseable: (cert_like && !unreadable).then(|| error.clone()),
+            entry: InputEntry {
+                path: self.path.to_string(),
+                kind,
+                status,
+                records: 0,
+                error: Some(error),
+            },
+            events: Vec::new(),
+            certificates: Vec::new(),
+            fingerprint: (0, 0),
+            notices: Vec::new(),
+        }
+    }
+
     /// End of input: parse what is buffered and report.
     pub fn finish(mut self) -> ParsedInput {
         if let State::Sniffing = self.state {
             let head = std::mem::take(&mut self.head);
             if head.is_empty() {
-                let cert_like = matches!(
-                    parsers::claim_by_name(&self.path),
-                    Some((_, NameClaim::ReadAnyway))
-                );
-                let entry = InputEntry {
-                    path: self.path.to_string(),
-                    kind: if cert_like {
-                        InputKind::Certificate
-                    } else {
-                        InputKind::Unknown
-                    },
-                    status: if cert_like {
-                        InputStatus::Error
-                    } else {
-                        InputStatus::Ignored
-                    },
-                    records: 0,
-                    error: Some("the file is empty".into()),
-                };
-                return ParsedInput {
-                    unparseable: cert_like.then(|| "the file is empty".to_string()),
-                    entry,
-                    events: Vec::new(),
-                    certificates: Vec::new(),
-                    fingerprint: (0, 0),
-                    notices: Vec::new(),
-                };
+                return self.finish_empty();
             }
             self.start(&head, true);
             self.feed(&head);
@@ -371,4 +384,54 @@ fn unreachable_state(path: &str) -> (InputEntry, Vec<LogEvent>, Vec<Certificate>
         Vec::new(),
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, fail: Option<&str>) -> (InputEntry, Option<String>) {
+        let mut s = InputStream::new(name);
+        if let Some(e) = fail {
+            s.fail(e.to_string());
+        }
+        let p = s.finish();
+        (p.entry, p.unparseable)
+    }
+
+    #[test]
+    fn a_read_that_fails_before_its_first_byte_is_an_error_with_its_reason() {
+        let (e, unparseable) = entry("shared.log", Some("read error: permission revoked"));
+        assert_eq!(e.status, InputStatus::Error);
+        assert_eq!(e.kind, InputKind::Unknown);
+        assert_eq!(e.error.as_deref(), Some("read error: permission revoked"));
+        assert_eq!(unparseable, None);
+        let (e, unparseable) = entry("user.cer", Some("read error: gone"));
+        assert_eq!(
+            (e.status, e.kind),
+            (InputStatus::Error, InputKind::Certificate)
+        );
+        assert_eq!(e.error.as_deref(), Some("read error: gone"));
+        assert_eq!(
+            unparseable, None,
+            "a failed read is not a broken certificate"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_is_ignored_unless_its_name_promises_a_certificate() {
+        let (e, unparseable) = entry("OMADM.log", None);
+        assert_eq!(
+            (e.status, e.kind),
+            (InputStatus::Ignored, InputKind::Unknown)
+        );
+        assert_eq!(e.error.as_deref(), Some("the file is empty"));
+        assert_eq!(unparseable, None);
+        let (e, unparseable) = entry("root.crt", None);
+        assert_eq!(
+            (e.status, e.kind),
+            (InputStatus::Error, InputKind::Certificate)
+        );
+        assert_eq!(unparseable.as_deref(), Some("the file is empty"));
+    }
 }

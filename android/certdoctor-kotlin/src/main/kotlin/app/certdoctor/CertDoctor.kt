@@ -3,7 +3,6 @@ package app.certdoctor
 import app.certdoctor.ffi.DiagnoseOptions
 import app.certdoctor.ffi.DiagnosisSession
 import app.certdoctor.ffi.InputFile
-import app.certdoctor.ffi.InputStatus
 import app.certdoctor.ffi.Report
 import app.certdoctor.ffi.ReportFormat
 import java.io.IOException
@@ -56,43 +55,20 @@ object CertDoctor {
      * input whose stream fails ([IOException]) keeps what was read and is marked with the
      * read error; one that cannot be opened at all is an input in error with that message.
      */
-    fun diagnoseStreamsBlocking(inputs: List<StreamInput>, options: DiagnoseOptions): Report {
-        val unopened = HashMap<String, String>()
-        val report = DiagnosisSession(options).use { session ->
+    fun diagnoseStreamsBlocking(inputs: List<StreamInput>, options: DiagnoseOptions): Report =
+        DiagnosisSession(options).use { session ->
             for (input in inputs) {
                 session.beginInput(input.name).use { sink ->
-                    var read = false
                     try {
-                        input.open().use { stream ->
-                            pump(stream) { chunk ->
-                                read = true
-                                sink.push(chunk)
-                            }
-                        }
+                        input.open().use { stream -> pump(stream) { chunk -> sink.push(chunk) } }
                     } catch (e: IOException) {
-                        val message = "read error: ${e.message ?: e.javaClass.simpleName}"
-                        sink.readFailed(message)
-                        if (!read) unopened[input.name] = message
+                        sink.readFailed("read error: ${e.message ?: e.javaClass.simpleName}")
                     }
                     sink.finishInput()
                 }
             }
             session.finish()
         }
-        // The core reports an input that failed before its first byte as "the file is empty"
-        // (ignored), dropping the read error: give the input its error back.
-        if (unopened.isEmpty()) return report
-        return report.copy(
-            inputs = report.inputs.map { entry ->
-                val message = unopened[entry.path]
-                if (message != null && entry.records == 0uL && entry.status != InputStatus.OK) {
-                    entry.copy(status = InputStatus.ERROR, error = message)
-                } else {
-                    entry
-                }
-            },
-        )
-    }
 
     /** Lays [report] out for sharing; [lang] defaults to the report's language. */
     suspend fun render(report: Report, format: ReportFormat, lang: String = report.lang): String =
