@@ -7,6 +7,8 @@
 # on the 50 and 200 MB OMADM logs and on a 64 MiB line with no newline; then the CLI on
 # the 20 MB bundle.
 # Best of $RUNS wall times; peak RSS from /usr/bin/time -v. Prints a Markdown table.
+# BASE=path/to/an/older/certdoctor adds its rows (timed in the same run, alternating with
+# this build's) and says whether both write the same report bytes for each input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -32,6 +34,24 @@ best_ms() {
 rss_kib() { { /usr/bin/time -v "$@" 2>&1 >"$OUT" || true; } | awk -F': ' '/Maximum resident/ {print $2}'; }
 mbps() { python3 -c "print(f'{$1/1e6/($2/1e6):,.0f}')"; }
 
+# The BASE binary's row for input $1 (of $2 bytes; grep took $3 µs, or "" when there is no
+# grep row; this build $4 µs), and
+# whether both builds write the same report for it.
+base_rows() {
+  [ -n "${BASE:-}" ] || return 0
+  local b brss same
+  b=$(best_ms "$BASE" diagnose --format json "$1")
+  brss=$(rss_kib "$BASE" diagnose --format json "$1")
+  "$BASE" diagnose --format json --now 2026-01-01T00:00:00Z "$1" >"$OUT.base" 2>&1 || true
+  "$BIN" diagnose --format json --now 2026-01-01T00:00:00Z "$1" >"$OUT.new" 2>&1 || true
+  if cmp -s "$OUT.base" "$OUT.new"; then same="same report bytes"; else same="REPORTS DIFFER"; fi
+  rm -f "$OUT.base" "$OUT.new"
+  local vs=""
+  [ -z "$3" ] || vs=$(python3 -c "print(f'{$3/$b:.2f}')")
+  echo "| | | base: $(basename "$BASE") ($same) | $((b / 1000)).$(( (b % 1000) / 100 )) ms | $(mbps "$2" "$b") | $vs | $((brss / 1024)) MiB |"
+  echo "| | | this build / base | | | $(python3 -c "print(f'{$b/$4:.2f}x faster' if $4 <= $b else f'{$4/$b:.2f}x slower')") | |"
+}
+
 echo "grep -c 'state changed' on the 200 MB log: $(grep -c 'state changed' "$DATA/omadm-200MB.log") lines"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  cpu: $(lscpu | sed -n 's/^Model name: *//p') x $(nproc)  load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -50,12 +70,14 @@ for f in "$DATA/omadm-50MB.log" "$DATA/omadm-200MB.log"; do
   c=$(best_ms "$BIN" diagnose --format json "$f")
   crss=$(rss_kib "$BIN" diagnose --format json "$f")
   echo "| | | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$size" "$c") | $(python3 -c "print(f'{$g/$c:.2f}')") | $((crss / 1024)) MiB |"
+  base_rows "$f" "$size" "$g" "$c"
 done
 z="$DATA/bundle-20MB.zip"
 zsize=$(python3 -c "import zipfile,sys; print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))" "$z")
 c=$(best_ms "$BIN" diagnose --format json "$z")
 crss=$(rss_kib "$BIN" diagnose --format json "$z")
 echo "| $(basename "$z") ($(( $(stat -c %s "$z") >> 20 )) MiB zip) | $((zsize >> 20)) MiB inflated | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$zsize" "$c") | | $((crss / 1024)) MiB |"
+base_rows "$z" "$zsize" "" "$c"
 l="$DATA/long-line-64MB.log"
 lsize=$(stat -c %s "$l")
 cat "$l" >/dev/null
@@ -65,5 +87,6 @@ echo "| $(basename "$l") (no newline after the SCEP block) | $((lsize >> 20)) Mi
 c=$(best_ms "$BIN" diagnose --format json "$l")
 crss=$(rss_kib "$BIN" diagnose --format json "$l")
 echo "| | | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$lsize" "$c") | $(python3 -c "print(f'{$g/$c:.2f}')") | $((crss / 1024)) MiB |"
+base_rows "$l" "$lsize" "$g" "$c"
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
