@@ -16,6 +16,8 @@ pub mod parsers;
 pub mod redaction;
 pub mod report;
 pub mod session;
+#[cfg(feature = "unified-log")]
+pub mod unified_log;
 
 pub use report::{Format, Lang, Report, Verdict};
 pub use session::{InputStream, Options, ParsedInput, Session};
