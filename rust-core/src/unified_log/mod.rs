@@ -1,6 +1,7 @@
 //! Apple's unified log (an iOS sysdiagnose's `system_logs.logarchive`, a bare
-//! `.logarchive`) read into the records that carry SCEP and profile evidence. Compiled
-//! with the `unified-log` feature.
+//! `.logarchive`) read into the records that carry SCEP and profile evidence, plus the
+//! sysdiagnose's configuration-profile state files ([`mcstate`]). Compiled with the
+//! `unified-log` feature.
 //!
 //! The members of a logarchive are pushed into a [`LogArchive`] in whatever order an
 //! archive yields them ([`LogArchive::add_member`]); [`member::recognise`] says which
@@ -15,8 +16,10 @@
 //! parser is contained: a panic in it becomes that member's [`ReadError::ParserPanicked`].
 //!
 //! Files: [`member`] (paths → kinds), [`selection`] (what is wanted), `tracev3` (chunk
-//! reading and skipping), `strings` (string stores), `format` (formatting at the end).
+//! reading and skipping), `strings` (string stores), `format` (formatting at the end),
+//! [`mcstate`] (MCState profile stubs, MDM.plist, MCProfileEvents.plist).
 
+pub mod mcstate;
 pub mod member;
 pub mod selection;
 
