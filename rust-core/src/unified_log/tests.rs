@@ -291,3 +291,92 @@ fn flipped_bytes_never_panic() {
         let _ = read_tracev3(&b);
     }
 }
+
+/// A record of the unified log and the same message in a text export give the same
+/// evidence: records built from the Console-copy fixture (as the reader would return
+/// them), rendered with [`Record::log_show_line`], read by the text parser, give the same
+/// events as the fixture itself.
+#[test]
+fn records_give_the_same_events_as_the_text_log() {
+    use crate::parsers::LogParser;
+    use crate::parsers::ios::IosParser;
+
+    let text = std::fs::read_to_string(format!(
+        "{}/../tests/fixtures/ios/console-scep-installed.log",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let run = |text: &str| {
+        let mut p = IosParser::new(std::sync::Arc::from("test.log"));
+        for (i, l) in text.lines().enumerate() {
+            p.line(i as u64 + 1, l);
+        }
+        p.finish()
+    };
+    let mut records: Vec<Record> = Vec::new();
+    for line in text.lines() {
+        let cols: Vec<&str> = line.splitn(4, '\t').collect();
+        let level = match cols[0] {
+            "default" => Some(Level::Default),
+            "debug" => Some(Level::Debug),
+            "info" => Some(Level::Info),
+            "error" => Some(Level::Error),
+            "fault" => Some(Level::Fault),
+            _ => None,
+        };
+        match (level, cols.as_slice()) {
+            (Some(level), [_, time, process, message]) => {
+                // "09:12:39.201733 +0100" on 2024-01-07 → UTC nanoseconds.
+                let (clock, _) = time.split_once(' ').unwrap();
+                let (hms, micros) = clock.split_once('.').unwrap();
+                let mut hms = hms.split(':').map(|x| x.parse::<i64>().unwrap());
+                let (h, m, s) = (
+                    hms.next().unwrap(),
+                    hms.next().unwrap(),
+                    hms.next().unwrap(),
+                );
+                let day = 1_704_585_600; // 2024-01-07T00:00:00Z
+                let secs = day + (h - 1) * 3600 + m * 60 + s;
+                records.push(Record {
+                    time_ns: secs * 1_000_000_000 + micros.parse::<i64>().unwrap() * 1000,
+                    time_from_header: false,
+                    process: Some(match *process {
+                        "profiled" => {
+                            "/System/Library/PrivateFrameworks/ManagedConfiguration.framework/Support/profiled"
+                                .to_string()
+                        }
+                        other => format!("/usr/libexec/{other}"),
+                    }),
+                    pid: 311,
+                    thread_id: 0x1f2e,
+                    subsystem: "com.apple.ManagedConfiguration".to_string(),
+                    category: "MC".to_string(),
+                    level,
+                    message: message.to_string(),
+                    library: None,
+                    partial: None,
+                    arguments: Vec::new(),
+                    member: "Persist/0000000000000001.tracev3".to_string(),
+                });
+            }
+            // A continuation line (NSError dump) belongs to the message before it.
+            _ => {
+                let last = records.last_mut().unwrap();
+                last.message.push('\n');
+                last.message.push_str(line);
+            }
+        }
+    }
+    let rendered: Vec<String> = records.iter().map(Record::log_show_line).collect();
+    assert!(
+        rendered[0]
+            .starts_with("2024-01-07 08:12:39.201733+0000 0x1f2e Debug   0x0 311 0 profiled: ")
+    );
+    let from_text = run(&text);
+    let from_records = run(&rendered.join("\n"));
+    let kinds =
+        |o: &crate::parsers::LogOutput| o.events.iter().map(|e| e.kind.clone()).collect::<Vec<_>>();
+    assert!(!from_text.events.is_empty());
+    assert_eq!(kinds(&from_records), kinds(&from_text));
+    assert_eq!(from_records.records, from_text.records);
+}
