@@ -24,6 +24,11 @@ for t in $TARGETS; do
     android_log) cp -n ../tests/fixtures/android/*.log ../tests/fixtures/android/variants/*.log "corpus/$t/" 2>/dev/null || true ;;
     ios_log) cp -n ../tests/fixtures/ios/* "corpus/$t/" 2>/dev/null || true ;;
     windows_*) cp -n ../tests/fixtures/windows/* "corpus/$t/" 2>/dev/null || true ;;
+    unified_log)
+      find ../tests/fixtures/unified-log ../tests/fixtures/mcstate -type f ! -name '*.md' ! -name 'LICENSE*' -size -256k \
+        -exec cp -n {} "corpus/$t/" \; 2>/dev/null || true
+      # The iPad log file is larger than -max_len: its first 256 KiB (header, catalogs, chunk sets).
+      head -c 262144 ../tests/fixtures/unified-log/0000000000000f85.tracev3 > "corpus/$t/f85-head.tracev3" ;;
   esac
   set +e
   env "${ENVV[@]}" cargo fuzz run "${FLAGS[@]}" --debug-assertions "$t" "corpus/$t" -- \

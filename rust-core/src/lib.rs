@@ -20,6 +20,8 @@ pub mod parsers;
 pub mod redaction;
 pub mod report;
 pub mod session;
+#[cfg(feature = "unified-log")]
+pub mod unified_log;
 
 pub use contract::InputKind;
 pub use report::{Format, Lang, Report, Verdict};
