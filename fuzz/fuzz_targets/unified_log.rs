@@ -6,7 +6,8 @@
 //! macos-unifiedlogs run under catch_unwind and become a notice). With
 //! CONTAINED_PANICS_OK=1 in the environment the default panic hook is put back, so that
 //! only a panic escaping the reader stops the run.
-use certdoctor_core::unified_log::{LogArchive, MemberKind, Rule, Selection, Uuid, mcstate};
+use certdoctor_core::parsers::mcstate::plist as mcstate;
+use certdoctor_core::parsers::unified_log::{LogArchive, MemberKind, Rule, Selection, Uuid};
 use libfuzzer_sys::fuzz_target;
 
 fn selection() -> Selection {

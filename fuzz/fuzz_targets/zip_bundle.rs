@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let mut s = certdoctor_core::Session::new(certdoctor_fuzz::options());
     if let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(data)) {
-        let n = archive.len().min(limits::MAX_ZIP_ENTRIES).min(64);
+        let n = archive.len().min(limits::MAX_ARCHIVE_ENTRIES).min(64);
         for i in 0..n {
             let Ok(entry) = archive.by_index(i) else { continue };
             let name = entry.name().map(|n| n.to_string()).unwrap_or_default();

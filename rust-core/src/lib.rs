@@ -20,9 +20,7 @@ pub mod parsers;
 pub mod redaction;
 pub mod report;
 pub mod session;
-#[cfg(feature = "unified-log")]
-pub mod unified_log;
 
 pub use contract::InputKind;
 pub use report::{Format, Lang, Report, Verdict};
-pub use session::{InputStream, Options, ParsedInput, Session};
+pub use session::{DecodedEvents, EventLogDecoder, InputStream, Options, ParsedInput, Session};

@@ -355,11 +355,11 @@ impl BombCheck {
         inflated > self.min && inflated / self.compressed.get().max(1) > self.ratio
     }
 
-    fn message(&self, inflated: u64) -> String {
+    fn message(&self, _inflated: u64) -> String {
         format!(
-            "it inflates more than {} times its compressed size (compression bomb?); only its first {} were analysed",
+            "it inflates more than {} times its compressed size (compression bomb?); reading stopped past its first {}, which were analysed",
             self.ratio,
-            size_text(inflated)
+            size_text(self.min)
         )
     }
 }

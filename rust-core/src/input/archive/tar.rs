@@ -36,8 +36,7 @@ pub(super) fn walk(w: &mut Walk<'_>, path: &str, reader: &mut dyn Read, depth: u
         }
     };
     let mut special = 0u64;
-    let mut members = 0u64;
-    for entry in entries {
+    for (members, entry) in entries.enumerate() {
         let mut entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -56,7 +55,6 @@ pub(super) fn walk(w: &mut Walk<'_>, path: &str, reader: &mut dyn Read, depth: u
                 break;
             }
         };
-        members += 1;
         let kind = entry.header().entry_type();
         if kind.is_dir() {
             continue;

@@ -1,45 +1,14 @@
-//! Apple's unified log (an iOS sysdiagnose's `system_logs.logarchive`, a bare
-//! `.logarchive`) read into the records that carry SCEP and profile evidence, plus the
-//! sysdiagnose's configuration-profile state files ([`mcstate`]). Compiled with the
-//! `unified-log` feature.
-//!
-//! The members of a logarchive are pushed into a [`LogArchive`] in whatever order an
-//! archive yields them ([`LogArchive::add_member`]); [`member::recognise`] says which
-//! paths are members. Log files (`.tracev3`) are read chunk by chunk: chunk sets of
-//! processes that can write no wanted record ([`Selection`]) are read past without being
-//! decompressed, the others are kept compressed. String stores (uuidtext, dsc) keep only
-//! what wanted records can need. [`LogArchive::finish`] formats the kept entries with
-//! `macos-unifiedlogs` and returns [`Record`]s in time order, with [`Counts`] and
-//! [`Notice`]s (missing string stores → partial messages, unreadable members, …).
-//!
-//! No file system, no clock: bytes come from the readers handed in. Every call into the
-//! parser is contained: a panic in it becomes that member's [`ReadError::ParserPanicked`].
-//!
-//! Files: [`member`] (paths → kinds), [`selection`] (what is wanted), `tracev3` (chunk
-//! reading and skipping), `strings` (string stores), `format` (formatting at the end),
-//! [`mcstate`] (MCState profile stubs, MDM.plist, MCProfileEvents.plist).
-
-pub mod mcstate;
-pub mod member;
-pub mod selection;
-
-mod format;
-mod strings;
-mod tracev3;
-
-#[cfg(test)]
-mod tests;
+//! The logarchive reader: members in ([`LogArchive::add_member`]), records, counts and
+//! notices out ([`LogArchive::finish`]).
 
 use std::io::Read;
 use std::sync::Arc;
 
-pub use member::{Member, MemberKind, Uuid, recognise};
-pub use selection::{Rule, Selection};
-pub use strings::StoreFigures;
-pub use tracev3::ChunkCounts;
-
-use strings::StringStore;
-use tracev3::Group;
+use super::format;
+use super::member::{MemberKind, Uuid, recognise};
+use super::selection::{self, Selection};
+use super::strings::{StoreFigures, StringStore};
+use super::tracev3::{self, ChunkCounts, Group};
 
 /// Bytes of pending chunk sets (processes not identified yet) kept by default.
 pub const DEFAULT_PENDING_BUDGET: usize = 32 << 20;
@@ -194,7 +163,7 @@ pub enum ReadError {
 
 impl ReadError {
     /// The same error, placed at a chunk's offset.
-    fn at(self, offset: u64) -> ReadError {
+    pub(crate) fn at(self, offset: u64) -> ReadError {
         match self {
             ReadError::Malformed(what) => ReadError::MalformedAt { what, offset },
             ReadError::ChunkTooLarge { size, .. } => ReadError::ChunkTooLarge { offset, size },
@@ -481,7 +450,7 @@ fn partial_notice(records: &[Record]) -> Vec<Notice> {
 }
 
 /// Runs a call into the parser; a panic becomes [`ReadError::ParserPanicked`].
-fn contained<T>(f: impl FnOnce() -> T) -> Result<T, ReadError> {
+pub(crate) fn contained<T>(f: impl FnOnce() -> T) -> Result<T, ReadError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
         let text = payload
             .downcast_ref::<&str>()
@@ -493,7 +462,7 @@ fn contained<T>(f: impl FnOnce() -> T) -> Result<T, ReadError> {
 }
 
 /// Reads a whole member of at most `limit` bytes.
-fn read_capped(reader: &mut dyn Read, limit: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_capped(reader: &mut dyn Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut buf = Vec::new();
     reader
         .take(limit + 1)

@@ -10,36 +10,8 @@
 
 use plist::{Dictionary, Value};
 
-/// Which MCState file a sysdiagnose path is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StateFile {
-    /// `logs/MCState/Shared/profile-<hash>.stub`: one installed profile.
-    ProfileStub,
-    /// `logs/MCState/Shared/MDM.plist`: the MDM enrolment.
-    MdmPlist,
-    /// `logs/MCState/Shared/MCProfileEvents.plist`: profile installs and removals.
-    ProfileEvents,
-}
-
-/// Recognises the MCState files this module reads (names only; `\` or `/`).
-pub fn recognise_state(path: &str) -> Option<StateFile> {
-    let mut parts = path.rsplit(['/', '\\']);
-    let file = parts.next()?;
-    let shared = parts.next()?;
-    let state = parts.next()?;
-    if shared != "Shared" || state != "MCState" {
-        return None;
-    }
-    if file.starts_with("profile-") && file.ends_with(".stub") {
-        Some(StateFile::ProfileStub)
-    } else if file == "MDM.plist" {
-        Some(StateFile::MdmPlist)
-    } else if file == "MCProfileEvents.plist" {
-        Some(StateFile::ProfileEvents)
-    } else {
-        None
-    }
-}
+#[cfg(test)]
+use super::{StateFile, recognise_state};
 
 /// Why a state file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
