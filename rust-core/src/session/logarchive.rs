@@ -79,8 +79,17 @@ mod read {
 
     use super::Session;
     use crate::contract::InputKind;
-    use crate::parsers::unified_log::{LogArchive, MemberKind, Notice, records_to_log};
+    use crate::parsers::unified_log::{LogArchive, MemberKind, Notice, Record, records_to_log};
     use crate::report::messages::Messages;
+
+    impl Session {
+        /// Unified-log records read elsewhere (or built by a test), as one input of kind
+        /// `ios_unified_log`: the same evidence as a logarchive's records.
+        pub fn add_unified_log_records(&mut self, path: &str, records: &[Record]) {
+            let log = records_to_log(Arc::from(path), records);
+            self.add_log(path, InputKind::IosUnifiedLog, log, None);
+        }
+    }
 
     pub(super) fn add(session: &mut Session, root: &str, reader: LogArchive) {
         let out = reader.finish();
