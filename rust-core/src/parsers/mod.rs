@@ -145,6 +145,7 @@ pub trait InputFormat: Sync {
 pub static REGISTRY: &[&dyn InputFormat] = &[
     &windows::evtx::EvtxFormat,
     &mcstate::McStateFormat,
+    &windows::mdmdiag::MdmDiagFormat,
     &certs::CertificateFormat,
     &certs::Pkcs7Format,
     &own_report::OwnReportFormat,
