@@ -44,6 +44,7 @@ impl Pipe {
                     receiver,
                     chunk: Vec::new(),
                     at: 0,
+                    failed: None,
                 };
                 let outcome =
                     catch_unwind(AssertUnwindSafe(|| session.add_reader(&name, &mut reader)));
@@ -104,17 +105,22 @@ struct Queue {
     receiver: Receiver<Message>,
     chunk: Vec<u8>,
     at: usize,
+    /// A failure the app reported: every later read meets it again, as a file's would.
+    failed: Option<String>,
 }
 
 impl Read for Queue {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.at >= self.chunk.len() {
+            if let Some(m) = &self.failed {
+                return Err(io::Error::other(m.clone()));
+            }
             match self.receiver.recv() {
                 Ok(Message::Chunk(c)) => {
                     self.chunk = c;
                     self.at = 0;
                 }
-                Ok(Message::Failed(m)) => return Err(io::Error::other(m)),
+                Ok(Message::Failed(m)) => self.failed = Some(m),
                 Err(_) => return Ok(0),
             }
         }

@@ -11,6 +11,7 @@
 //! [`Problem`] or as the read error of the member that was cut. A panic of a container
 //! reader is contained to the member (or archive) being read.
 
+#[cfg(feature = "cab")]
 mod cab;
 mod gzip;
 mod tar;
@@ -118,6 +119,8 @@ pub enum Problem {
     SpecialMembers { count: u64 },
     #[error("cannot read this member: {detail}")]
     Member { detail: String },
+    #[error("a {}: this build does not read it (the certdoctor CLI does)", container.name())]
+    NotInThisBuild { container: Container },
 }
 
 /// Where the members of an archive go.
@@ -207,7 +210,9 @@ impl Walk<'_> {
         match container {
             Container::Gzip => gzip::walk(self, path, into_stream(source), depth),
             Container::Tar => tar::walk(self, path, into_stream(source), depth),
-            Container::Zip | Container::Cab => {
+            #[cfg(not(feature = "cab"))]
+            Container::Cab => self.problem(path, Problem::NotInThisBuild { container }),
+            _ => {
                 let mut held;
                 let seekable: &mut dyn ReadSeek = match source {
                     Source::Seekable(s) => s,
@@ -238,7 +243,10 @@ impl Walk<'_> {
                 if container == Container::Zip {
                     zip::walk(self, path, seekable, depth);
                 } else {
+                    #[cfg(feature = "cab")]
                     cab::walk(self, path, seekable, depth);
+                    #[cfg(not(feature = "cab"))]
+                    self.problem(path, Problem::NotInThisBuild { container });
                 }
             }
         }
@@ -452,5 +460,32 @@ impl Read for Counting<'_> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cab"))]
 mod tests;
+
+#[cfg(all(test, not(feature = "cab")))]
+#[test]
+fn a_cabinet_is_named_as_not_read_by_this_build() {
+    struct Seen(Vec<Problem>);
+    impl Visitor for Seen {
+        fn member(&mut self, _: &str, _: &mut dyn Read) {}
+        fn problem(&mut self, _: &str, p: Problem) {
+            self.0.push(p);
+        }
+    }
+    let mut seen = Seen(Vec::new());
+    let mut r: &[u8] = b"MSCF\0\0\0\0rest";
+    walk(
+        "d.cab",
+        Container::Cab,
+        Source::Stream(&mut r),
+        &Limits::DEFAULT,
+        &mut seen,
+    );
+    assert_eq!(
+        seen.0,
+        [Problem::NotInThisBuild {
+            container: Container::Cab
+        }]
+    );
+}

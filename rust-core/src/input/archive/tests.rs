@@ -418,3 +418,45 @@ fn random_bytes_after_a_magic_never_panic() {
         );
     }
 }
+
+#[test]
+fn zip_entries_are_checked_and_unsupported_ones_named() {
+    // A stored entry with one byte changed: its CRC-32 no longer matches.
+    let mut w = ::zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored = ::zip::write::SimpleFileOptions::default()
+        .compression_method(::zip::CompressionMethod::Stored);
+    w.start_file("a.log", stored).unwrap();
+    w.write_all(b"AAAAAAAAAAAAAAAAAAAA").unwrap();
+    let mut bytes = w.finish().unwrap().into_inner();
+    let at = bytes.windows(4).position(|x| x == b"AAAA").unwrap();
+    bytes[at] = b'B';
+    let seen = walk_bytes("d.zip", &bytes, &Limits::DEFAULT);
+    let err = seen.members[0].2.as_deref().unwrap();
+    assert!(err.contains("damaged"), "{err}");
+    // Method 12 (bzip2) is named, not read.
+    let mut w = ::zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("b.log", stored).unwrap();
+    w.write_all(LOG).unwrap();
+    let mut bytes = w.finish().unwrap().into_inner();
+    for sig in [&b"PK\x03\x04"[..], b"PK\x01\x02"] {
+        let i = bytes.windows(4).position(|x| x == sig).unwrap();
+        let m = if sig[2] == 3 { i + 8 } else { i + 10 };
+        bytes[m] = 12;
+    }
+    let seen = walk_bytes("m.zip", &bytes, &Limits::DEFAULT);
+    assert!(seen.members.is_empty());
+    assert!(
+        seen.problems[0].1.to_string().contains("method 12"),
+        "{:?}",
+        seen.problems
+    );
+    // Not a zip after its magic.
+    let seen = walk_bytes("n.zip", b"PK\x03\x04garbage", &Limits::DEFAULT);
+    assert!(matches!(
+        seen.problems[0].1,
+        Problem::Unreadable {
+            container: Container::Zip,
+            ..
+        }
+    ));
+}
