@@ -111,7 +111,11 @@ impl Read for HeaderGuard<'_> {
                         "a long-name or pax header announces {size} bytes, more than such a header holds"
                     )));
                 }
-                self.next_header += 512 + size.div_ceil(512) * 512;
+                // Sizes are the input's word: a huge one must not overflow.
+                self.next_header = self
+                    .next_header
+                    .saturating_add(512)
+                    .saturating_add(size.div_ceil(512).saturating_mul(512));
             }
         }
         self.pos += n as u64;
@@ -138,4 +142,30 @@ fn entry_size(header: &[u8; 512]) -> u64 {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by fuzzing: a header whose size field is the largest base-256 number made
+    /// the next header's offset overflow.
+    #[test]
+    fn a_huge_size_field_does_not_overflow() {
+        let mut header = [0u8; 512];
+        header[124] = 0xff;
+        header[125..136].fill(0xff);
+        let mut bytes = header.to_vec();
+        bytes.extend_from_slice(&[0u8; 1024]);
+        let mut input = bytes.as_slice();
+        let mut guard = HeaderGuard {
+            inner: &mut input,
+            pos: 0,
+            next_header: 0,
+            header: [0; 512],
+        };
+        let mut sink = Vec::new();
+        assert!(guard.read_to_end(&mut sink).is_ok());
+        assert_eq!(guard.next_header, u64::MAX);
+    }
 }
