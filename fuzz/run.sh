@@ -6,6 +6,9 @@
 # (-Zsanitizer=address). `--sanitizer none` builds on stable with libFuzzer coverage
 # instrumentation (stable -C flags); panics, aborts, OOM and timeouts are still caught.
 # Set SANITIZER=address to run with ASan via RUSTC_BOOTSTRAP=1 instead.
+# CONTAINED_PANICS_OK=1: targets archive, zip_bundle and unified_log put the default panic
+# hook back, so a panic certdoctor contains (the cab crate's, macos-unifiedlogs') does not
+# stop the run; only one escaping certdoctor does.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-60}

@@ -460,3 +460,21 @@ fn zip_entries_are_checked_and_unsupported_ones_named() {
         }
     ));
 }
+
+#[test]
+fn a_cab_folder_without_data_is_named_before_the_cab_crate_would_panic() {
+    // Found by fuzzing (tests/fuzz-corpus/archive/cab-empty-folder): cab 0.6.0 indexes
+    // past the data blocks of a folder that has none.
+    let bytes = std::fs::read(format!(
+        "{}/../tests/fuzz-corpus/archive/cab-empty-folder",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let seen = walk_bytes("f.cab", &bytes, &Limits::DEFAULT);
+    let text: Vec<String> = seen.problems.iter().map(|p| p.1.to_string()).collect();
+    assert!(text.iter().any(|t| t.contains("has no data")), "{text:?}");
+    assert!(
+        !text.iter().any(|t| t.contains("reader failed")),
+        "{text:?}"
+    );
+}
