@@ -2,7 +2,7 @@
 """Deterministic synthetic inputs for bench/run.sh.
 
   gen.py OUT_DIR  ->  omadm-50MB.log, omadm-200MB.log, bundle-20MB.zip,
-                      long-line-64MB.log
+                      long-line-64MB.log, sysdiagnose-{100,200,300}MB.tar.gz
 
 The OMADM logs are Company Portal noise (session chatter, policy checks, UI events,
 the odd stack trace and lines that share words with SCEP messages) with the real SCEP
@@ -10,8 +10,17 @@ sample logs of tests/fixtures/android/ buried in it about every 2 MB. The bundle
 OMADM logs (20 MB inflated) plus every certificate of tests/fixtures/certs/. The
 long-line log is one SCEP sample block followed by a single 64 MiB record that never
 ends in a newline (a SyncML payload dumped whole), to show it is read in bounded memory.
+The sysdiagnose-shaped archives (.tar.gz of 100, 200 and 300 MB compressed) hold a
+sysdiagnose's layout: the real unified-log files of tests/fixtures/unified-log (string
+stores, timesync) and copies of its iPad log file as the logarchive's Persist/*.tracev3
+files, the MCState fixtures, an iOS text log, and other members to pad them to size
+(text logs that compress like text, binary blobs that do not), in the order a tar of the
+folder could give them.
 Same bytes on every run (fixed seed, no clock).
 """
+import gzip
+import tarfile
+import io
 import os
 import random
 import sys
@@ -153,6 +162,55 @@ def write_long_line(path, size):
             written += len(piece)
 
 
+def write_sysdiagnose(path, size, seed):
+    """A sysdiagnose-shaped .tar.gz of about `size` bytes compressed."""
+    rng = random.Random(seed)
+    ul = os.path.join(FIX, "unified-log")
+    root = "sysdiagnose_2024.01.07_23-20-38-0500_iPhone-OS_iPhone_20F66"
+    la = root + "/system_logs.logarchive"
+    tracev3 = open(os.path.join(ul, "0000000000000f85.tracev3"), "rb").read()
+    ios_text = open(os.path.join(FIX, "ios", "console-scep-installed.log"), "rb").read()
+
+    raw = open(path, "wb")
+    gz = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6, mtime=0)
+    tar = tarfile.open(fileobj=gz, mode="w|", format=tarfile.GNU_FORMAT)
+
+    def add(name, data):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mtime = 1704665000
+        info.mode = 0o644
+        tar.addfile(info, io.BytesIO(data))
+
+    for rel in ["uuidtext/00/7EF56328D53A78B59CCCE3E3189F57",
+                "uuidtext/22/0D3C2953A33917B333DD8366AC25F2",
+                "uuidtext/dsc/8E21CAB1DCF936B49F85CF860E6F34EC",
+                "timesync/0000000000000002.timesync"]:
+        add(la + "/" + rel.replace("uuidtext/", ""), open(os.path.join(ul, rel), "rb").read())
+    for name in ["MDM.plist", "MCProfileEvents.plist", "profile-scep-binary.stub"]:
+        target = "profile-0a1b2c.stub" if name.endswith(".stub") else name
+        add(root + "/logs/MCState/Shared/" + target, open(os.path.join(FIX, "mcstate", name), "rb").read())
+    add(root + "/logs/profiled-console.log", ios_text)
+    n = 0
+    while raw.tell() < size:
+        n += 1
+        add("%s/Persist/%016x.tracev3" % (la, 0x1000 + n), tracev3)
+        add("%s/logs/Other/blob-%05d.bin" % (root, n), rng.randbytes(512 * 1024))
+        lines = []
+        total = 0
+        while total < 1 << 20:
+            line = "%s kernel[0]: <Notice> wlan%d: rssi %d noise %d channel %d\n" % (
+                "Jan  7 23:%02d:%02d" % (rng.randrange(60), rng.randrange(60)),
+                rng.randrange(2), -rng.randrange(30, 90), -rng.randrange(80, 100), rng.randrange(1, 165))
+            lines.append(line)
+            total += len(line)
+        add("%s/logs/Other/system-%05d.log" % (root, n), "".join(lines).encode())
+    tar.close()
+    gz.close()
+    raw.close()
+    return n
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "bench/data"
     os.makedirs(out, exist_ok=True)
@@ -165,6 +223,11 @@ def main():
     if not os.path.exists(p):
         write_bundle(p, 11)
         print("wrote %s" % p)
+    for mb in (100, 200, 300):
+        p = os.path.join(out, "sysdiagnose-%dMB.tar.gz" % mb)
+        if not os.path.exists(p) or os.path.getsize(p) < mb << 20:
+            n = write_sysdiagnose(p, mb << 20, 13)
+            print("wrote %s (%d log files)" % (p, n))
     p = os.path.join(out, "long-line-64MB.log")
     if not os.path.exists(p) or os.path.getsize(p) < 64 << 20:
         write_long_line(p, 64 << 20)

@@ -6,6 +6,9 @@
 # (-Zsanitizer=address). `--sanitizer none` builds on stable with libFuzzer coverage
 # instrumentation (stable -C flags); panics, aborts, OOM and timeouts are still caught.
 # Set SANITIZER=address to run with ASan via RUSTC_BOOTSTRAP=1 instead.
+# CONTAINED_PANICS_OK=1: targets archive, zip_bundle and unified_log put the default panic
+# hook back, so a panic certdoctor contains (the cab crate's, macos-unifiedlogs') does not
+# stop the run; only one escaping certdoctor does.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECS=${1:-60}
@@ -24,6 +27,21 @@ for t in $TARGETS; do
     android_log) cp -n ../tests/fixtures/android/*.log ../tests/fixtures/android/variants/*.log "corpus/$t/" 2>/dev/null || true ;;
     ios_log) cp -n ../tests/fixtures/ios/* "corpus/$t/" 2>/dev/null || true ;;
     windows_*) cp -n ../tests/fixtures/windows/* "corpus/$t/" 2>/dev/null || true ;;
+    archive|zip_bundle)
+      # Archives of the fixtures, built once by the archive tests' writers would need Rust:
+      # small ones made here with the system's tools.
+      tmp=$(mktemp -d)
+      cp ../tests/fixtures/android/omadm-success.log ../tests/fixtures/ios/console-scep-installed.log "$tmp/"
+      (cd "$tmp" && tar -cf "$OLDPWD/corpus/$t/seed.tar" *.log && gzip -c omadm-success.log > "$OLDPWD/corpus/$t/seed.log.gz" \
+        && tar -czf "$OLDPWD/corpus/$t/seed.tgz" *.log) 2>/dev/null || true
+      command -v gcab >/dev/null && gcab -c -z -n "corpus/$t/seed.cab" "$tmp"/*.log 2>/dev/null || true
+      rm -rf "$tmp" ;;
+    mdm_diag) cp -n ../tests/fixtures/windows-mdmdiag/MDMDiag* "corpus/$t/" 2>/dev/null || true ;;
+    unified_log)
+      find ../tests/fixtures/unified-log ../tests/fixtures/mcstate -type f ! -name '*.md' ! -name 'LICENSE*' -size -256k \
+        -exec cp -n {} "corpus/$t/" \; 2>/dev/null || true
+      # The iPad log file is larger than -max_len: its first 256 KiB (header, catalogs, chunk sets).
+      head -c 262144 ../tests/fixtures/unified-log/0000000000000f85.tracev3 > "corpus/$t/f85-head.tracev3" ;;
   esac
   set +e
   env "${ENVV[@]}" cargo fuzz run "${FLAGS[@]}" --debug-assertions "$t" "corpus/$t" -- \

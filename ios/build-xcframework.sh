@@ -10,12 +10,14 @@ cd "$root"
 targets=(aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios)
 rustup target add "${targets[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET=16.0
+# The iOS library carries the unified-log reader (a sysdiagnose's logarchive and profile
+# state, docs/unified-log.md); Android's does not (its 2 MiB budget, tests/mobile/cdylib-size.sh).
 for t in "${targets[@]}"; do
-  cargo build --locked --profile mobile --target "$t" -p certdoctor-ffi
+  cargo build --locked --profile mobile --target "$t" -p certdoctor-ffi --features unified-log
 done
 
 # Swift bindings + C header + modulemap, from a host build (library mode reads the metadata).
-cargo build --locked -p certdoctor-ffi
+cargo build --locked -p certdoctor-ffi --features unified-log
 cargo build --locked -p uniffi-bindgen
 ffi="$root/target/ios/ffi"
 generated="$here/CertDoctorKit/Sources/CertDoctorKit/Generated"

@@ -11,6 +11,8 @@ step "setup"
 need_apt=()
 command -v openssl >/dev/null || need_apt+=(openssl)
 [ -d /etc/ssl/certs ] && ls /etc/ssl/certs/*.pem >/dev/null 2>&1 || need_apt+=(ca-certificates)
+# gcab writes the cabinets of the CLI's archive tests (an independent MSZIP writer).
+command -v gcab >/dev/null || need_apt+=(gcab)
 if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi

@@ -23,4 +23,4 @@ pub mod session;
 
 pub use contract::InputKind;
 pub use report::{Format, Lang, Report, Verdict};
-pub use session::{InputStream, Options, ParsedInput, Session};
+pub use session::{DecodedEvents, EventLogDecoder, InputStream, Options, ParsedInput, Session};

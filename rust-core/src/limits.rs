@@ -51,20 +51,47 @@ pub const MAX_TIMELINE: usize = 2_000;
 /// rest are counted in the report's notices.
 pub const MAX_CERTIFICATES: usize = 5_000;
 
-/// Zip bundles (a zip bomb or a hostile archive must not exhaust memory): entries read
-/// from one bundle; the rest are reported as not read.
-pub const MAX_ZIP_ENTRIES: usize = 10_000;
+/// Archives (zip, gzip, tar, tar.gz, cab, nested in each other): a compression bomb or a
+/// hostile archive must not exhaust memory or time. Members are streamed, never extracted;
+/// every bound below is reported in the report when hit. Members read from one archive
+/// (nested archives' members included); the rest are reported as not read.
+pub const MAX_ARCHIVE_ENTRIES: usize = 100_000;
 
-/// Bytes one zip entry may inflate to; beyond it the entry is an error and only this
-/// much of it is analysed.
-pub const MAX_ZIP_ENTRY_BYTES: u64 = 64 * 1024 * 1024;
+/// Bytes one member may inflate to; beyond it the member is an error and only this much
+/// of it is analysed (members stream, so this bounds time, not memory).
+pub const MAX_ARCHIVE_ENTRY_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// Inflated bytes of all entries of one bundle together (nested zips included); also
-/// the most a zip read from standard input may weigh (it is buffered to be read).
-pub const MAX_ZIP_TOTAL_BYTES: u64 = 512 * 1024 * 1024;
+/// Inflated bytes of all members of one archive together (nested archives included). A
+/// 500 MB sysdiagnose inflates to about 2 GB.
+pub const MAX_ARCHIVE_TOTAL_BYTES: u64 = 8 * 1024 * 1024 * 1024;
 
-/// Zip bundles nested inside a bundle are read this many levels deep.
-pub const MAX_ZIP_DEPTH: u8 = 1;
+/// A compressed stream or member that inflates to more than this many times its
+/// compressed size, once past [`MIN_BOMB_CHECK_BYTES`], is cut as a compression bomb
+/// (text logs compress 5 to 30 times, a gzip of zeros about 1,000 times).
+pub const MAX_COMPRESSION_RATIO: u64 = 200;
+
+/// Inflated bytes read before the ratio check applies (small, highly compressible files
+/// are harmless).
+pub const MIN_BOMB_CHECK_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Archives nested inside an archive are read this many levels deep (`a.zip!/b.tar.gz!/c.log`
+/// is one level; a `.tar.gz` is one container, not two).
+pub const MAX_ARCHIVE_DEPTH: u8 = 2;
+
+/// Zip and cab archives are read through their central directory: one that is not a
+/// seekable file (standard input, a stream from an app) is held in memory up to this size.
+pub const MAX_BUFFERED_ARCHIVE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A zip or cab nested in another archive is held in memory up to this size.
+pub const MAX_NESTED_ARCHIVE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Bytes of a member's name kept for its display path; longer names are cut (marked `…`).
+pub const MAX_MEMBER_NAME_BYTES: usize = 1024;
+
+/// Members of one archive that hold nothing certdoctor reads and are listed one by one in
+/// the report's inputs as `ignored`; the rest are counted in one notice (a sysdiagnose
+/// holds thousands of such files).
+pub const MAX_IGNORED_MEMBERS_LISTED: usize = 200;
 
 /// A binary `.evtx` event log is decoded whole; Windows caps event logs near this size
 /// by default.

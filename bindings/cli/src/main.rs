@@ -138,6 +138,9 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         redact: !args.no_redact,
         lang,
     });
+    session.set_event_log_decoder(std::sync::Arc::new(evtx::Decoder {
+        limit: certdoctor_core::limits::MAX_EVTX_BYTES,
+    }));
     let mut tally = sources::Tally::default();
     for p in &args.paths {
         sources::add_path(&mut session, p, &mut tally);

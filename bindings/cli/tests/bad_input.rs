@@ -143,20 +143,19 @@ fn zip_bomb_and_escaping_names_stay_in_memory() {
 }
 
 #[test]
-fn nested_zip_one_level_is_read_deeper_is_refused() {
+fn nested_archives_two_levels_are_read_deeper_is_refused() {
     let dir = scratch("nested");
     let log = std::fs::read(sample()).unwrap();
-    let inner = dir.join("inner.zip");
-    write_zip(&inner, &[("OMADM.log", &log)]);
-    let inner_bytes = std::fs::read(&inner).unwrap();
-    let middle = dir.join("middle.zip");
-    write_zip(&middle, &[("inner.zip", &inner_bytes)]);
-    let middle_bytes = std::fs::read(&middle).unwrap();
+    let zip_of = |name: &str, entries: &[(&str, &[u8])]| {
+        let p = dir.join(name);
+        write_zip(&p, entries);
+        std::fs::read(&p).unwrap()
+    };
+    let inner = zip_of("inner.zip", &[("OMADM.log", &log)]);
+    let middle = zip_of("middle.zip", &[("inner.zip", &inner)]);
+    let deep = zip_of("deep.zip", &[("middle.zip", &middle)]);
     let outer = dir.join("outer.zip");
-    write_zip(
-        &outer,
-        &[("middle.zip", &middle_bytes), ("inner.zip", &inner_bytes)],
-    );
+    write_zip(&outer, &[("deep.zip", &deep), ("middle.zip", &middle)]);
     let o = run(&[
         "diagnose",
         "--format",
@@ -168,10 +167,10 @@ fn nested_zip_one_level_is_read_deeper_is_refused() {
     no_panic(&o);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(
-        input(&report, "outer.zip!/inner.zip!/OMADM.log")["status"],
+        input(&report, "outer.zip!/middle.zip!/inner.zip!/OMADM.log")["status"],
         "ok"
     );
-    let deep = input(&report, "outer.zip!/middle.zip!/inner.zip");
+    let deep = input(&report, "outer.zip!/deep.zip!/middle.zip!/inner.zip");
     assert_eq!(deep["status"], "error");
     assert!(deep["error"].as_str().unwrap().contains("nested"));
 }

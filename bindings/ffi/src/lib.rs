@@ -7,14 +7,16 @@
 //! `panic = "unwind"` for this), so the app gets an exception instead of an abort.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use certdoctor_core::{Format, InputStream, Lang, Options, Session};
+use certdoctor_core::{Format, Lang, Options, Session};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 #[cfg(any(target_os = "android", test))]
 mod jni_glue;
+mod pipe;
 mod platform;
 pub mod report;
 
@@ -227,12 +229,16 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-/// A diagnosis fed input by input, for logs too large to hold in memory: `add_file` for
-/// small files, `begin_input` → `InputSink.push` (any number of chunks) →
-/// `InputSink.finish_input` for large ones, then `finish`. Safe to share between threads.
+/// A diagnosis fed input by input, for logs and archives too large to hold in memory:
+/// `add_file` for small files, `begin_input` → `InputSink.push` (any number of chunks) →
+/// `InputSink.finish_input` for large ones (a log, or an archive: `.zip`, `.gz`, `.tar`,
+/// `.tar.gz`, `.cab`, a sysdiagnose, read member by member as the chunks arrive), then
+/// `finish`. Safe to share between threads; one input streams at a time.
 #[derive(uniffi::Object)]
 pub struct DiagnosisSession {
     session: Mutex<Option<Session>>,
+    /// An input is streaming: the session is with its reader until `finish_input`.
+    streaming: AtomicBool,
 }
 
 fn take_lock<'a, T>(
@@ -251,10 +257,31 @@ fn finished(what: &str) -> CertdoctorError {
 }
 
 impl DiagnosisSession {
+    fn unavailable(&self) -> CertdoctorError {
+        if self.streaming.load(Ordering::SeqCst) {
+            CertdoctorError::InvalidState {
+                reason: "an input is being streamed: call finish_input on its InputSink first"
+                    .into(),
+            }
+        } else {
+            finished("session")
+        }
+    }
+
     fn with_session<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Result<T, CertdoctorError> {
         let mut slot = take_lock(&self.session, "session")?;
-        let session = slot.as_mut().ok_or_else(|| finished("session"))?;
-        Ok(f(session))
+        match slot.as_mut() {
+            Some(session) => Ok(f(session)),
+            None => Err(self.unavailable()),
+        }
+    }
+
+    /// Gives the session back after an input streamed (or drops it: `None`).
+    fn put_back(&self, session: Option<Session>) {
+        if let Ok(mut slot) = self.session.lock() {
+            *slot = session;
+        }
+        self.streaming.store(false, Ordering::SeqCst);
     }
 }
 
@@ -265,23 +292,38 @@ impl DiagnosisSession {
         guard(|| {
             Ok(Arc::new(DiagnosisSession {
                 session: Mutex::new(Some(Session::new(core_options(&options)?))),
+                streaming: AtomicBool::new(false),
             }))
         })
     }
 
-    /// Adds a file held in memory.
+    /// Adds a file held in memory (an archive is read member by member).
     pub fn add_file(&self, file: InputFile) -> Result<(), CertdoctorError> {
         guard(|| self.with_session(|s| s.add_bytes(&file.name, &file.bytes)))
     }
 
-    /// Starts an input that arrives in chunks; `name` is its display path in the report.
+    /// Starts an input that arrives in chunks; `name` is its display path in the report
+    /// (members of an archive are listed as `name!/member`). Until `finish_input`, the
+    /// session takes no other input.
     pub fn begin_input(self: Arc<Self>, name: String) -> Result<Arc<InputSink>, CertdoctorError> {
         guard(|| {
-            self.with_session(|_| ())?;
-            Ok(Arc::new(InputSink {
-                session: self.clone(),
-                stream: Mutex::new(Some(InputStream::new(&name))),
-            }))
+            let session = take_lock(&self.session, "session")?
+                .take()
+                .ok_or_else(|| self.unavailable())?;
+            self.streaming.store(true, Ordering::SeqCst);
+            match pipe::Pipe::start(session, name) {
+                Ok(pipe) => Ok(Arc::new(InputSink {
+                    session: self.clone(),
+                    pipe: Mutex::new(Some(pipe)),
+                })),
+                Err(failed) => {
+                    let (session, e) = *failed;
+                    self.put_back(Some(session));
+                    Err(CertdoctorError::Internal {
+                        panic_message: format!("cannot start the input's reader: {e}"),
+                    })
+                }
+            }
         })
     }
 
@@ -290,29 +332,46 @@ impl DiagnosisSession {
         guard(|| {
             let session = take_lock(&self.session, "session")?
                 .take()
-                .ok_or_else(|| finished("session"))?;
+                .ok_or_else(|| self.unavailable())?;
             Ok(session.finish().into())
         })
     }
 }
 
-/// One input of a [`DiagnosisSession`] being streamed. Only the parser's state is kept,
+/// One input of a [`DiagnosisSession`] being streamed: the chunks go to a reader thread
+/// through a bounded queue (a few chunks: memory does not grow with the input), which
+/// reads a log line by line or an archive member by member. Only parser state is kept,
 /// never the whole input.
 #[derive(uniffi::Object)]
 pub struct InputSink {
     session: Arc<DiagnosisSession>,
-    stream: Mutex<Option<InputStream>>,
+    pipe: Mutex<Option<pipe::Pipe>>,
+}
+
+impl InputSink {
+    /// Ends the input: the reader finishes, the session comes back (or is dropped).
+    fn close(&self, keep_session: bool) -> Result<(), CertdoctorError> {
+        let pipe = take_lock(&self.pipe, "input")?
+            .take()
+            .ok_or_else(|| finished("input"))?;
+        let (session, panic) = pipe.finish();
+        self.session.put_back(keep_session.then_some(session));
+        match panic {
+            Some(panic_message) => Err(CertdoctorError::Internal { panic_message }),
+            None => Ok(()),
+        }
+    }
 }
 
 #[uniffi::export]
 impl InputSink {
-    /// Feeds the next chunk (any size).
+    /// Feeds the next chunk (any size). Blocks while the reader is a few chunks behind.
     pub fn push(&self, chunk: Vec<u8>) -> Result<(), CertdoctorError> {
         guard(|| {
-            take_lock(&self.stream, "input")?
-                .as_mut()
+            take_lock(&self.pipe, "input")?
+                .as_ref()
                 .ok_or_else(|| finished("input"))?
-                .push(&chunk);
+                .push(chunk);
             Ok(())
         })
     }
@@ -321,8 +380,8 @@ impl InputSink {
     /// pushed is still analysed. Call `finish_input` afterwards.
     pub fn read_failed(&self, message: String) -> Result<(), CertdoctorError> {
         guard(|| {
-            take_lock(&self.stream, "input")?
-                .as_mut()
+            take_lock(&self.pipe, "input")?
+                .as_ref()
                 .ok_or_else(|| finished("input"))?
                 .fail(message);
             Ok(())
@@ -331,13 +390,26 @@ impl InputSink {
 
     /// Ends the input and adds it to its session.
     pub fn finish_input(&self) -> Result<(), CertdoctorError> {
-        guard(|| {
-            let stream = take_lock(&self.stream, "input")?
-                .take()
-                .ok_or_else(|| finished("input"))?;
-            let parsed = stream.finish();
-            self.session.with_session(|s| s.add(parsed))
-        })
+        guard(|| self.close(true))
+    }
+
+    /// Abandons the input and its session (the user cancelled the check): the reader
+    /// stops and the session can no longer be used; start a new one.
+    pub fn cancel(&self) -> Result<(), CertdoctorError> {
+        guard(|| self.close(false))
+    }
+}
+
+impl Drop for InputSink {
+    /// An input dropped without `finish_input` still gives its session back, with what
+    /// was pushed.
+    fn drop(&mut self) {
+        if let Ok(mut slot) = self.pipe.lock()
+            && let Some(pipe) = slot.take()
+        {
+            let (session, _) = pipe.finish();
+            self.session.put_back(Some(session));
+        }
     }
 }
 

@@ -46,6 +46,9 @@ pub enum InputKind {
     CaRequestList,
     CertutilView,
     ScepTestClientLog,
+    IosUnifiedLog,
+    IosProfileState,
+    WindowsMdmDiagReport,
     Unknown,
 }
 
@@ -271,6 +274,9 @@ same_variants!(
         CaRequestList,
         CertutilView,
         ScepTestClientLog,
+        IosUnifiedLog,
+        IosProfileState,
+        WindowsMdmDiagReport,
         Unknown,
     }
 );

@@ -7,7 +7,8 @@ import CertDoctorKit
 final class CheckModel: ObservableObject {
     enum Phase {
         case idle
-        case collecting(totalBytes: Int64)
+        /// Reading the inputs: bytes read so far, of all.
+        case collecting(readBytes: Int64, totalBytes: Int64)
         case diagnosed(Report)
         case failed(String)
     }
@@ -19,6 +20,8 @@ final class CheckModel: ObservableObject {
 
     /// Bumped by every check and reset: a result for an older generation is dropped.
     private var generation = 0
+    /// The running check, for Cancel.
+    private var running: Task<Void, Never>?
     private let workDir: URL = FileManager.default.temporaryDirectory.appendingPathComponent("certdoctor", isDirectory: true)
 
     /// Files from `.fileImporter`, "Open in", or the Share Extension: copied into the app's
@@ -56,20 +59,28 @@ final class CheckModel: ObservableObject {
             let size = (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
             return sum + Int64(size)
         }
-        phase = .collecting(totalBytes: total)
+        phase = .collecting(readBytes: 0, totalBytes: total)
         share = nil
         trust = []
         let dir = workDir
-        Task {
+        running = Task {
             do {
                 let options = CertDoctor.options(lang: Self.reportLanguage)
-                let report = try await CertDoctor.diagnose(fileURLs: inputs, options: options)
+                let report = try await CertDoctor.diagnose(fileURLs: inputs, options: options) { progress in
+                    Task { @MainActor in
+                        guard mine == self.generation, case .collecting = self.phase else { return }
+                        self.phase = .collecting(readBytes: progress.bytesRead, totalBytes: progress.totalBytes)
+                    }
+                }
                 let shareFiles = try await ShareFiles.make(report: report, in: dir)
                 let trustResults = await Task.detached { TrustEvaluation.evaluate(files: inputs) }.value
                 guard mine == self.generation else { return }
                 self.phase = .diagnosed(report)
                 self.share = shareFiles
                 self.trust = trustResults
+            } catch is CancellationError {
+                guard mine == self.generation else { return }
+                self.phase = .idle
             } catch {
                 guard mine == self.generation else { return }
                 self.phase = .failed(Self.message(error))
@@ -77,7 +88,17 @@ final class CheckModel: ObservableObject {
         }
     }
 
+    /// Stops a running check (a large sysdiagnose takes a while); the files stay.
+    func cancel() {
+        running?.cancel()
+        running = nil
+        generation += 1
+        phase = .idle
+    }
+
     func reset() {
+        running?.cancel()
+        running = nil
         generation += 1
         phase = .idle
         share = nil

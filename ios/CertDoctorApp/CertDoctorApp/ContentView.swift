@@ -32,6 +32,9 @@ struct ContentView: View {
                 }
                 phaseSection
                 trustSection
+                if model.files.isEmpty, case .idle = model.phase {
+                    sysdiagnoseHowTo
+                }
             }
             .navigationTitle(Text("app.name"))
             .toolbar {
@@ -50,7 +53,22 @@ struct ContentView: View {
         }
     }
 
-    static let importTypes: [UTType] = [.plainText, .log, .zip, .x509Certificate, .data]
+    /// Logs, certificates and archives (a sysdiagnose `.tar.gz`, zips, cabs); `.data` lets
+    /// anything else through to the core's content recognition.
+    static let importTypes: [UTType] = [.plainText, .log, .zip, .gzip, .archive, .x509Certificate, .data]
+
+    /// Step by step: how a user makes a sysdiagnose on their own (iOS 17/18 wording).
+    private var sysdiagnoseHowTo: some View {
+        Section(header: Text("howto.header"), footer: Text("howto.footer")) {
+            ForEach(1...5, id: \.self) { step in
+                Label {
+                    Text(NSLocalizedString("howto.step\(step)", comment: ""))
+                } icon: {
+                    Image(systemName: "\(step).circle")
+                }
+            }
+        }
+    }
 
     private var isCollecting: Bool {
         if case .collecting = model.phase { return true }
@@ -62,11 +80,17 @@ struct ContentView: View {
         switch model.phase {
         case .idle:
             EmptyView()
-        case .collecting(let total):
+        case .collecting(let read, let total):
             Section {
-                ProgressView {
-                    Text(String(format: NSLocalizedString("collecting %@", comment: ""),
+                ProgressView(value: Double(read), total: Double(max(total, 1))) {
+                    Text(String(format: NSLocalizedString("reading %@ of %@", comment: ""),
+                                ByteCountFormatter.string(fromByteCount: read, countStyle: .file),
                                 ByteCountFormatter.string(fromByteCount: total, countStyle: .file)))
+                }
+                Button(role: .cancel) {
+                    model.cancel()
+                } label: {
+                    Label("check.cancel", systemImage: "xmark.circle")
                 }
             }
         case .failed(let message):

@@ -1,4 +1,5 @@
-// Share Extension: accepts Company Portal's saved logs (a zip or text) and certificate files
+// Share Extension: accepts a sysdiagnose (.tar.gz, from Analytics Data), Company Portal's saved
+// logs (a zip or text) and certificate files
 // from the share sheet and drops them into the app group container (Shared/SharedInbox.swift).
 // The next time CertDoctor becomes active it picks them up. No diagnosis happens here.
 import UIKit
@@ -47,7 +48,8 @@ final class ShareViewController: UIViewController {
 
     /// Copies one attachment into the inbox; the file handed to the closure is deleted after it returns.
     private func save(_ provider: NSItemProvider) async -> Bool {
-        let type = [UTType.zip, .x509Certificate, .log, .plainText, .data]
+        // A sysdiagnose arrives as a .tar.gz; the file is copied, never loaded into memory.
+        let type = [UTType.zip, .gzip, .archive, .x509Certificate, .log, .plainText, .data]
             .first { provider.hasItemConformingToTypeIdentifier($0.identifier) }
         guard let type else { return false }
         return await withCheckedContinuation { continuation in

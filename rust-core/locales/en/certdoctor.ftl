@@ -529,3 +529,20 @@ tl-server-note = { $machine ->
         [ca] The CA
        *[other] A server
     }: { $cause }
+
+## archives (issue 20)
+archive-members-not-listed = { $archive }: { $count } more members hold nothing certdoctor reads; beyond { $limit } such members per archive they are counted here, not listed.
+ul-member-unreadable = { $member }: this { $what ->
+        [tracev3] log file
+        [uuidtext] string file
+        [dsc] shared-cache string file
+        [timesync] clock file
+       *[other] file
+    } could not be read, wholly or from some point on ({ $error }); what came before an error was read.
+ul-partial-messages = { $archive }: the messages of { $records } records are partial, because string stores of the logarchive are missing ({ $images } image string files, { $caches } shared-cache string files), were not kept ({ $notkept } records) or long messages are missing ({ $oversize } records). Their time, process and subsystem were still read; the evidence may be incomplete.
+ul-processes-unknown = { $archive }: the process of { $records } records is unknown (its string file is missing from the logarchive).
+ul-times-from-header = { $archive }: the clock file of boot { $boot } is missing; the times of { $records } records come from their log file's header and may be off by the clock's drift.
+ul-pending-dropped = { $archive }: { $chunksets } log chunks ({ $bytes } bytes) of processes not yet identified were dropped to stay within the memory limit (the archive lists its string files after its log files).
+ul-never-identified = { $archive }: { $chunksets } log chunks of processes the logarchive never names were not read; records chosen by their subsystem were.
+ul-no-string-stores = { $archive }: the logarchive has log files but no string stores (uuidtext, dsc): messages are partial.
+ul-no-log-files = { $archive }: the logarchive has string stores but no log file (.tracev3): there is no record to read.

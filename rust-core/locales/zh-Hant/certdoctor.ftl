@@ -508,3 +508,20 @@ tl-server-note = { $machine ->
         [ca] 憑證授權單位
        *[other] 伺服器
     }：{ $cause }
+
+## archives (issue 20)
+archive-members-not-listed = { $archive }：另有 { $count } 個成員不含 certdoctor 可讀取的內容；每個封存檔超過 { $limit } 個此類成員時，只在此計數，不逐一列出。
+ul-member-unreadable = { $member }：這個{ $what ->
+        [tracev3] 記錄檔
+        [uuidtext] 字串檔
+        [dsc] 共用快取字串檔
+        [timesync] 時鐘檔
+       *[other] 檔案
+    }無法讀取，或從某處起無法讀取（{ $error }）；錯誤之前的內容已讀取。
+ul-partial-messages = { $archive }：{ $records } 筆記錄的訊息不完整，因為 logarchive 的字串庫缺少（{ $images } 個映像字串檔、{ $caches } 個共用快取字串檔）、未保留（{ $notkept } 筆記錄），或長訊息缺少（{ $oversize } 筆記錄）。其時間、處理程序與子系統仍已讀取；證據可能不完整。
+ul-processes-unknown = { $archive }：{ $records } 筆記錄的處理程序不明（logarchive 缺少其字串檔）。
+ul-times-from-header = { $archive }：開機 { $boot } 的時鐘檔缺少；{ $records } 筆記錄的時間取自其記錄檔標頭，可能因時鐘漂移而有誤差。
+ul-pending-dropped = { $archive }：為維持記憶體上限，捨棄了 { $chunksets } 個尚未辨識處理程序的記錄區塊（{ $bytes } 位元組）（此封存檔將字串檔排在記錄檔之後）。
+ul-never-identified = { $archive }：logarchive 從未指明其處理程序的 { $chunksets } 個記錄區塊未讀取；依子系統選取的記錄已讀取。
+ul-no-string-stores = { $archive }：logarchive 有記錄檔，但沒有字串庫（uuidtext、dsc）：訊息不完整。
+ul-no-log-files = { $archive }：logarchive 有字串庫，但沒有記錄檔（.tracev3）：沒有可讀取的記錄。

@@ -18,6 +18,9 @@ pub enum InputKind {
     CaRequestList,
     CertutilView,
     ScepTestClientLog,
+    IosUnifiedLog,
+    IosProfileState,
+    WindowsMdmDiagReport,
     Unknown,
 }
 
@@ -36,6 +39,9 @@ impl InputKind {
             InputKind::CaRequestList => "ca_request_list",
             InputKind::CertutilView => "certutil_view",
             InputKind::ScepTestClientLog => "scep_test_client_log",
+            InputKind::IosUnifiedLog => "ios_unified_log",
+            InputKind::IosProfileState => "ios_profile_state",
+            InputKind::WindowsMdmDiagReport => "windows_mdm_diag_report",
             InputKind::Unknown => "unknown",
         }
     }

@@ -4,6 +4,7 @@
 //! decoded head ([`head`]); which format an input is lives with the formats
 //! (`crate::parsers`).
 
+pub mod archive;
 mod debris;
 mod encoding;
 mod head;

@@ -9,8 +9,10 @@
 pub mod android;
 pub mod certs;
 pub mod ios;
+pub mod mcstate;
 pub mod own_report;
 pub mod server;
+pub mod unified_log;
 pub mod windows;
 
 use std::sync::Arc;
@@ -88,8 +90,20 @@ pub enum Reader {
     /// Kept whole (up to `limits::MAX_CERT_FILE_BYTES`) and decoded at the end by
     /// [`certs::parse_certificate_file`]; a failure is an error, never `ignored`.
     Certificates,
+    /// Kept whole (up to `max_bytes`; beyond, the input is an error) and read at the end
+    /// by a [`DocumentParser`] (property lists, report documents).
+    Document {
+        parser: Box<dyn DocumentParser + Send>,
+        max_bytes: usize,
+    },
     /// Recognised, but not evidence this build reads: listed as `ignored` with the reason.
     Ignored(&'static str),
+}
+
+/// A format read as a whole document rather than line by line.
+pub trait DocumentParser {
+    /// Reads the whole input; `Err` says why it is not readable (the input is an error).
+    fn parse(&mut self, bytes: &[u8]) -> Result<LogOutput, String>;
 }
 
 impl Reader {
@@ -130,6 +144,8 @@ pub trait InputFormat: Sync {
 /// Every format, once. The order breaks ties between equal [`Signal`]s.
 pub static REGISTRY: &[&dyn InputFormat] = &[
     &windows::evtx::EvtxFormat,
+    &mcstate::McStateFormat,
+    &windows::mdmdiag::MdmDiagFormat,
     &certs::CertificateFormat,
     &certs::Pkcs7Format,
     &own_report::OwnReportFormat,
@@ -176,7 +192,7 @@ pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Sen
         .filter(|f| f.kind() == kind)
         .find_map(|f| match f.reader(path.clone()) {
             Reader::Log { parser, .. } => Some(parser),
-            Reader::Certificates | Reader::Ignored(_) => None,
+            Reader::Certificates | Reader::Document { .. } | Reader::Ignored(_) => None,
         })
 }
 

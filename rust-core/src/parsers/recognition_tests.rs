@@ -346,3 +346,38 @@ fn negatives_are_unknown() {
     assert_eq!(sniff("x.log", logcat, true).kind, InputKind::Unknown);
     assert_eq!(sniff("empty", b"", true).kind, InputKind::Unknown);
 }
+
+#[test]
+fn hand_over_formats_are_recognised() {
+    // Issue 20: MDM diagnostics reports and a sysdiagnose's profile state.
+    assert_eq!(
+        kind_of("windows-mdmdiag/MDMDiagReport.xml").kind,
+        InputKind::WindowsMdmDiagReport
+    );
+    let html = fixture("windows-mdmdiag/MDMDiagReport.html");
+    assert_eq!(
+        sniff("MDMDiagnostics/MDMDiagReport.html", &html, true).kind,
+        InputKind::WindowsMdmDiagReport
+    );
+    let stub = fixture("mcstate/profile-scep-binary.stub");
+    assert_eq!(
+        sniff(
+            "sysdiagnose_x/logs/MCState/Shared/profile-0a.stub",
+            &stub,
+            true
+        )
+        .kind,
+        InputKind::IosProfileState
+    );
+    let xml = fixture("mcstate/profile-scep.stub");
+    let head = &xml[..xml.len().min(limits::SNIFF_BYTES)];
+    assert_eq!(
+        sniff("s/logs/MCState/Shared/profile-0a.stub", head, false).kind,
+        InputKind::IosProfileState
+    );
+    // The same property list elsewhere is not profile state.
+    assert_eq!(
+        sniff("s/other/profile-0a.stub", &stub, true).kind,
+        InputKind::Unknown
+    );
+}

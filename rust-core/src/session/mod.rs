@@ -20,10 +20,13 @@ use crate::report::build::{Parts, build};
 use crate::report::{InputEntry, InputStatus, Lang, Report};
 use crate::{chain, redaction};
 
+mod archive;
 mod fingerprint;
+mod logarchive;
 mod split;
 mod stream;
 
+pub use archive::{DecodedEvents, EventLogDecoder};
 pub use stream::{InputStream, ParsedInput};
 
 /// Bytes per read (and per chunk of an input held in memory). Small enough that the
@@ -54,6 +57,10 @@ pub struct Session {
     notices: Vec<String>,
     /// Certificates not kept because the report already held `limits::MAX_CERTIFICATES`.
     certificates_dropped: usize,
+    /// Members of logarchives, per archive root, read at `finish`.
+    logarchives: logarchive::LogArchives,
+    /// Binary `.evtx` event logs go there when set.
+    decoder: Option<Arc<dyn EventLogDecoder>>,
 }
 
 impl Session {
@@ -70,41 +77,52 @@ impl Session {
             key,
             notices: Vec::new(),
             certificates_dropped: 0,
+            logarchives: logarchive::LogArchives::default(),
+            decoder: None,
         }
     }
 
-    /// Adds an input held in memory.
+    /// Binary `.evtx` event logs, loose or inside archives, are decoded by `decoder`
+    /// (without one they are listed as ignored with a hint to export XML).
+    pub fn set_event_log_decoder(&mut self, decoder: Arc<dyn EventLogDecoder>) {
+        self.decoder = Some(decoder);
+    }
+
+    /// Adds an input held in memory (an archive's members one by one).
     pub fn add_bytes(&mut self, path: &str, bytes: &[u8]) {
-        let mut s = InputStream::new(path);
-        for chunk in bytes.chunks(READ_CHUNK) {
-            s.push(chunk);
-        }
-        self.add(s.finish());
+        let mut cursor = std::io::Cursor::new(bytes);
+        self.read_input(path, crate::input::archive::Source::Seekable(&mut cursor));
     }
 
-    /// Adds an input read to its end in chunks; a read error keeps what was read and
-    /// marks the input as an error.
+    /// Adds an input read to its end in chunks (an archive's members one by one; zip and
+    /// cab are held in memory within `limits::MAX_BUFFERED_ARCHIVE_BYTES` to be read); a
+    /// read error keeps what was read and marks the input as an error.
     pub fn add_reader(&mut self, path: &str, reader: &mut dyn Read) {
-        let mut s = InputStream::new(path);
-        let mut buf = vec![0u8; READ_CHUNK];
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => s.push(&buf[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    s.fail(format!("read error: {e}"));
-                    break;
-                }
-            }
-        }
-        self.add(s.finish());
+        self.read_input(path, crate::input::archive::Source::Stream(reader));
     }
 
     /// Adds a file, read at offsets: a large log with a fast path is scanned on two
-    /// threads ([`split`]), with the same report as [`Session::add_reader`] would give.
+    /// threads ([`split`]), with the same report as [`Session::add_reader`] would give;
+    /// an archive is read in place, member by member.
     pub fn add_file(&mut self, path: &str, file: &std::fs::File) {
-        self.add_file_split(path, file, split::MIN_SPLIT_BYTES);
+        let mut f = file;
+        let mut head = vec![0u8; crate::input::archive::SNIFF_BYTES];
+        let n = crate::input::archive::read_up_to(&mut f, &mut head);
+        head.truncate(n);
+        let plain_log = crate::input::archive::Container::sniff(&head).is_none()
+            && !head.starts_with(b"ElfFile\0")
+            && parsers::unified_log::recognise(path).is_none();
+        if plain_log && std::io::Seek::rewind(&mut f).is_ok() {
+            self.add_file_split(path, file, split::MIN_SPLIT_BYTES);
+            return;
+        }
+        let mut f = file;
+        if std::io::Seek::rewind(&mut f).is_ok() {
+            self.read_input(path, crate::input::archive::Source::Seekable(&mut f));
+        } else {
+            let mut chained = std::io::Cursor::new(head).chain(f);
+            self.add_reader(path, &mut chained);
+        }
     }
 
     /// [`Session::add_file`], splitting files of at least `min` bytes (tests split small
@@ -223,7 +241,9 @@ impl Session {
     }
 
     /// Runs the diagnosis and builds the report.
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        let logarchives = std::mem::take(&mut self.logarchives);
+        logarchives.finish_into(&mut self);
         let Session {
             options,
             inputs,
@@ -271,6 +291,25 @@ impl Session {
         }
         report
     }
+}
+
+/// Reads a plain input to its end in chunks; a read error keeps what was read and marks
+/// the input as an error.
+pub(crate) fn stream_reader(path: &str, reader: &mut dyn Read) -> ParsedInput {
+    let mut s = InputStream::new(path);
+    let mut buf = vec![0u8; READ_CHUNK];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => s.push(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                s.fail(format!("read error: {e}"));
+                break;
+            }
+        }
+    }
+    s.finish()
 }
 
 /// Puts every input's events on one time line: dated events by their written time (log

@@ -10,7 +10,7 @@ use crate::evidence::{Certificate, LogEvent};
 use crate::input::{CutLines, Head, LineDecoder};
 use crate::limits;
 use crate::parsers::certs::{CertError, parse_certificate_file};
-use crate::parsers::{self, Feed, LogOutput, LogParser, NameClaim, Reader};
+use crate::parsers::{self, DocumentParser, Feed, LogOutput, LogParser, NameClaim, Reader};
 use crate::report::{InputEntry, InputStatus};
 
 /// The outcome of one input, ready to join a session.
@@ -33,6 +33,13 @@ pub(super) enum State {
     Certificate {
         buf: Vec<u8>,
         kind: InputKind,
+        too_big: bool,
+    },
+    Document {
+        buf: Vec<u8>,
+        parser: Box<dyn DocumentParser + Send>,
+        kind: InputKind,
+        max_bytes: usize,
         too_big: bool,
     },
     Ignored {
@@ -58,6 +65,13 @@ impl State {
             Reader::Certificates => State::Certificate {
                 buf: Vec::new(),
                 kind,
+                too_big: false,
+            },
+            Reader::Document { parser, max_bytes } => State::Document {
+                buf: Vec::new(),
+                parser,
+                kind,
+                max_bytes,
                 too_big: false,
             },
             Reader::Ignored(reason) => State::Ignored {
@@ -161,6 +175,18 @@ impl InputStream {
             },
             State::Certificate { buf, too_big, .. } => {
                 if buf.len() + bytes.len() > limits::MAX_CERT_FILE_BYTES {
+                    *too_big = true;
+                } else {
+                    buf.extend_from_slice(bytes);
+                }
+            }
+            State::Document {
+                buf,
+                max_bytes,
+                too_big,
+                ..
+            } => {
+                if buf.len() + bytes.len() > *max_bytes {
                     *too_big = true;
                 } else {
                     buf.extend_from_slice(bytes);
@@ -305,6 +331,51 @@ impl InputStream {
                             Some(msg),
                         )
                     }
+                }
+            }
+            State::Document {
+                buf,
+                mut parser,
+                kind,
+                max_bytes,
+                too_big,
+            } => {
+                let result = if too_big {
+                    Err(format!(
+                        "larger than {} MiB, more than such a document holds; not read",
+                        max_bytes / (1024 * 1024)
+                    ))
+                } else {
+                    parser.parse(&buf)
+                };
+                match result {
+                    Ok(out) => {
+                        notices.extend(out.notes.iter().map(|n| format!("{path}: {n}")));
+                        (
+                            InputEntry {
+                                path: path.clone(),
+                                kind,
+                                status: InputStatus::Ok,
+                                records: out.records,
+                                error: None,
+                            },
+                            out.events,
+                            Vec::new(),
+                            None,
+                        )
+                    }
+                    Err(e) => (
+                        InputEntry {
+                            path: path.clone(),
+                            kind,
+                            status: InputStatus::Error,
+                            records: 0,
+                            error: Some(e),
+                        },
+                        Vec::new(),
+                        Vec::new(),
+                        None,
+                    ),
                 }
             }
             State::Ignored { kind, reason } => (

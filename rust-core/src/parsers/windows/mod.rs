@@ -10,6 +10,7 @@
 mod csv;
 mod events;
 pub mod evtx;
+pub mod mdmdiag;
 mod text;
 mod xml;
 
