@@ -14,13 +14,13 @@ mod message;
 use super::{InputFormat, InputPath, LogOutput, LogParser, Reader, Signal};
 use crate::contract::InputKind;
 use crate::evidence::{
-    EventKind, FailInfo, LogEvent, ManagementMode, PkiStatus, Platform, ProfileId, SourceRef,
-    find_ascii_ci,
+    EventKind, FailInfo, LogEvent, LogRead, ManagementMode, PkiStatus, Platform, ProfileId,
+    SourceRef, TimeSpan, find_ascii_ci,
 };
 use crate::input::{Head, Skim};
 use crate::limits;
 pub use line::{Header, parse_header};
-use line::{is_record_start, log_time};
+use line::{is_record_start, log_time, parse_ts};
 use message::{
     P, PATTERNS, SKIM_KEYWORDS, after, applied_profile, cert_rep, criteria_count, encoding,
     enroll_id, invalid_response, is_error_level, line_containing, matcher, received, sending,
@@ -122,6 +122,8 @@ pub struct AndroidParser {
     /// Index in `out.events` of a `CertificateSelection` still waiting for its companion
     /// count, with the PID of its record.
     selection: Option<(usize, Option<u32>, bool, bool)>,
+    /// The times of the first and last records.
+    span: TimeSpan,
 }
 
 #[derive(Default)]
@@ -149,6 +151,7 @@ impl AndroidParser {
             seen_header: false,
             modes: [false; 3],
             selection: None,
+            span: TimeSpan::default(),
         }
     }
 
@@ -163,6 +166,10 @@ impl AndroidParser {
         r.class.clear();
         r.class.push_str(h.class);
         r.pid = Some(h.pid);
+        // A placeholder word in the time column (`Time` in docs) is no time.
+        if let Some((t, key)) = h.time.and_then(|t| Some((t, parse_ts(t)?))) {
+            self.span.see_parts(t, Some(key), true);
+        }
         r.text.clear();
         r.full = false;
         push_bounded(&mut r.text, &mut r.full, h.message);
@@ -487,6 +494,12 @@ impl LogParser for AndroidParser {
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.selection = None;
+        let span = std::mem::take(&mut self.span);
+        self.out.read_as(
+            &self.path,
+            Platform::Android,
+            LogRead::new(InputKind::AndroidOmadmLog, span),
+        );
         std::mem::replace(
             &mut self.out,
             LogOutput {

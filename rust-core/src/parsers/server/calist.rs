@@ -356,7 +356,7 @@ impl CaListParser {
             .collect();
         let text = row_text(&pairs);
         if let Some(row) = row_from(&pairs, Disposition::Denied) {
-            self.sink.out.records += 1;
+            self.sink.record(None);
             emit(&mut self.sink, line, row, &text);
         }
     }
@@ -376,7 +376,8 @@ impl LogParser for CaListParser {
         if let Some((n, fields)) = self.csv.finish() {
             self.record(n, fields);
         }
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ca);
+        self.sink.take(InputKind::CaRequestList)
     }
 }
 

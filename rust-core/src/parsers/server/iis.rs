@@ -121,20 +121,34 @@ fn all_digits(t: &str) -> bool {
     !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Where the status sits in a headerless line's tokens: the trailing run of numbers is
+/// `status substatus win32` and whatever numeric columns the admin added after them
+/// (`sc-bytes`, `cs-bytes`, `time-taken`); the status is the run's first three-digit
+/// HTTP code. A port written just before it (`… 443 200 0 0 15`, custom orders) is
+/// skipped.
+fn status_index(toks: &[&str]) -> Option<usize> {
+    let n = toks.len();
+    let run = toks.iter().rev().take_while(|t| all_digits(t)).count();
+    if run < 3 {
+        return None;
+    }
+    let is_status =
+        |t: &str| t.len() == 3 && t.parse::<u16>().is_ok_and(|v| (100..=599).contains(&v));
+    let start = n - run;
+    if is_status(toks[start])
+        && !(run >= 4 && matches!(toks[start], "443") && is_status(toks[start + 1]))
+    {
+        return Some(start);
+    }
+    (run >= 4 && is_status(toks[start + 1])).then_some(start + 1)
+}
+
 /// Parses a headerless line by shape.
 fn by_shape(line: &str) -> Option<Request<'_>> {
     let line = line.trim_end().trim_end_matches('.').trim_end();
     let toks: Vec<&str> = line.split_whitespace().collect();
-    let n = toks.len();
-    let trailing = toks.iter().rev().take_while(|t| all_digits(t)).count();
-    let status_at = if trailing >= 4 && toks[n - 4].len() == 3 {
-        n - 4
-    } else if trailing >= 3 && toks[n - 3].len() == 3 {
-        n - 3
-    } else {
-        return None;
-    };
-    let mi = toks.iter().position(|t| is_method(t))?;
+    let status_at = status_index(&toks)?;
+    let mi = toks[..status_at].iter().position(|t| is_method(t))?;
     let stem = *toks.get(mi + 1)?;
     let query = toks
         .get(mi + 2)
@@ -245,13 +259,15 @@ impl IisParser {
             None => by_shape(line),
         };
         let Some(r) = req else { return };
-        let Some(target) = target_of(r.stem, r.query) else {
-            return;
-        };
-        self.sink.out.records += 1;
         let time: Option<LogTime> = match (r.date, r.time) {
             (Some(d), Some(t)) => log_time(&format!("{d} {t}")),
             _ => None,
+        };
+        // Every request is a record of the log (its time counts for the span it covers);
+        // only NDES and CRP requests are evidence.
+        self.sink.record(time.as_ref());
+        let Some(target) = target_of(r.stem, r.query) else {
+            return;
         };
         let mut keys = ServerKeys::default();
         if let (
@@ -310,12 +326,7 @@ impl LogParser for IisParser {
             Some(c) if toks.len() == c.count => true,
             _ => by_shape(t).is_some(),
         };
-        if !complete
-            && has_method
-            && toks.iter().any(|x| {
-                x.starts_with('/') || has(x, "/certsrv/") || has(x, "CertificateRegistrationSvc")
-            })
-        {
+        if !complete && has_method && toks.iter().any(|x| x.starts_with('/')) {
             self.pending = Some((number, t.to_string()));
             return;
         }
@@ -326,7 +337,8 @@ impl LogParser for IisParser {
         if let Some((num, p)) = self.pending.take() {
             self.record(num, &p);
         }
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ndes);
+        self.sink.take(InputKind::IisW3cLog)
     }
 }
 
@@ -362,21 +374,25 @@ impl InputFormat for IisFormat {
     }
 }
 
-/// A headerless IIS line: GET/POST to an NDES/CRP path, ending with `status substatus win32 [time]`.
+/// A headerless IIS line, or the first half of one a mail client wrapped: an HTTP method
+/// token followed by a path of NDES (`/certsrv/mscep…`) or of the certificate
+/// registration point (`/CertificateRegistrationSvc/…`). Other sites' lines and access
+/// logs of other servers (`"GET /… HTTP/1.1"`) do not match.
 fn is_request_line(l: &str) -> bool {
-    if !(l.contains("GET ") || l.contains("POST ")) {
-        return false;
+    let mut toks = l.split_whitespace();
+    while let Some(t) = toks.next() {
+        if is_method(t) {
+            return toks.next().is_some_and(is_ndes_path);
+        }
     }
-    if !(l.contains("/certsrv/mscep/") || l.contains("/CertificateRegistrationSvc/")) {
-        return false;
-    }
-    let nums: Vec<&str> = l.split_whitespace().rev().take(4).collect();
-    let is_num = |s: &&str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    let tail: Vec<bool> = nums.iter().map(is_num).collect();
-    // `status substatus win32 time` or `status substatus win32`.
-    let status_at = |i: usize| nums.get(i).is_some_and(|s| s.len() == 3 && is_num(s));
-    (tail.len() == 4 && tail.iter().all(|b| *b) && status_at(3))
-        || (tail.len() >= 3 && tail[..3].iter().all(|b| *b) && status_at(2))
+    false
+}
+
+/// A request stem of NDES or the certificate registration point.
+fn is_ndes_path(stem: &str) -> bool {
+    let s = stem.as_bytes();
+    let starts = |p: &str| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    starts("/certsrv/mscep") || starts("/CertificateRegistrationSvc")
 }
 
 #[cfg(test)]

@@ -122,7 +122,7 @@ impl NdesPluginParser {
 
     fn flush(&mut self) {
         let Some(p) = self.pending.take() else { return };
-        self.sink.out.records += 1;
+        self.sink.record(p.time.as_ref());
         let text = p.text.as_str();
         let fact = match p.msg {
             Msg::CallingVerify => {
@@ -237,7 +237,8 @@ impl LogParser for NdesPluginParser {
 
     fn finish(&mut self) -> LogOutput {
         self.flush();
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ndes);
+        self.sink.take(InputKind::NdesPluginLog)
     }
 }
 

@@ -223,8 +223,8 @@ impl SvclogParser {
 
     #[allow(clippy::field_reassign_with_default)]
     fn record(&mut self, line: u64, xml: &str) {
-        self.sink.out.records += 1;
         let time: Option<LogTime> = attr(xml, "TimeCreated", "SystemTime").and_then(log_time);
+        self.sink.record(time.as_ref());
         let source = attr(xml, "Source", "Name").unwrap_or("");
         let component = ServerComponent::Connector;
         let data = element(xml, "ApplicationData").unwrap_or("");
@@ -248,7 +248,7 @@ impl SvclogParser {
         if t.is_empty() || t.starts_with("at ") {
             return;
         }
-        self.sink.out.records += 1;
+        self.sink.record(None);
         if let Some(fact) = classify(t, &mut self.state) {
             let mut keys = ServerKeys::default();
             if let Some(i) = find_ascii_ci(t, "Device ID") {
@@ -321,7 +321,8 @@ impl LogParser for SvclogParser {
                 );
             }
         }
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Connector);
+        self.sink.take(InputKind::IntuneConnectorSvclog)
     }
 }
 

@@ -79,7 +79,7 @@ impl TestClientParser {
     }
 
     fn event(&mut self, line: u64, kind: EventKind, text: &str) {
-        self.sink.out.records += 1;
+        self.sink.record(None);
         let e = LogEvent {
             platform: Platform::Server,
             source: SourceRef::line(self.sink.path.clone(), line),
@@ -234,7 +234,7 @@ impl LogParser for TestClientParser {
 
     fn finish(&mut self) -> LogOutput {
         self.flush();
-        self.sink.take()
+        self.sink.take(InputKind::ScepTestClientLog)
     }
 }
 

@@ -14,7 +14,7 @@ mod text;
 mod xml;
 
 use crate::contract::InputKind;
-use crate::evidence::{ErrorCode, EventKind, LogEvent, Platform, SourceRef};
+use crate::evidence::{ErrorCode, EventKind, LogEvent, LogRead, Platform, SourceRef, TimeSpan};
 use crate::input::Head;
 use crate::limits::{self, MAX_EVENTS_PER_INPUT, MAX_EVIDENCE_TEXT, clip};
 
@@ -120,6 +120,8 @@ pub struct WindowsParser {
     truncated: u64,
     /// Per kept event: (index in `out.events`, record number, event ID).
     meta: Vec<(usize, u64, u32)>,
+    /// The times of the first and last records.
+    span: TimeSpan,
 }
 
 impl WindowsParser {
@@ -135,6 +137,7 @@ impl WindowsParser {
             text: None,
             truncated: 0,
             meta: Vec::new(),
+            span: TimeSpan::default(),
         }
     }
 
@@ -146,6 +149,7 @@ impl WindowsParser {
     fn emit_raw(&mut self, raw: RawEvent) {
         self.out.records += 1;
         self.out.platform = Some(Platform::Windows);
+        self.span.see_opt(raw.time.as_ref());
         let record_no = self.out.records;
         let (id, kinds) = classify(&raw);
         let text = clip(&raw.text(), MAX_EVIDENCE_TEXT);
@@ -477,6 +481,12 @@ impl LogParser for WindowsParser {
         self.flush_text();
         self.fix_307_codes();
         self.meta.clear();
+        let span = std::mem::take(&mut self.span);
+        self.out.read_as(
+            &self.path,
+            Platform::Windows,
+            LogRead::new(InputKind::WindowsDmEvents, span),
+        );
         let mut out = std::mem::take(&mut self.out);
         if self.truncated > 0 {
             out.notes.push(format!(

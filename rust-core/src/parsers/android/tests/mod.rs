@@ -12,7 +12,7 @@ fn run_bytes(bytes: &[u8]) -> LogOutput {
     let mut sink = |n: u64, l: &str| p.line(n, l);
     d.push(bytes, &mut sink);
     d.finish(&mut sink);
-    p.finish()
+    crate::parsers::finish_events(&mut p)
 }
 
 /// The six shared Android samples (`tests/fixtures/android/`).
@@ -506,7 +506,7 @@ fn event_cap_counts_drops() {
     for n in 0..(limits::MAX_EVENTS_PER_INPUT as u64 + 5) {
         p.line(n + 1, &line);
     }
-    let out = p.finish();
+    let out = crate::parsers::finish_events(&mut p);
     assert_eq!(out.events.len(), limits::MAX_EVENTS_PER_INPUT);
     assert_eq!(out.events_dropped, 5);
     assert_eq!(out.records, limits::MAX_EVENTS_PER_INPUT as u64 + 5);

@@ -61,9 +61,12 @@ impl ServerEventsParser {
     }
 
     fn emit(&mut self, r: EventRecord) {
-        self.sink.out.records += 1;
+        let time = r.time.as_deref().and_then(log_time);
+        self.sink.record(time.as_ref());
+        if let Some(c) = classify::provider_component(&r.provider) {
+            self.sink.seen_on(c);
+        }
         if let Some((component, fact, keys)) = classify(&r) {
-            let time = r.time.as_deref().and_then(log_time);
             let text = if r.message.is_empty() {
                 r.data.join(" ")
             } else {
@@ -389,7 +392,7 @@ impl LogParser for ServerEventsParser {
         {
             self.xml_event(n, &x);
         }
-        self.sink.take()
+        self.sink.take(InputKind::WindowsServerEvents)
     }
 }
 
