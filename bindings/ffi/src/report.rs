@@ -46,6 +46,7 @@ pub enum InputKind {
     CaRequestList,
     CertutilView,
     ScepTestClientLog,
+    IntuneConnectorSetupLog,
     Unknown,
 }
 
@@ -271,6 +272,7 @@ same_variants!(
         CaRequestList,
         CertutilView,
         ScepTestClientLog,
+        IntuneConnectorSetupLog,
         Unknown,
     }
 );

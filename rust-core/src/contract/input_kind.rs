@@ -18,6 +18,9 @@ pub enum InputKind {
     CaRequestList,
     CertutilView,
     ScepTestClientLog,
+    /// The Intune Certificate Connector's installer log (Windows Installer verbose log or
+    /// its setup bundle's log); addition of issue 21.
+    IntuneConnectorSetupLog,
     Unknown,
 }
 
@@ -36,6 +39,7 @@ impl InputKind {
             InputKind::CaRequestList => "ca_request_list",
             InputKind::CertutilView => "certutil_view",
             InputKind::ScepTestClientLog => "scep_test_client_log",
+            InputKind::IntuneConnectorSetupLog => "intune_connector_setup_log",
             InputKind::Unknown => "unknown",
         }
     }

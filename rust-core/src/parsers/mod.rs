@@ -158,6 +158,7 @@ pub static REGISTRY: &[&dyn InputFormat] = &[
     &server::svclog::SvclogFormat,
     &server::iis::IisFormat,
     &server::testclient::TestClientFormat,
+    &server::setup::SetupFormat,
     &android::AndroidFormat,
     &ios::IosFormat,
     &windows::WindowsEventsFormat,

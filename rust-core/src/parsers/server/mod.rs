@@ -10,6 +10,7 @@ pub mod cms;
 pub mod events;
 pub mod iis;
 pub mod ndesplugin;
+pub mod setup;
 pub mod svclog;
 pub mod testclient;
 
