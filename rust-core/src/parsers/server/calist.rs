@@ -236,7 +236,11 @@ pub fn row_from(pairs: &[(Option<Col>, String)], default: Disposition) -> Option
         None if keys.serial_hex.is_some() || keys.sha1.is_some() => Disposition::Issued,
         None => default,
     };
-    if keys.is_empty() && code.is_none() {
+    // A row needs something to link or to say: keys, a code, or a stated disposition (a
+    // ticket's `Request Disposition Message: Taken Under Submission` alone).
+    let stated =
+        get(Col::Disposition).is_some() || Disposition::parse(dmsg) != Disposition::Unknown;
+    if keys.is_empty() && code.is_none() && !stated {
         return None;
     }
     let mut message = dmsg.to_string();

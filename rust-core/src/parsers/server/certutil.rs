@@ -219,7 +219,18 @@ impl InputFormat for CertutilFormat {
         let found = (row && head.text.contains("Request Disposition:"))
             || (lines.first().is_some_and(|l| l.trim() == "Schema:")
                 && head.text.contains("Column Name"))
-            || lines.iter().any(|l| l.trim() == "Request Status Code:");
+            || lines.iter().any(|l| {
+                // A ticket's copy of a request's fields (the CA console or certutil), the
+                // value on the same line or the next.
+                let t = l.trim_start();
+                [
+                    "Request Status Code:",
+                    "Request Disposition Message:",
+                    "Request Disposition:",
+                ]
+                .iter()
+                .any(|label| t.starts_with(label))
+            });
         found.then_some(Signal::Structure)
     }
 

@@ -10,7 +10,7 @@
 mod csv;
 mod events;
 pub mod evtx;
-mod text;
+pub(crate) mod text;
 mod xml;
 
 use crate::contract::InputKind;
@@ -82,6 +82,12 @@ pub(crate) fn export_shape(head: &Head<'_>) -> bool {
         let n = l.replace('\t', ",");
         n.starts_with("Level,Date and Time,Source,Event ID,Task Category")
     };
+    // PowerShell `Export-Csv` of `Get-WinEvent`: its `#TYPE` line, or a header naming the
+    // record's `Id` and `ProviderName` columns.
+    let ps_header = |l: &str| {
+        l.starts_with("#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord")
+            || (l.contains("\"ProviderName\"") && l.contains("\"Id\""))
+    };
     head.text.contains("<Event xmlns=")
         || head.text.contains("<Event xmlns='")
         || head.lines.iter().any(|l| {
@@ -89,6 +95,7 @@ pub(crate) fn export_shape(head: &Head<'_>) -> bool {
             t.starts_with("Log Name:")
                 || t.starts_with("Event ID:")
                 || csv_header(t)
+                || ps_header(t)
                 || t.starts_with("SCEP: ")
         })
 }
@@ -201,15 +208,15 @@ impl WindowsParser {
             self.flush_text();
             self.text = Some(TextRecord::new(number));
         }
+        // A message quoted alone (`SCEP: …`, a 307's `SCEPInstall…` text, CertEnroll's
+        // `SCEP Certificate enrollment …`): its following lines belong to it (86/87 spread
+        // the stage and the code over several) up to the next such message.
+        if t.starts_with("SCEP") && self.text.as_ref().is_none_or(|r| r.message_only) {
+            self.flush_text();
+            self.text = Some(TextRecord::message(number, t));
+            return;
+        }
         let Some(rec) = self.text.as_mut() else {
-            // A message-only line (`SCEP: …` copied from a ticket).
-            if t.starts_with("SCEP") {
-                self.emit_raw(RawEvent {
-                    line: number,
-                    message: Some(t.to_string()),
-                    ..Default::default()
-                });
-            }
             return;
         };
         if t.starts_with("Event Xml:") {
