@@ -181,6 +181,46 @@ fn by_shape(line: &str) -> Option<Request<'_>> {
     })
 }
 
+/// An HTTP.sys error log line (`LogFiles\\HTTPERR`): `… cs-version cs-method cs-uri
+/// streamid sc-status s-siteid s-reason s-queuename` — the request never reached IIS (a
+/// stopped or disabled pool answers `503 … AppOffline`/`QueueFull`/`Disabled`).
+fn by_httperr(line: &str) -> Option<Request<'_>> {
+    let toks: Vec<&str> = line.split_whitespace().collect();
+    let mi = toks.iter().position(|t| is_method(t))?;
+    if !toks.get(mi.checked_sub(1)?)?.starts_with("HTTP/") {
+        return None;
+    }
+    let uri = *toks.get(mi + 1)?;
+    let (stem, query) = match uri.split_once('?') {
+        Some((s, q)) => (s, Some(q)),
+        None => (uri, None),
+    };
+    let status_at = (mi + 2..toks.len().min(mi + 4)).find(|&i| {
+        toks[i].len() == 3
+            && toks[i]
+                .parse::<u16>()
+                .is_ok_and(|v| (100..=599).contains(&v))
+    })?;
+    let (date, time) = match (toks.first(), toks.get(1)) {
+        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
+            (Some(*d), Some(*t))
+        }
+        _ => (None, None),
+    };
+    Some(Request {
+        date,
+        time,
+        method: toks[mi],
+        stem,
+        query,
+        client_ip: toks.get(2).copied().filter(|_| date.is_some()),
+        agent: None,
+        status: toks[status_at].parse().ok()?,
+        substatus: 0,
+        win32: 0,
+    })
+}
+
 fn by_columns<'a>(c: &Columns, line: &'a str) -> Option<Request<'a>> {
     let toks: Vec<&'a str> = line.split_whitespace().collect();
     if toks.len() != c.count {
@@ -254,10 +294,10 @@ impl IisParser {
     }
 
     fn record(&mut self, number: u64, line: &str) {
-        let req = match &self.columns {
+        let req = by_httperr(line).or_else(|| match &self.columns {
             Some(c) => by_columns(c, line).or_else(|| by_shape(line)),
             None => by_shape(line),
-        };
+        });
         let Some(r) = req else { return };
         let time: Option<LogTime> = match (r.date, r.time) {
             (Some(d), Some(t)) => log_time(&format!("{d} {t}")),
@@ -324,7 +364,7 @@ impl LogParser for IisParser {
         }
         let complete = match &self.columns {
             Some(c) if toks.len() == c.count => true,
-            _ => by_shape(t).is_some(),
+            _ => by_shape(t).is_some() || by_httperr(t).is_some(),
         };
         if !complete && has_method && toks.iter().any(|x| x.starts_with('/')) {
             self.pending = Some((number, t.to_string()));
@@ -356,11 +396,10 @@ impl InputFormat for IisFormat {
     }
 
     fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
-        if head
-            .lines
-            .iter()
-            .any(|l| l.starts_with("#Fields:") && l.contains("cs-uri-stem"))
-        {
+        if head.lines.iter().any(|l| {
+            l.starts_with("#Fields:")
+                && (l.contains("cs-uri-stem") || (l.contains("cs-uri") && l.contains("s-reason")))
+        }) {
             Some(Signal::Structure)
         } else if head.lines.iter().any(|l| is_request_line(l)) {
             Some(Signal::Grammar)
@@ -495,6 +534,50 @@ mod tests {
         assert_eq!(http(&f[1]).1, 503);
         assert_eq!(http(&f[1]).3, Some(Platform::Android));
         assert_eq!(http(&f[2]).2, 0x800B_0109);
+    }
+
+    #[test]
+    fn doc_style_wrapped_and_httperr_lines() {
+        // Microsoft's pages: no date, a zone ID, five numbers at the end, a trailing dot;
+        // a VerifyRequest wrapped before its client address.
+        let text = "fe80::1%13 GET /certsrv/mscep/mscep.dll/pkiclient.exe operation=GetCACaps&message=default 80 - fe80::1%13 Mozilla/4.0+(compatible;+Win32;+NDES+client) - 200 0 0 186 0.\n\
+                    fe80::1%13 POST /CertificateRegistrationSvc/Certificate/VerifyRequest - 443 -\n\
+                    fe80::1%13 NDES_Plugin - 201 0 0 341 875\n\
+                    2026-06-30 22:14:03 10.8.4.79 51712 10.8.1.2 443 HTTP/1.1 GET /certsrv/mscep/mscep.dll?operation=GetCACert&message=ca - 503 1 AppOffline SCEP\n\
+                    2026-06-30 22:15:00 10.8.1.2 GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.9 - - 443 200 0 0 5\n";
+        let out = run(&mut IisParser::new("x".into()), text);
+        let f = facts(&out);
+        assert_eq!(f.len(), 4, "{f:?}");
+        assert_eq!(http(&f[0]).1, 200);
+        assert_eq!(http(&f[0]).3, Some(Platform::Windows));
+        assert_eq!(
+            (http(&f[1]).0, http(&f[1]).1),
+            (&HttpTarget::VerifyRequest, 201)
+        );
+        assert_eq!(http(&f[2]).1, 503);
+        assert_eq!(
+            http(&f[2]).0,
+            &HttpTarget::Mscep {
+                operation: Some(ScepOperation::GetCaCert),
+                admin: false
+            }
+        );
+        assert_eq!(
+            out.events[2].time.as_ref().unwrap().text,
+            "2026-06-30 22:14:03"
+        );
+        // A port written before the status is skipped.
+        assert_eq!(http(&f[3]).1, 200);
+        // Other sites' lines and other servers' access logs are not NDES requests.
+        assert!(!is_request_line(
+            "2026-03-02 08:15:04 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 - - 200 0 0 4"
+        ));
+        assert!(!is_request_line(
+            "10.0.0.1 - - [02/Mar/2026:08:15:04 +0000] \"GET /certsrv/mscep/mscep.dll HTTP/1.1\" 200 1"
+        ));
+        assert!(is_request_line(
+            "x\tGET\t/certsrv/mscep/mscep.dll\toperation=GetCACert"
+        ));
     }
 
     proptest::proptest! {
