@@ -173,7 +173,10 @@ fn classify(msg: &str, st: &mut VerifyState) -> Option<ServerFact> {
             });
         }
     }
-    if has(msg, "COMException") || has(msg, "CCertRequest::Submit") {
+    if has(msg, "COMException")
+        || has(msg, "CCertRequest::Submit")
+        || has(msg, "CCertRequest.Submit")
+    {
         let code = find_hresult(msg);
         st.exception = true;
         return Some(match code {
@@ -345,10 +348,15 @@ impl InputFormat for SvclogFormat {
         }
         head.has_any(&[
             "VerifyRequest Started.",
+            "VerifyRequest Finished with status",
             "Validation Phase",
             "CertRegPoint.",
             "IssuePfx",
+            "Issuing Pfx certificate",
             "CCertRequest::Submit",
+            "CCertRequest.Submit",
+            "Signing certificate could not be retrieved",
+            "m_safeCertContext is an invalid handle",
         ])
         .then_some(Signal::Phrase)
     }
