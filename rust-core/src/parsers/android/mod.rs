@@ -206,8 +206,12 @@ impl AndroidParser {
 
     fn classify(&mut self, rec: &Record) {
         let text = rec.text.as_str();
-        // The message's first line: most shapes live there.
-        let msg = text.split('\n').next().unwrap_or("");
+        // The message's first line: most shapes live there. A line a mail client wrapped
+        // (a state change cut after `to`, a CertRep cut inside its brackets) is rejoined
+        // with the lines that complete it.
+        let first = text.split('\n').next().unwrap_or("");
+        let joined = rejoin_wrapped(first, text);
+        let msg = joined.as_deref().unwrap_or(first);
         let mut hits = 0u64;
         for hay in [text, rec.class.as_str()] {
             for m in matcher().find_overlapping_iter(hay) {
@@ -508,6 +512,40 @@ impl LogParser for AndroidParser {
             },
         )
     }
+}
+
+/// Lines of a record kept to rejoin a wrapped message.
+const MAX_WRAPPED_LINES: usize = 3;
+
+/// The first line of a record and the lines that complete it, when the first line was cut
+/// by a mail client: a state change ending in `from`/`to`, or a CertRep whose `[…]` does
+/// not close. A wrap at a comma rejoins without a space, else with one. `None` when the
+/// first line is whole.
+fn rejoin_wrapped(first: &str, text: &str) -> Option<String> {
+    let t = first.trim_end();
+    let cut_state =
+        t.contains(" state changed from") && (t.ends_with(" to") || t.ends_with(" from"));
+    let open_rep =
+        |s: &str| s.contains("CertRep@") && s.matches('[').count() > s.matches(']').count();
+    if !cut_state && !open_rep(t) {
+        return None;
+    }
+    let mut out = t.to_string();
+    for next in text.split('\n').skip(1).take(MAX_WRAPPED_LINES) {
+        let n = next.trim();
+        if n.is_empty() {
+            break;
+        }
+        if !out.ends_with(',') {
+            out.push(' ');
+        }
+        out.push_str(n);
+        let done = if cut_state { true } else { !open_rep(&out) };
+        if done {
+            break;
+        }
+    }
+    Some(out)
 }
 
 fn push_bounded(buf: &mut String, full: &mut bool, s: &str) {

@@ -531,3 +531,22 @@ fn signature(out: &LogOutput) -> Signature {
 
 mod fast_path;
 mod samples;
+
+#[test]
+fn lines_wrapped_by_a_mail_client_are_rejoined() {
+    let out = run(
+        "2025-07-01T05:18:45.3460000\tINFO\tcom.microsoft.omadm.platforms.android.certmgr.state.NativeScepCertInstallStateMachine\t18327\t14\tSCEP cert 'ModelName=AC_6f1e%2FLogicalName_d4c3;Hash=-1' state changed from CERT_INSTALLING to\nCERT_ACCESS_REQUESTED\n\
+         2025-07-01T05:16:28.0340000\tVERB\torg.jscep.transaction.EnrollmentTransaction\t18327\t10\tResponse: org.jscep.message.CertRep@5a1d93e0[failInfo=badRequest,pkiStatus=FAILURE,\nmessageData=<null>,messageType=CERT_REP,transId=5C2A]\n",
+    );
+    let k = kinds(&out);
+    assert!(
+        matches!(&k[0], EventKind::ScepInstallState { to, .. } if to == "CERT_ACCESS_REQUESTED"),
+        "{k:?}"
+    );
+    assert!(
+        matches!(&k[1], EventKind::CertRep { status: PkiStatus::Failure, fail_info: Some(FailInfo::BadRequest), transaction_id: Some(t) } if t == "5C2A"),
+        "{k:?}"
+    );
+    // A whole line is not joined with the stack trace under it.
+    assert_eq!(rejoin_wrapped("state changed from A to B", "x\ny"), None);
+}
