@@ -338,6 +338,9 @@ mod tests {
             assert!(v.explanation.contains("RPC"));
         }
         assert_eq!(hresult(0x800B_0109).finding, ScepServerInvalidResponse);
+        assert_eq!(hresult(0x800B_010A).name, "CERT_E_CHAINING");
+        assert_eq!(hresult(0x8009_2013).step, 4);
+        assert_eq!(hresult(0x8009_0016).finding, ScepClientError);
         assert_eq!(
             hresult_with_context(0x800B_0109, true).finding,
             ScepServerUnreachable
@@ -409,18 +412,19 @@ mod tests {
 
     #[test]
     fn unknown_codes_are_explained() {
-        let v = hresult(0x8009_0016);
+        // (0x80090016 and 0x80070005 were the examples here until issue 21 named them.)
+        let v = hresult(0x8009_0017);
         assert_eq!(v.finding, ScepInstallFailed);
         assert!(
             v.explanation.contains("facility 9 (SECURITY)"),
             "{}",
             v.explanation
         );
-        assert!(v.explanation.contains("0x0016"));
-        let v = hresult(0x8007_0005);
+        assert!(v.explanation.contains("0x0017"));
+        let v = hresult(0x8007_0006);
         assert!(
             v.explanation.contains("facility 7 (WIN32)")
-                && v.explanation.contains("Windows error 5")
+                && v.explanation.contains("Windows error 6")
         );
         assert!(hresult(0).explanation.contains("not a failure"));
         assert!(!is_failure(0x02AB_0003));
