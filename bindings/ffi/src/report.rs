@@ -49,6 +49,7 @@ pub enum InputKind {
     IosUnifiedLog,
     IosProfileState,
     WindowsMdmDiagReport,
+    IntuneConnectorSetupLog,
     Unknown,
 }
 
@@ -277,6 +278,7 @@ same_variants!(
         IosUnifiedLog,
         IosProfileState,
         WindowsMdmDiagReport,
+        IntuneConnectorSetupLog,
         Unknown,
     }
 );

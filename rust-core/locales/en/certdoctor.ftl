@@ -323,7 +323,10 @@ finding-log-gap =
     .remedy = Collect the logs again right after reproducing the problem (sync, then send logs at once), so that the start of the enrollment is included.
 finding-no-evidence =
     .title = No SCEP evidence was found
-    .remedy = Check that you sent the right files: Company Portal OMADM logs, the iOS profiled log, or the Windows DeviceManagement event export, and the certificates exported from the device.
+    .remedy = { $variant ->
+        [right_log] { remedy-no-evidence-right-log }
+       *[other] Check that you sent the right files: Company Portal OMADM logs, the iOS profiled log, or the Windows DeviceManagement event export, and the certificates exported from the device.
+    }
 finding-ndes-service-failed =
     .title = NDES could not serve the device's request
     .remedy = On the NDES server (IIS): start the SCEP application pool and check that its identity, the NDES service account, is valid, not locked and its password current; give IIS_IUSRS "Impersonate a client after authentication" in the local security policy (HTTP 500 with win32 1346); renew expired MSCEP-RA certificates (CEP Encryption, Exchange Enrollment Agent) and restart IIS; raise the request-filtering limits (maxUrl, maxQueryString) for long PKIOperation URLs (414, 404.14, 404.15).
@@ -546,3 +549,39 @@ ul-pending-dropped = { $archive }: { $chunksets } log chunks ({ $bytes } bytes) 
 ul-never-identified = { $archive }: { $chunksets } log chunks of processes the logarchive never names were not read; records chosen by their subsystem were.
 ul-no-string-stores = { $archive }: the logarchive has log files but no string stores (uuidtext, dsc): messages are partial.
 ul-no-log-files = { $archive }: the logarchive has string stores but no log file (.tracev3): there is no record to read.
+
+## fragments (issue 21)
+## The right log without SCEP activity: which log it is, and the time it covers.
+
+log-kind = { $kind ->
+        [android_omadm_log] the device's Company Portal OMADM log
+        [ios_profiled_log] the device's profiled log
+        [windows_dm_events] the device's DeviceManagement event export
+        [iis_w3c_log] the NDES server's IIS log
+        [ndes_plugin_log] the NDES policy module log (NDESPlugin.log)
+        [intune_connector_svclog] the certificate connector's trace log
+        [windows_server_events] the servers' Windows event export
+        [ca_request_list] the CA's request list
+        [certutil_view] the CA database view (certutil -view)
+        [scep_test_client_log] the SCEP test client's output
+        [intune_connector_setup_log] the certificate connector's setup log
+        [ios_unified_log] the device's unified log (sysdiagnose)
+        [ios_profile_state] the device's profile state (sysdiagnose)
+        [windows_mdm_diag_report] the device's MDM diagnostics report
+       *[other] several logs
+    }
+time-range = { $range ->
+        [span] {" "}(from { $from } to { $to })
+        [one] {" "}(at { $from })
+       *[none] {""}
+    }
+detail-no-evidence-right-log = { $logs ->
+        [one] This is the right log, { log-kind }, but it holds no SCEP activity in its time range{ time-range }.
+       *[other] These are the right logs ({ log-kind }), but they hold no SCEP activity in their time ranges{ time-range }.
+    }
+summary-inconclusive-right-log = { $logs ->
+        [one] This is the right log, { log-kind }, but it holds no SCEP activity in its time range{ time-range }: it was collected before or after the enrollment.
+       *[other] These are the right logs ({ log-kind }), but they hold no SCEP activity in their time ranges{ time-range }: they were collected before or after the enrollment.
+    }
+remedy-no-evidence-right-log = Collect the same log again so that it covers the enrollment: on the device, sync (Company Portal → Check status; iOS Settings → General → VPN & Device Management; Windows Settings → Accounts → Access work or school → Info → Sync), wait until the SCEP profile has been processed or has failed, then collect the log at once; on the servers, export the logs of that same time.
+next-collect-covering = { remedy-no-evidence-right-log }

@@ -302,7 +302,10 @@ finding-log-gap =
     .remedy = 請在重現問題後立即重新收集記錄（先同步，再馬上傳送記錄），讓記錄包含註冊的開頭。
 finding-no-evidence =
     .title = 找不到 SCEP 證據
-    .remedy = 請確認傳送的是正確的檔案：公司入口網站的 OMADM 記錄、iOS 的 profiled 記錄或 Windows DeviceManagement 事件匯出，以及從裝置匯出的憑證。
+    .remedy = { $variant ->
+        [right_log] { remedy-no-evidence-right-log }
+       *[other] 請確認傳送的是正確的檔案：公司入口網站的 OMADM 記錄、iOS 的 profiled 記錄或 Windows DeviceManagement 事件匯出，以及從裝置匯出的憑證。
+    }
 finding-ndes-service-failed =
     .title = NDES 無法處理裝置的要求
     .remedy = 在 NDES 伺服器 (IIS) 上：啟動 SCEP 應用程式集區，並確認其身分識別（NDES 服務帳戶）有效、未被鎖定且密碼未過期；在本機安全性原則中授與 IIS_IUSRS「在驗證後模擬用戶端」權限（HTTP 500 且 win32 為 1346 時）；更新已過期的 MSCEP-RA 憑證（CEP Encryption、Exchange Enrollment Agent）並重新啟動 IIS；針對過長的 PKIOperation URL 提高要求篩選的限制（maxUrl、maxQueryString）（414、404.14、404.15）。
@@ -525,3 +528,39 @@ ul-pending-dropped = { $archive }：為維持記憶體上限，捨棄了 { $chun
 ul-never-identified = { $archive }：logarchive 從未指明其處理程序的 { $chunksets } 個記錄區塊未讀取；依子系統選取的記錄已讀取。
 ul-no-string-stores = { $archive }：logarchive 有記錄檔，但沒有字串庫（uuidtext、dsc）：訊息不完整。
 ul-no-log-files = { $archive }：logarchive 有字串庫，但沒有記錄檔（.tracev3）：沒有可讀取的記錄。
+
+## fragments (issue 21)
+## 記錄正確但沒有 SCEP 活動：是哪一份記錄，以及它涵蓋的時間。
+
+log-kind = { $kind ->
+        [android_omadm_log] 裝置的公司入口網站 OMADM 記錄
+        [ios_profiled_log] 裝置的 profiled 記錄
+        [windows_dm_events] 裝置的 DeviceManagement 事件匯出
+        [iis_w3c_log] NDES 伺服器的 IIS 記錄
+        [ndes_plugin_log] NDES 原則模組記錄（NDESPlugin.log）
+        [intune_connector_svclog] 憑證連接器的追蹤記錄
+        [windows_server_events] 伺服器的 Windows 事件匯出
+        [ca_request_list] 憑證授權單位的要求清單
+        [certutil_view] 憑證授權單位資料庫檢視（certutil -view）
+        [scep_test_client_log] SCEP 測試用戶端的輸出
+        [intune_connector_setup_log] 憑證連接器的安裝記錄
+        [ios_unified_log] 裝置的整合記錄（sysdiagnose）
+        [ios_profile_state] 裝置的描述檔狀態（sysdiagnose）
+        [windows_mdm_diag_report] 裝置的 MDM 診斷報告
+       *[other] 多份記錄
+    }
+time-range = { $range ->
+        [span] （從 { $from } 到 { $to }）
+        [one] （於 { $from }）
+       *[none] {""}
+    }
+detail-no-evidence-right-log = { $logs ->
+        [one] 這是正確的記錄：{ log-kind }，但它涵蓋的時間範圍{ time-range }內沒有任何 SCEP 活動。
+       *[other] 這些是正確的記錄（{ log-kind }），但它們涵蓋的時間範圍{ time-range }內沒有任何 SCEP 活動。
+    }
+summary-inconclusive-right-log = { $logs ->
+        [one] 這是正確的記錄：{ log-kind }，但它涵蓋的時間範圍{ time-range }內沒有任何 SCEP 活動：記錄是在註冊之前或之後收集的。
+       *[other] 這些是正確的記錄（{ log-kind }），但它們涵蓋的時間範圍{ time-range }內沒有任何 SCEP 活動：記錄是在註冊之前或之後收集的。
+    }
+remedy-no-evidence-right-log = 請重新收集同一份記錄，讓它涵蓋註冊過程：在裝置上同步（公司入口網站 → 檢查狀態；iOS 設定 → 一般 → VPN 與裝置管理；Windows 設定 → 帳戶 → 存取公司或學校資源 → 資訊 → 同步），等 SCEP 設定檔處理完成或失敗後立即收集記錄；在伺服器上，匯出同一段時間的記錄。
+next-collect-covering = { remedy-no-evidence-right-log }

@@ -21,6 +21,9 @@ pub enum InputKind {
     IosUnifiedLog,
     IosProfileState,
     WindowsMdmDiagReport,
+    /// The Intune Certificate Connector's installer log (Windows Installer verbose log or
+    /// its setup bundle's log); addition of issue 21.
+    IntuneConnectorSetupLog,
     Unknown,
 }
 
@@ -42,6 +45,7 @@ impl InputKind {
             InputKind::IosUnifiedLog => "ios_unified_log",
             InputKind::IosProfileState => "ios_profile_state",
             InputKind::WindowsMdmDiagReport => "windows_mdm_diag_report",
+            InputKind::IntuneConnectorSetupLog => "intune_connector_setup_log",
             InputKind::Unknown => "unknown",
         }
     }

@@ -5,6 +5,7 @@ pub mod certificates;
 pub mod device;
 pub mod enrollments;
 pub mod finding;
+mod no_evidence;
 pub mod server;
 pub mod timeline;
 
@@ -109,8 +110,15 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
                     | EventKind::Server(_) // server evidence (issue 9)
             )
         });
+    // Nothing read at all, or the right log without SCEP activity (issue 21): the
+    // summary and the next action differ.
+    let mut right_log = None;
     if !scep_activity && facts.certificates.is_empty() {
-        findings.push(Finding::new(FindingId::NoEvidence, "detail-no-evidence"));
+        let (f, right) = no_evidence::finding(events);
+        if right {
+            right_log = Some(f.args.clone());
+        }
+        findings.push(f);
     }
 
     sort_findings(&mut findings);
@@ -121,6 +129,11 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
         certificates::delivering_leaf(facts.certificates, facts.chains, facts.now);
     let verdict = verdict(&findings, &enrollments, delivering_leaf.is_some());
     let mut summary = summarise(verdict, &findings, &enrollments, delivering_leaf, facts);
+    if let (Verdict::Inconclusive, Some(args)) = (verdict, right_log) {
+        summary.key = "summary-inconclusive-right-log";
+        summary.args = args;
+        summary.next_key = "next-collect-covering";
+    }
     server_summary(
         &mut summary,
         verdict,

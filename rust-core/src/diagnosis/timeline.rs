@@ -165,6 +165,6 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
             item(5, "enrollment_failed", "tl-enrollment-failed", vec![])
         }
         EventKind::Management(_) => None,
-        EventKind::Server(_) => None,
+        EventKind::Server(_) | EventKind::LogRead(_) => None,
     }
 }

@@ -14,7 +14,10 @@ pub mod oids;
 pub mod server;
 
 pub use certificate::{CertRole, Certificate, Chain, ChainProblem, KeyAlgorithm, KeyInfo};
+pub use coverage::{LogRead, TimeSpan};
 pub use server::{ServerComponent, ServerEvent};
+
+mod coverage;
 
 /// The device platform a piece of evidence came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -427,6 +430,11 @@ pub enum EventKind {
     },
     /// Evidence from a server (NDES, connector, CA); `LogEvent::platform` is `Server`.
     Server(ServerEvent),
+    /// The input was read as a log of this kind: which log it is (its platform is the
+    /// event's) and the times of its first and last records. Every log parser ends its
+    /// output with one, so that an input without SCEP activity is still known as the
+    /// right log, and over which time.
+    LogRead(LogRead),
 }
 
 /// Case-insensitive ASCII substring search; returns the byte offset.

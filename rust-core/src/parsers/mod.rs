@@ -18,7 +18,7 @@ pub mod windows;
 use std::sync::Arc;
 
 pub use crate::contract::InputKind;
-use crate::evidence::{LogEvent, Platform};
+use crate::evidence::{EventKind, LogEvent, LogRead, Platform, SourceRef};
 use crate::input::{Head, LineSink, Skim};
 use crate::limits;
 
@@ -61,6 +61,27 @@ pub struct LogOutput {
     pub events_dropped: u64,
     /// What the reader of the report should know about this input (records cut off …).
     pub notes: Vec<String>,
+}
+
+impl LogOutput {
+    /// Ends the output with the input's [`LogRead`]: the log it was read as (on
+    /// `platform`) and the span of its record times. One per input, outside the events
+    /// cap; its text is the kind and the span as written (`android_omadm_log: first –
+    /// last`), the same in every language.
+    pub fn read_as(&mut self, path: &InputPath, platform: Platform, read: LogRead) {
+        self.platform = Some(platform);
+        self.events.push(LogEvent {
+            platform,
+            source: SourceRef::file(path.clone()),
+            time: None,
+            pid: None,
+            text: match read.span.text() {
+                t if t.is_empty() => read.kind.as_str().to_string(),
+                t => format!("{}: {t}", read.kind.as_str()),
+            },
+            kind: EventKind::LogRead(read),
+        });
+    }
 }
 
 /// The display path shared by all events of one input.
@@ -153,6 +174,7 @@ pub static REGISTRY: &[&dyn InputFormat] = &[
     &server::svclog::SvclogFormat,
     &server::iis::IisFormat,
     &server::testclient::TestClientFormat,
+    &server::setup::SetupFormat,
     &android::AndroidFormat,
     &ios::IosFormat,
     &windows::WindowsEventsFormat,
@@ -199,6 +221,31 @@ pub fn log_parser(kind: InputKind, path: &str) -> Option<Box<dyn LogParser + Sen
 /// True when `text` contains any of `needles`.
 pub(crate) fn has_any(text: &str, needles: &[&str]) -> bool {
     needles.iter().any(|n| text.contains(n))
+}
+
+/// Test helper: ends `parser` and strips the [`LogRead`] every log output ends with
+/// (checked to be there, last and alone), so that tests compare the SCEP events only.
+#[cfg(test)]
+pub(crate) fn finish_events(parser: &mut dyn LogParser) -> LogOutput {
+    finish_read(parser).0
+}
+
+/// Test helper: ends `parser` and returns its events without the trailing [`LogRead`],
+/// and that `LogRead`.
+#[cfg(test)]
+pub(crate) fn finish_read(parser: &mut dyn LogParser) -> (LogOutput, LogRead) {
+    let mut out = parser.finish();
+    let last = out.events.pop().expect("a LogRead ends every log output");
+    let EventKind::LogRead(read) = last.kind else {
+        panic!("the last event is not a LogRead: {:?}", last.kind)
+    };
+    assert!(
+        !out.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::LogRead(_))),
+        "one LogRead per input"
+    );
+    (out, read)
 }
 
 #[cfg(test)]

@@ -381,3 +381,24 @@ fn hand_over_formats_are_recognised() {
         InputKind::Unknown
     );
 }
+
+#[test]
+fn fragments_are_recognised_as_their_kind() {
+    // Issue 21's corpus of excerpts as people paste them: each recognised as the kind its
+    // expectations name (negatives stay unknown). The CLI test checks the reports.
+    let dir = format!("{}/../tests/fixtures/fragments", env!("CARGO_MANIFEST_DIR"));
+    let expect: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}/expect.json")).expect("fragments/expect.json"),
+    )
+    .expect("expect.json is JSON");
+    assert!(expect.len() >= 150, "{} fragments", expect.len());
+    let mut wrong = Vec::new();
+    for (rel, e) in &expect {
+        let s = kind_of(&format!("fragments/{rel}"));
+        let want = e["kind"].as_str().unwrap_or_default();
+        if s.kind.as_str() != want {
+            wrong.push(format!("{rel}: {} (want {want})", s.kind.as_str()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -197,9 +197,15 @@ pub fn build(p: Parts<'_>) -> Report {
     let mut server_components: Vec<String> = p
         .events
         .iter()
-        .filter_map(|e| match &e.kind {
-            crate::evidence::EventKind::Server(s) => Some(s.component.as_str().to_string()),
-            _ => None,
+        .flat_map(|e| match &e.kind {
+            crate::evidence::EventKind::Server(s) => vec![s.component.as_str().to_string()],
+            // A server log read without SCEP activity still names its machine (issue 21).
+            crate::evidence::EventKind::LogRead(r) => r
+                .components
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect(),
+            _ => Vec::new(),
         })
         .collect();
     server_components.sort();

@@ -266,4 +266,60 @@ mod tests {
         );
         assert!(t.contains("weird"), "{t}");
     }
+
+    #[test]
+    fn right_log_without_scep_names_the_log_and_its_range() {
+        let args = |logs: &str, kind: &str, range: &str| {
+            vec![
+                ("logs", logs.to_string()),
+                ("kind", kind.to_string()),
+                ("range", range.to_string()),
+                ("from", "2026-02-10T09:00:01".to_string()),
+                ("to", "2026-02-10T09:00:04".to_string()),
+            ]
+        };
+        let en = Messages::get(Lang::En);
+        let t = en.text(
+            "detail-no-evidence-right-log",
+            &args("one", "android_omadm_log", "span"),
+        );
+        assert_eq!(
+            t,
+            "This is the right log, the device's Company Portal OMADM log, but it holds no SCEP activity in its time range (from 2026-02-10T09:00:01 to 2026-02-10T09:00:04)."
+        );
+        let t = en.text(
+            "summary-inconclusive-right-log",
+            &args("other", "several", "none"),
+        );
+        assert!(t.starts_with("These are the right logs (several logs), but they hold no SCEP activity in their time ranges:"), "{t}");
+        let zh = Messages::get(Lang::ZhHant);
+        let t = zh.text(
+            "detail-no-evidence-right-log",
+            &args("one", "iis_w3c_log", "one"),
+        );
+        assert_eq!(
+            t,
+            "這是正確的記錄：NDES 伺服器的 IIS 記錄，但它涵蓋的時間範圍（於 2026-02-10T09:00:01）內沒有任何 SCEP 活動。"
+        );
+        for lang in Lang::ALL {
+            let m = Messages::get(*lang);
+            let right = m.attr(
+                "finding-no-evidence",
+                "remedy",
+                &[("variant", "right_log".into())],
+            );
+            let other = m.attr(
+                "finding-no-evidence",
+                "remedy",
+                &[("variant", "other".into())],
+            );
+            assert_ne!(right, other, "{}", lang.tag());
+            assert_eq!(
+                right,
+                m.text("next-collect-covering", &[]),
+                "{}",
+                lang.tag()
+            );
+        }
+    }
 }

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::contract::InputKind;
 use crate::diagnosis::{self, Facts};
-use crate::evidence::{Certificate, LogEvent, Platform};
+use crate::evidence::{Certificate, EventKind, LogEvent, Platform};
 use crate::input::Head;
 use crate::limits;
 use crate::parsers::{self, LogOutput};
@@ -215,7 +215,20 @@ impl Session {
     }
 
     /// A log parsed outside the core's byte streams.
-    fn add_log(&mut self, path: &str, kind: InputKind, output: LogOutput, error: Option<String>) {
+    fn add_log(
+        &mut self,
+        path: &str,
+        kind: InputKind,
+        mut output: LogOutput,
+        error: Option<String>,
+    ) {
+        // The log was read by a parser of another kind's text (a logarchive's records as
+        // `log show` lines): the input's own kind names it.
+        for e in &mut output.events {
+            if let EventKind::LogRead(read) = &mut e.kind {
+                read.kind = kind;
+            }
+        }
         self.key.update(path.as_bytes());
         self.key.update(output.records.to_le_bytes());
         self.notices

@@ -57,9 +57,11 @@ pub(super) fn effect(s: &crate::evidence::ServerEvent) -> Effect {
             let step = s.fact.step();
             let client = client.map(|p| p.as_str().to_string()).unwrap_or_default();
             match target {
+                // A browser on the bare URL or the admin page: 403, or 401 while Windows
+                // authentication asks for credentials, is the healthy answer.
                 HttpTarget::Mscep {
                     operation: None, ..
-                } if *status == 403 || ok => Effect::None,
+                } if *status == 403 || *status == 401 || ok => Effect::None,
                 HttpTarget::Mscep { operation, .. } => {
                     if ok {
                         // A PKIOperation 200 says nothing about pkiStatus.

@@ -106,14 +106,31 @@ const HTTP_MESSAGES: &[(u32, &str, &str)] = &[
     ),
 ];
 
-/// WinHTTP error names for 12001–12192 beyond the table rows.
+/// WinHTTP errors 12001–12192 beyond the table rows: what they are about (winhttp.h).
 fn winhttp_name(err: u32) -> Option<&'static str> {
     Some(match err {
-        12037 | 12038 | 12044 | 12045 | 12057 | 12157 | 12169 | 12175 => "TLS error",
+        12044 => "TLS error: the server asks for a client certificate",
+        12057 => "TLS error: the certificate revocation check failed",
+        12169 => "TLS error: the server certificate is invalid",
+        12170 => "TLS error: the server certificate is revoked",
+        12037 | 12038 | 12045 | 12157 | 12175 => "TLS error",
         12152 => "invalid server response",
         12178 | 12180 | 12166 | 12167 => "proxy detection error",
         _ => return None,
     })
+}
+
+/// A WinHTTP error number (`Error 12175` in NDESPlugin.log) named for a reader: its
+/// symbolic name from the table, else what it is about, else `WinHTTP error n`.
+pub fn winhttp_label(err: u32) -> String {
+    let code = 0x8007_0000 | (err & 0xFFFF);
+    match TABLE.iter().find(|r| r.code == code) {
+        Some(r) => format!("WinHTTP error {err} ({})", r.name),
+        None => match winhttp_name(err) {
+            Some(what) => format!("WinHTTP error {err} ({what})"),
+            None => format!("WinHTTP error {err}"),
+        },
+    }
 }
 
 /// The symbolic name of a code in the tables, if known.
@@ -321,6 +338,9 @@ mod tests {
             assert!(v.explanation.contains("RPC"));
         }
         assert_eq!(hresult(0x800B_0109).finding, ScepServerInvalidResponse);
+        assert_eq!(hresult(0x800B_010A).name, "CERT_E_CHAINING");
+        assert_eq!(hresult(0x8009_2013).step, 4);
+        assert_eq!(hresult(0x8009_0016).finding, ScepClientError);
         assert_eq!(
             hresult_with_context(0x800B_0109, true).finding,
             ScepServerUnreachable
@@ -377,23 +397,34 @@ mod tests {
             assert_eq!(hresult(c).finding, ScepServerUnreachable, "{w}");
         }
         assert!(hresult(0x8007_2F50).explanation.contains("12112"));
+        assert!(hresult(0x8007_2F19).explanation.contains("revocation"));
+        assert_eq!(
+            winhttp_label(12175),
+            "WinHTTP error 12175 (ERROR_WINHTTP_SECURE_FAILURE)"
+        );
+        assert_eq!(
+            winhttp_label(12057),
+            "WinHTTP error 12057 (TLS error: the certificate revocation check failed)"
+        );
+        assert_eq!(winhttp_label(12111), "WinHTTP error 12111");
         assert_eq!(hresult(0x8007_2FA1).finding, ScepInstallFailed);
     }
 
     #[test]
     fn unknown_codes_are_explained() {
-        let v = hresult(0x8009_0016);
+        // (0x80090016 and 0x80070005 were the examples here until issue 21 named them.)
+        let v = hresult(0x8009_0017);
         assert_eq!(v.finding, ScepInstallFailed);
         assert!(
             v.explanation.contains("facility 9 (SECURITY)"),
             "{}",
             v.explanation
         );
-        assert!(v.explanation.contains("0x0016"));
-        let v = hresult(0x8007_0005);
+        assert!(v.explanation.contains("0x0017"));
+        let v = hresult(0x8007_0006);
         assert!(
             v.explanation.contains("facility 7 (WIN32)")
-                && v.explanation.contains("Windows error 5")
+                && v.explanation.contains("Windows error 6")
         );
         assert!(hresult(0).explanation.contains("not a failure"));
         assert!(!is_failure(0x02AB_0003));

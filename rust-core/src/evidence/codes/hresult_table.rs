@@ -280,4 +280,46 @@ pub(super) const TABLE: &[Row] = &[
         2,
         "A TLS security error occurred while contacting the SCEP server.",
     ),
+    // Codes met in excerpts of issue 21 (CAPI2 results, CA and setup messages, device
+    // events that name them).
+    row(
+        0x800B_010A,
+        "CERT_E_CHAINING",
+        "A certificate chain could not be built to a trusted root authority.",
+        INVALID,
+        2,
+        "A certificate chain (the SCEP server's CA or TLS certificate) could not be built up to a trusted root.",
+    ),
+    row(
+        0x800B_0101,
+        "CERT_E_EXPIRED",
+        "A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.",
+        INVALID,
+        2,
+        "A certificate on the path (the SCEP server's CA, RA or TLS certificate) is expired or not yet valid.",
+    ),
+    row(
+        0x8009_2013,
+        "CRYPT_E_REVOCATION_OFFLINE",
+        "The revocation function was unable to check revocation because the revocation server was offline.",
+        INSTALL,
+        4,
+        "A revocation check failed because the CRL or OCSP server could not be reached.",
+    ),
+    row(
+        0x8009_0016,
+        "NTE_BAD_KEYSET",
+        "Keyset does not exist",
+        CLIENT,
+        2,
+        "The key container the certificate needs does not exist or cannot be opened.",
+    ),
+    row(
+        0x8007_0005,
+        "E_ACCESSDENIED",
+        "Access is denied.",
+        INSTALL,
+        5,
+        "Windows denied access while installing the certificate (key store or certificate store permissions).",
+    ),
 ];

@@ -17,7 +17,7 @@ pub use apple::{
 pub use hresult::{
     FACILITY_CERT, FACILITY_HTTP, FACILITY_SECURITY, FACILITY_WIN32, code_part, facility, hresult,
     hresult_from_message, hresult_message, hresult_name, hresult_with_context, is_failure,
-    parse_hresult,
+    parse_hresult, winhttp_label,
 };
 pub use server::{code_from_text, code_label, code_name, find_hresult, is_submit_failure};
 

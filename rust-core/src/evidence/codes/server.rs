@@ -69,6 +69,16 @@ pub fn code_name(code: u32) -> Option<&'static str> {
         0x8000_4005 => "E_FAIL",
         0x800B_0109 => "CERT_E_UNTRUSTEDROOT",
         0x8007_0542 => "ERROR_BAD_IMPERSONATION_LEVEL",
+        0x8007_0005 => "E_ACCESSDENIED",
+        0x8009_1002 => "CRYPT_E_UNKNOWN_ALGO",
+        0x8009_0016 => "NTE_BAD_KEYSET",
+        0x8009_2012 => "CRYPT_E_NO_REVOCATION_CHECK",
+        0x800B_0101 => "CERT_E_EXPIRED",
+        0x800B_010A => "CERT_E_CHAINING",
+        0x800B_010C => "CERT_E_REVOKED",
+        0x800B_010F => "CERT_E_CN_NO_MATCH",
+        0x800B_0110 => "CERT_E_WRONG_USAGE",
+        0x8007_0643 => "ERROR_INSTALL_FAILURE",
         _ => return None,
     })
 }

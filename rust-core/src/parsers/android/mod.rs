@@ -14,13 +14,13 @@ mod message;
 use super::{InputFormat, InputPath, LogOutput, LogParser, Reader, Signal};
 use crate::contract::InputKind;
 use crate::evidence::{
-    EventKind, FailInfo, LogEvent, ManagementMode, PkiStatus, Platform, ProfileId, SourceRef,
-    find_ascii_ci,
+    EventKind, FailInfo, LogEvent, LogRead, ManagementMode, PkiStatus, Platform, ProfileId,
+    SourceRef, TimeSpan, find_ascii_ci,
 };
 use crate::input::{Head, Skim};
 use crate::limits;
 pub use line::{Header, parse_header};
-use line::{is_record_start, log_time};
+use line::{is_record_start, log_time, parse_ts};
 use message::{
     P, PATTERNS, SKIM_KEYWORDS, after, applied_profile, cert_rep, criteria_count, encoding,
     enroll_id, invalid_response, is_error_level, line_containing, matcher, received, sending,
@@ -122,6 +122,8 @@ pub struct AndroidParser {
     /// Index in `out.events` of a `CertificateSelection` still waiting for its companion
     /// count, with the PID of its record.
     selection: Option<(usize, Option<u32>, bool, bool)>,
+    /// The times of the first and last records.
+    span: TimeSpan,
 }
 
 #[derive(Default)]
@@ -149,6 +151,7 @@ impl AndroidParser {
             seen_header: false,
             modes: [false; 3],
             selection: None,
+            span: TimeSpan::default(),
         }
     }
 
@@ -163,6 +166,10 @@ impl AndroidParser {
         r.class.clear();
         r.class.push_str(h.class);
         r.pid = Some(h.pid);
+        // A placeholder word in the time column (`Time` in docs) is no time.
+        if let Some((t, key)) = h.time.and_then(|t| Some((t, parse_ts(t)?))) {
+            self.span.see_parts(t, Some(key), true);
+        }
         r.text.clear();
         r.full = false;
         push_bounded(&mut r.text, &mut r.full, h.message);
@@ -199,8 +206,12 @@ impl AndroidParser {
 
     fn classify(&mut self, rec: &Record) {
         let text = rec.text.as_str();
-        // The message's first line: most shapes live there.
-        let msg = text.split('\n').next().unwrap_or("");
+        // The message's first line: most shapes live there. A line a mail client wrapped
+        // (a state change cut after `to`, a CertRep cut inside its brackets) is rejoined
+        // with the lines that complete it.
+        let first = text.split('\n').next().unwrap_or("");
+        let joined = rejoin_wrapped(first, text);
+        let msg = joined.as_deref().unwrap_or(first);
         let mut hits = 0u64;
         for hay in [text, rec.class.as_str()] {
             for m in matcher().find_overlapping_iter(hay) {
@@ -487,6 +498,12 @@ impl LogParser for AndroidParser {
     fn finish(&mut self) -> LogOutput {
         self.flush();
         self.selection = None;
+        let span = std::mem::take(&mut self.span);
+        self.out.read_as(
+            &self.path,
+            Platform::Android,
+            LogRead::new(InputKind::AndroidOmadmLog, span),
+        );
         std::mem::replace(
             &mut self.out,
             LogOutput {
@@ -495,6 +512,40 @@ impl LogParser for AndroidParser {
             },
         )
     }
+}
+
+/// Lines of a record kept to rejoin a wrapped message.
+const MAX_WRAPPED_LINES: usize = 3;
+
+/// The first line of a record and the lines that complete it, when the first line was cut
+/// by a mail client: a state change ending in `from`/`to`, or a CertRep whose `[…]` does
+/// not close. A wrap at a comma rejoins without a space, else with one. `None` when the
+/// first line is whole.
+fn rejoin_wrapped(first: &str, text: &str) -> Option<String> {
+    let t = first.trim_end();
+    let cut_state =
+        t.contains(" state changed from") && (t.ends_with(" to") || t.ends_with(" from"));
+    let open_rep =
+        |s: &str| s.contains("CertRep@") && s.matches('[').count() > s.matches(']').count();
+    if !cut_state && !open_rep(t) {
+        return None;
+    }
+    let mut out = t.to_string();
+    for next in text.split('\n').skip(1).take(MAX_WRAPPED_LINES) {
+        let n = next.trim();
+        if n.is_empty() {
+            break;
+        }
+        if !out.ends_with(',') {
+            out.push(' ');
+        }
+        out.push_str(n);
+        let done = if cut_state { true } else { !open_rep(&out) };
+        if done {
+            break;
+        }
+    }
+    Some(out)
 }
 
 fn push_bounded(buf: &mut String, full: &mut bool, s: &str) {

@@ -5,8 +5,8 @@
 //! `ErrorCode::Apple` for `evidence::codes` to explain.
 
 use crate::evidence::{
-    ErrorCode, EventKind, LogEvent, LogTime, PkiStatus, Platform, ProfileId, ScepOperation,
-    SourceRef,
+    ErrorCode, EventKind, LogEvent, LogRead, LogTime, PkiStatus, Platform, ProfileId,
+    ScepOperation, SourceRef, TimeSpan,
 };
 use crate::limits::{MAX_EVENTS_PER_INPUT, MAX_EVIDENCE_TEXT, clip};
 
@@ -119,6 +119,8 @@ pub struct IosParser {
     last_url: Option<String>,
     polling: bool,
     profile: Option<ProfileId>,
+    /// The times of the first and last records.
+    span: TimeSpan,
 }
 
 #[derive(Debug)]
@@ -143,6 +145,7 @@ impl IosParser {
             last_url: None,
             polling: false,
             profile: None,
+            span: TimeSpan::default(),
         }
     }
 
@@ -156,6 +159,7 @@ impl IosParser {
         }
         if let Some(h) = parse_header(seg) {
             self.flush();
+            self.span.see_opt(h.time.as_ref());
             let message = seg.get(h.msg_start..).unwrap_or("").trim().to_string();
             self.current = Some(Record {
                 line: number,
@@ -518,6 +522,12 @@ impl LogParser for IosParser {
 
     fn finish(&mut self) -> LogOutput {
         self.flush();
+        let span = std::mem::take(&mut self.span);
+        self.out.read_as(
+            &self.path,
+            Platform::Ios,
+            LogRead::new(InputKind::IosProfiledLog, span),
+        );
         std::mem::take(&mut self.out)
     }
 }

@@ -8,7 +8,7 @@ fn run(text: &str) -> LogOutput {
     for (i, l) in text.split('\n').enumerate() {
         p.line(i as u64 + 1, l.strip_suffix('\r').unwrap_or(l));
     }
-    p.finish()
+    crate::parsers::finish_events(&mut p)
 }
 
 fn kinds(out: &LogOutput) -> Vec<&EventKind> {

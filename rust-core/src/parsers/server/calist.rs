@@ -236,7 +236,11 @@ pub fn row_from(pairs: &[(Option<Col>, String)], default: Disposition) -> Option
         None if keys.serial_hex.is_some() || keys.sha1.is_some() => Disposition::Issued,
         None => default,
     };
-    if keys.is_empty() && code.is_none() {
+    // A row needs something to link or to say: keys, a code, or a stated disposition (a
+    // ticket's `Request Disposition Message: Taken Under Submission` alone).
+    let stated =
+        get(Col::Disposition).is_some() || Disposition::parse(dmsg) != Disposition::Unknown;
+    if keys.is_empty() && code.is_none() && !stated {
         return None;
     }
     let mut message = dmsg.to_string();
@@ -356,7 +360,7 @@ impl CaListParser {
             .collect();
         let text = row_text(&pairs);
         if let Some(row) = row_from(&pairs, Disposition::Denied) {
-            self.sink.out.records += 1;
+            self.sink.record(None);
             emit(&mut self.sink, line, row, &text);
         }
     }
@@ -376,7 +380,8 @@ impl LogParser for CaListParser {
         if let Some((n, fields)) = self.csv.finish() {
             self.record(n, fields);
         }
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ca);
+        self.sink.take(InputKind::CaRequestList)
     }
 }
 

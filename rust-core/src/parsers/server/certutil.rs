@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::evidence::ServerComponent;
 use crate::evidence::server::Disposition;
 use crate::parsers::{LogOutput, LogParser};
 
@@ -87,7 +88,7 @@ impl CertutilParser {
         let known: Vec<(Option<Col>, String)> =
             pairs.iter().filter(|(c, _)| c.is_some()).cloned().collect();
         if let Some(row) = row_from(&pairs, Disposition::Unknown) {
-            self.sink.out.records += 1;
+            self.sink.record(None);
             emit(&mut self.sink, line, row, &row_text(&known));
         }
     }
@@ -190,7 +191,8 @@ impl LogParser for CertutilParser {
 
     fn finish(&mut self) -> LogOutput {
         self.flush();
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ca);
+        self.sink.take(InputKind::CertutilView)
     }
 }
 
@@ -217,7 +219,18 @@ impl InputFormat for CertutilFormat {
         let found = (row && head.text.contains("Request Disposition:"))
             || (lines.first().is_some_and(|l| l.trim() == "Schema:")
                 && head.text.contains("Column Name"))
-            || lines.iter().any(|l| l.trim() == "Request Status Code:");
+            || lines.iter().any(|l| {
+                // A ticket's copy of a request's fields (the CA console or certutil), the
+                // value on the same line or the next.
+                let t = l.trim_start();
+                [
+                    "Request Status Code:",
+                    "Request Disposition Message:",
+                    "Request Disposition:",
+                ]
+                .iter()
+                .any(|label| t.starts_with(label))
+            });
         found.then_some(Signal::Structure)
     }
 

@@ -121,20 +121,34 @@ fn all_digits(t: &str) -> bool {
     !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Where the status sits in a headerless line's tokens: the trailing run of numbers is
+/// `status substatus win32` and whatever numeric columns the admin added after them
+/// (`sc-bytes`, `cs-bytes`, `time-taken`); the status is the run's first three-digit
+/// HTTP code. A port written just before it (`… 443 200 0 0 15`, custom orders) is
+/// skipped.
+fn status_index(toks: &[&str]) -> Option<usize> {
+    let n = toks.len();
+    let run = toks.iter().rev().take_while(|t| all_digits(t)).count();
+    if run < 3 {
+        return None;
+    }
+    let is_status =
+        |t: &str| t.len() == 3 && t.parse::<u16>().is_ok_and(|v| (100..=599).contains(&v));
+    let start = n - run;
+    if is_status(toks[start])
+        && !(run >= 4 && matches!(toks[start], "443") && is_status(toks[start + 1]))
+    {
+        return Some(start);
+    }
+    (run >= 4 && is_status(toks[start + 1])).then_some(start + 1)
+}
+
 /// Parses a headerless line by shape.
 fn by_shape(line: &str) -> Option<Request<'_>> {
     let line = line.trim_end().trim_end_matches('.').trim_end();
     let toks: Vec<&str> = line.split_whitespace().collect();
-    let n = toks.len();
-    let trailing = toks.iter().rev().take_while(|t| all_digits(t)).count();
-    let status_at = if trailing >= 4 && toks[n - 4].len() == 3 {
-        n - 4
-    } else if trailing >= 3 && toks[n - 3].len() == 3 {
-        n - 3
-    } else {
-        return None;
-    };
-    let mi = toks.iter().position(|t| is_method(t))?;
+    let status_at = status_index(&toks)?;
+    let mi = toks[..status_at].iter().position(|t| is_method(t))?;
     let stem = *toks.get(mi + 1)?;
     let query = toks
         .get(mi + 2)
@@ -164,6 +178,46 @@ fn by_shape(line: &str) -> Option<Request<'_>> {
             .parse::<u64>()
             .map(|v| v as u32)
             .unwrap_or(0),
+    })
+}
+
+/// An HTTP.sys error log line (`LogFiles\\HTTPERR`): `… cs-version cs-method cs-uri
+/// streamid sc-status s-siteid s-reason s-queuename` — the request never reached IIS (a
+/// stopped or disabled pool answers `503 … AppOffline`/`QueueFull`/`Disabled`).
+fn by_httperr(line: &str) -> Option<Request<'_>> {
+    let toks: Vec<&str> = line.split_whitespace().collect();
+    let mi = toks.iter().position(|t| is_method(t))?;
+    if !toks.get(mi.checked_sub(1)?)?.starts_with("HTTP/") {
+        return None;
+    }
+    let uri = *toks.get(mi + 1)?;
+    let (stem, query) = match uri.split_once('?') {
+        Some((s, q)) => (s, Some(q)),
+        None => (uri, None),
+    };
+    let status_at = (mi + 2..toks.len().min(mi + 4)).find(|&i| {
+        toks[i].len() == 3
+            && toks[i]
+                .parse::<u16>()
+                .is_ok_and(|v| (100..=599).contains(&v))
+    })?;
+    let (date, time) = match (toks.first(), toks.get(1)) {
+        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
+            (Some(*d), Some(*t))
+        }
+        _ => (None, None),
+    };
+    Some(Request {
+        date,
+        time,
+        method: toks[mi],
+        stem,
+        query,
+        client_ip: toks.get(2).copied().filter(|_| date.is_some()),
+        agent: None,
+        status: toks[status_at].parse().ok()?,
+        substatus: 0,
+        win32: 0,
     })
 }
 
@@ -240,18 +294,20 @@ impl IisParser {
     }
 
     fn record(&mut self, number: u64, line: &str) {
-        let req = match &self.columns {
+        let req = by_httperr(line).or_else(|| match &self.columns {
             Some(c) => by_columns(c, line).or_else(|| by_shape(line)),
             None => by_shape(line),
-        };
+        });
         let Some(r) = req else { return };
-        let Some(target) = target_of(r.stem, r.query) else {
-            return;
-        };
-        self.sink.out.records += 1;
         let time: Option<LogTime> = match (r.date, r.time) {
             (Some(d), Some(t)) => log_time(&format!("{d} {t}")),
             _ => None,
+        };
+        // Every request is a record of the log (its time counts for the span it covers);
+        // only NDES and CRP requests are evidence.
+        self.sink.record(time.as_ref());
+        let Some(target) = target_of(r.stem, r.query) else {
+            return;
         };
         let mut keys = ServerKeys::default();
         if let (
@@ -308,14 +364,9 @@ impl LogParser for IisParser {
         }
         let complete = match &self.columns {
             Some(c) if toks.len() == c.count => true,
-            _ => by_shape(t).is_some(),
+            _ => by_shape(t).is_some() || by_httperr(t).is_some(),
         };
-        if !complete
-            && has_method
-            && toks.iter().any(|x| {
-                x.starts_with('/') || has(x, "/certsrv/") || has(x, "CertificateRegistrationSvc")
-            })
-        {
+        if !complete && has_method && toks.iter().any(|x| x.starts_with('/')) {
             self.pending = Some((number, t.to_string()));
             return;
         }
@@ -326,7 +377,8 @@ impl LogParser for IisParser {
         if let Some((num, p)) = self.pending.take() {
             self.record(num, &p);
         }
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ndes);
+        self.sink.take(InputKind::IisW3cLog)
     }
 }
 
@@ -344,11 +396,10 @@ impl InputFormat for IisFormat {
     }
 
     fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
-        if head
-            .lines
-            .iter()
-            .any(|l| l.starts_with("#Fields:") && l.contains("cs-uri-stem"))
-        {
+        if head.lines.iter().any(|l| {
+            l.starts_with("#Fields:")
+                && (l.contains("cs-uri-stem") || (l.contains("cs-uri") && l.contains("s-reason")))
+        }) {
             Some(Signal::Structure)
         } else if head.lines.iter().any(|l| is_request_line(l)) {
             Some(Signal::Grammar)
@@ -362,21 +413,25 @@ impl InputFormat for IisFormat {
     }
 }
 
-/// A headerless IIS line: GET/POST to an NDES/CRP path, ending with `status substatus win32 [time]`.
+/// A headerless IIS line, or the first half of one a mail client wrapped: an HTTP method
+/// token followed by a path of NDES (`/certsrv/mscep…`) or of the certificate
+/// registration point (`/CertificateRegistrationSvc/…`). Other sites' lines and access
+/// logs of other servers (`"GET /… HTTP/1.1"`) do not match.
 fn is_request_line(l: &str) -> bool {
-    if !(l.contains("GET ") || l.contains("POST ")) {
-        return false;
+    let mut toks = l.split_whitespace();
+    while let Some(t) = toks.next() {
+        if is_method(t) {
+            return toks.next().is_some_and(is_ndes_path);
+        }
     }
-    if !(l.contains("/certsrv/mscep/") || l.contains("/CertificateRegistrationSvc/")) {
-        return false;
-    }
-    let nums: Vec<&str> = l.split_whitespace().rev().take(4).collect();
-    let is_num = |s: &&str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    let tail: Vec<bool> = nums.iter().map(is_num).collect();
-    // `status substatus win32 time` or `status substatus win32`.
-    let status_at = |i: usize| nums.get(i).is_some_and(|s| s.len() == 3 && is_num(s));
-    (tail.len() == 4 && tail.iter().all(|b| *b) && status_at(3))
-        || (tail.len() >= 3 && tail[..3].iter().all(|b| *b) && status_at(2))
+    false
+}
+
+/// A request stem of NDES or the certificate registration point.
+fn is_ndes_path(stem: &str) -> bool {
+    let s = stem.as_bytes();
+    let starts = |p: &str| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+    starts("/certsrv/mscep") || starts("/CertificateRegistrationSvc")
 }
 
 #[cfg(test)]
@@ -479,6 +534,50 @@ mod tests {
         assert_eq!(http(&f[1]).1, 503);
         assert_eq!(http(&f[1]).3, Some(Platform::Android));
         assert_eq!(http(&f[2]).2, 0x800B_0109);
+    }
+
+    #[test]
+    fn doc_style_wrapped_and_httperr_lines() {
+        // Microsoft's pages: no date, a zone ID, five numbers at the end, a trailing dot;
+        // a VerifyRequest wrapped before its client address.
+        let text = "fe80::1%13 GET /certsrv/mscep/mscep.dll/pkiclient.exe operation=GetCACaps&message=default 80 - fe80::1%13 Mozilla/4.0+(compatible;+Win32;+NDES+client) - 200 0 0 186 0.\n\
+                    fe80::1%13 POST /CertificateRegistrationSvc/Certificate/VerifyRequest - 443 -\n\
+                    fe80::1%13 NDES_Plugin - 201 0 0 341 875\n\
+                    2026-06-30 22:14:03 10.8.4.79 51712 10.8.1.2 443 HTTP/1.1 GET /certsrv/mscep/mscep.dll?operation=GetCACert&message=ca - 503 1 AppOffline SCEP\n\
+                    2026-06-30 22:15:00 10.8.1.2 GET /certsrv/mscep/mscep.dll operation=GetCACert&message=ca 443 - 10.0.0.9 - - 443 200 0 0 5\n";
+        let out = run(&mut IisParser::new("x".into()), text);
+        let f = facts(&out);
+        assert_eq!(f.len(), 4, "{f:?}");
+        assert_eq!(http(&f[0]).1, 200);
+        assert_eq!(http(&f[0]).3, Some(Platform::Windows));
+        assert_eq!(
+            (http(&f[1]).0, http(&f[1]).1),
+            (&HttpTarget::VerifyRequest, 201)
+        );
+        assert_eq!(http(&f[2]).1, 503);
+        assert_eq!(
+            http(&f[2]).0,
+            &HttpTarget::Mscep {
+                operation: Some(ScepOperation::GetCaCert),
+                admin: false
+            }
+        );
+        assert_eq!(
+            out.events[2].time.as_ref().unwrap().text,
+            "2026-06-30 22:14:03"
+        );
+        // A port written before the status is skipped.
+        assert_eq!(http(&f[3]).1, 200);
+        // Other sites' lines and other servers' access logs are not NDES requests.
+        assert!(!is_request_line(
+            "2026-03-02 08:15:04 10.0.0.5 GET /owa/ - 443 - 10.0.0.9 - - 200 0 0 4"
+        ));
+        assert!(!is_request_line(
+            "10.0.0.1 - - [02/Mar/2026:08:15:04 +0000] \"GET /certsrv/mscep/mscep.dll HTTP/1.1\" 200 1"
+        ));
+        assert!(is_request_line(
+            "x\tGET\t/certsrv/mscep/mscep.dll\toperation=GetCACert"
+        ));
     }
 
     proptest::proptest! {

@@ -10,6 +10,7 @@ pub mod cms;
 pub mod events;
 pub mod iis;
 pub mod ndesplugin;
+pub mod setup;
 pub mod svclog;
 pub mod testclient;
 
@@ -17,7 +18,8 @@ use std::sync::Arc;
 
 use crate::evidence::server::{ServerFact, ServerKeys};
 use crate::evidence::{
-    EventKind, LogEvent, LogTime, Platform, ServerComponent, ServerEvent, SourceRef,
+    EventKind, LogEvent, LogRead, LogTime, Platform, ServerComponent, ServerEvent, SourceRef,
+    TimeSpan,
 };
 use crate::limits;
 
@@ -27,11 +29,14 @@ pub(crate) use crate::evidence::codes::{
 
 use super::LogOutput;
 
-/// Collects events of one input within `limits::MAX_EVENTS_PER_INPUT`.
+/// Collects events of one input within `limits::MAX_EVENTS_PER_INPUT`, and what the
+/// input covered: the span of its record times and the machines its records came from.
 #[derive(Debug)]
 pub(crate) struct Sink {
     pub path: Arc<str>,
     pub out: LogOutput,
+    pub span: TimeSpan,
+    pub components: Vec<ServerComponent>,
 }
 
 impl Sink {
@@ -42,6 +47,21 @@ impl Sink {
                 platform: Some(Platform::Server),
                 ..LogOutput::default()
             },
+            span: TimeSpan::default(),
+            components: Vec::new(),
+        }
+    }
+
+    /// One record read: counted, its time (if any) taken into the span.
+    pub fn record(&mut self, time: Option<&LogTime>) {
+        self.out.records += 1;
+        self.span.see_opt(time);
+    }
+
+    /// The input's records came from `c` (kept once).
+    pub fn seen_on(&mut self, c: ServerComponent) {
+        if !self.components.contains(&c) {
+            self.components.push(c);
         }
     }
 
@@ -63,6 +83,8 @@ impl Sink {
         keys: ServerKeys,
         text: &str,
     ) {
+        self.seen_on(component);
+        self.span.see_opt(time.as_ref());
         let e = LogEvent {
             platform: Platform::Server,
             source: SourceRef::line(self.path.clone(), line),
@@ -78,7 +100,12 @@ impl Sink {
         self.push(e);
     }
 
-    pub fn take(&mut self) -> LogOutput {
+    /// The output, ended with the input's [`LogRead`] as `kind`.
+    pub fn take(&mut self, kind: crate::contract::InputKind) -> LogOutput {
+        let read = LogRead::new(kind, std::mem::take(&mut self.span))
+            .on(std::mem::take(&mut self.components));
+        let path = self.path.clone();
+        self.out.read_as(&path, Platform::Server, read);
         std::mem::take(&mut self.out)
     }
 }
@@ -276,7 +303,7 @@ pub(crate) mod test_util {
         for (i, l) in text.split('\n').enumerate() {
             parser.line(i as u64 + 1, l.trim_end_matches('\r'));
         }
-        parser.finish()
+        crate::parsers::finish_events(parser)
     }
 
     /// Decodes a sample file (UTF-8, UTF-8 BOM, UTF-16LE BOM).

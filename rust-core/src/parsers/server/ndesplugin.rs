@@ -10,6 +10,7 @@ use crate::parsers::{LogOutput, LogParser};
 
 use super::{Sink, has, log_time};
 use crate::contract::InputKind;
+use crate::evidence::codes;
 use crate::input::Head;
 use crate::parsers::{InputFormat, InputPath, Reader, Signal};
 
@@ -22,6 +23,9 @@ enum Msg {
     HttpFailed,
     CallingNotify,
     ExitNotify,
+    /// `WINHTTP_CALLBACK_STATUS_FLAG_…`: why a TLS connection to the CRP failed; it may
+    /// stand alone or precede (or follow) its `Failed to send http request` line.
+    Flag,
 }
 
 fn classify(line: &str) -> Option<Msg> {
@@ -33,12 +37,16 @@ fn classify(line: &str) -> Option<Msg> {
         Some(Msg::VerifyReturns)
     } else if has(line, "Exiting VerifyRequest with") {
         Some(Msg::ExitVerify)
-    } else if has(line, "Failed to send http request") {
+    } else if has(line, "Failed to send http request")
+        || (has(line, "/CertificateRegistrationSvc/") && winhttp_error(line).is_some())
+    {
         Some(Msg::HttpFailed)
     } else if has(line, "Calling Notifyrequest") || has(line, "Calling NotifyRequest") {
         Some(Msg::CallingNotify)
     } else if has(line, "Exiting Notify") {
         Some(Msg::ExitNotify)
+    } else if has(line, FLAG) {
+        Some(Msg::Flag)
     } else {
         None
     }
@@ -56,16 +64,54 @@ fn leading_time(line: &str) -> Option<LogTime> {
     log_time(&format!("{a} {b}"))
 }
 
-/// WinHTTP error names (winhttp.h) for the detail.
-pub fn winhttp_name(n: u32) -> &'static str {
-    match n {
-        12002 => "ERROR_WINHTTP_TIMEOUT",
-        12007 => "ERROR_WINHTTP_NAME_NOT_RESOLVED",
-        12029 => "ERROR_WINHTTP_CANNOT_CONNECT",
-        12030 => "ERROR_WINHTTP_CONNECTION_ERROR",
-        12175 => "ERROR_WINHTTP_SECURE_FAILURE",
-        _ => "WinHTTP error",
+const FLAG: &str = "WINHTTP_CALLBACK_STATUS_FLAG_";
+
+/// `Error 12xxx`: a WinHTTP error number (12001–12192) in the line.
+fn winhttp_error(text: &str) -> Option<u32> {
+    let mut from = 0;
+    while let Some(i) = find_ascii_ci(&text[from..], "Error ") {
+        let at = from + i + 6;
+        let n: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if let Ok(n) = n.parse::<u32>()
+            && (12001..=12192).contains(&n)
+        {
+            return Some(n);
+        }
+        from = at;
     }
+    None
+}
+
+/// The `WINHTTP_CALLBACK_STATUS_FLAG_…` names in a text, with what each says.
+fn flags(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = find_ascii_ci(&text[from..], FLAG) {
+        let at = from + i + FLAG.len();
+        let name: String = text[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        from = at;
+        if name.is_empty() || out.iter().any(|o: &String| o.starts_with(&name)) {
+            continue;
+        }
+        let what = match name.as_str() {
+            "CERT_CN_INVALID" => " (the CRP's TLS certificate does not name the host called)",
+            "CERT_DATE_INVALID" => " (the CRP's TLS certificate is expired or not yet valid)",
+            "INVALID_CA" => " (the CRP's TLS certificate chains to an untrusted root)",
+            "CERT_REV_FAILED" => " (the revocation check of the CRP's TLS certificate failed)",
+            "CERT_REVOKED" => " (the CRP's TLS certificate is revoked)",
+            "INVALID_CERT" => " (the CRP's TLS certificate is invalid)",
+            "SECURITY_CHANNEL_ERROR" => " (the TLS channel could not be set up)",
+            _ => "",
+        };
+        out.push(format!("{name}{what}"));
+    }
+    out
 }
 
 /// `0x…` after `with`: the HRESULT the call exited with.
@@ -122,7 +168,7 @@ impl NdesPluginParser {
 
     fn flush(&mut self) {
         let Some(p) = self.pending.take() else { return };
-        self.sink.out.records += 1;
+        self.sink.record(p.time.as_ref());
         let text = p.text.as_str();
         let fact = match p.msg {
             Msg::CallingVerify => {
@@ -159,25 +205,11 @@ impl NdesPluginParser {
                 _ => return,
             },
             Msg::HttpFailed => {
-                let n = find_ascii_ci(text, "Error ")
-                    .map(|i| {
-                        text[i + 6..]
-                            .chars()
-                            .take_while(|c| c.is_ascii_digit())
-                            .collect::<String>()
-                    })
-                    .and_then(|s| s.parse::<u32>().ok());
-                let flag = find_ascii_ci(text, "WINHTTP_CALLBACK_STATUS_FLAG_").map(|i| {
-                    text[i + 29..]
-                        .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                        .collect::<String>()
-                });
-                let mut detail = match n {
-                    Some(n) => format!("WinHTTP error {n} ({})", winhttp_name(n)),
+                let mut detail = match winhttp_error(text) {
+                    Some(n) => codes::winhttp_label(n),
                     None => "WinHTTP error".to_string(),
                 };
-                if let Some(f) = flag.filter(|f| !f.is_empty()) {
+                for f in flags(text) {
                     detail.push_str(&format!(", {f}"));
                 }
                 if has(text, "/Notify") {
@@ -188,6 +220,15 @@ impl NdesPluginParser {
                 } else {
                     self.verdict_seen = true;
                     ServerFact::PolicyModuleError { detail }
+                }
+            }
+            Msg::Flag => {
+                self.verdict_seen = true;
+                ServerFact::PolicyModuleError {
+                    detail: format!(
+                        "a TLS connection to the certificate registration point failed: {}",
+                        flags(text).join(", ")
+                    ),
                 }
             }
             Msg::ExitNotify => match exit_code(text) {
@@ -214,6 +255,27 @@ impl NdesPluginParser {
 impl LogParser for NdesPluginParser {
     fn line(&mut self, number: u64, line: &str) {
         match classify(line) {
+            // A flag line before its `Failed to send` line: one record, the call's.
+            Some(Msg::HttpFailed) if self.pending.as_ref().is_some_and(|p| p.msg == Msg::Flag) => {
+                if let Some(p) = self.pending.as_mut() {
+                    p.msg = Msg::HttpFailed;
+                    p.line = number;
+                    p.time = leading_time(line).or(p.time.take());
+                    p.text = format!("{} {}", line.trim(), p.text);
+                }
+            }
+            // A flag line after its `Failed to send` line continues it.
+            Some(Msg::Flag)
+                if self
+                    .pending
+                    .as_ref()
+                    .is_some_and(|p| p.msg == Msg::HttpFailed && p.text.len() < 4096) =>
+            {
+                if let Some(p) = self.pending.as_mut() {
+                    p.text.push(' ');
+                    p.text.push_str(line.trim());
+                }
+            }
             Some(msg) => {
                 self.flush();
                 self.pending = Some(Pending {
@@ -237,7 +299,8 @@ impl LogParser for NdesPluginParser {
 
     fn finish(&mut self) -> LogOutput {
         self.flush();
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Ndes);
+        self.sink.take(InputKind::NdesPluginLog)
     }
 }
 
@@ -254,14 +317,20 @@ impl InputFormat for NdesPluginFormat {
     }
 
     fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
-        head.has_any(&[
+        let found = head.has_any(&[
             "Calling VerifyRequest",
             "Calling Notifyrequest",
             "Verify challenge returns",
             "Exiting VerifyRequest with",
             "Exiting Notify with",
-        ])
-        .then_some(Signal::Phrase)
+            "Sending request to certificate registration point",
+            "Failed to send http request /CertificateRegistrationSvc",
+            FLAG,
+        ]) || head
+            .lines
+            .iter()
+            .any(|l| has(l, "/CertificateRegistrationSvc/") && winhttp_error(l).is_some());
+        found.then_some(Signal::Phrase)
     }
 
     fn reader(&self, path: InputPath) -> Reader {
@@ -315,6 +384,41 @@ mod tests {
             ServerFact::NotifyFailed { detail, .. } => assert!(detail.contains("CERT_CN_INVALID")),
             o => panic!("{o:?}"),
         }
+    }
+
+    #[test]
+    fn flags_and_winhttp_errors_in_any_order() {
+        // The flag before its call (as Microsoft's page shows it), one record.
+        let text = "WINHTTP_CALLBACK_STATUS_FLAG_CERT_CN_INVALID\nFailed to send http request /CertificateRegistrationSvc/Certificate/VerifyRequest. Error 12175\n";
+        let f = facts(&run(&mut NdesPluginParser::new("p".into()), text));
+        assert_eq!(f.len(), 1, "{f:?}");
+        match &f[0] {
+            ServerFact::PolicyModuleError { detail } => {
+                assert!(detail.contains("ERROR_WINHTTP_SECURE_FAILURE"), "{detail}");
+                assert!(detail.contains("does not name the host"), "{detail}");
+            }
+            o => panic!("{o:?}"),
+        }
+        // A flag alone, and an `Error 121xx` line naming the CRP path.
+        let f = facts(&run(
+            &mut NdesPluginParser::new("p".into()),
+            "WINHTTP_CALLBACK_STATUS_FLAG_INVALID_CA\n",
+        ));
+        assert!(
+            matches!(&f[..], [ServerFact::PolicyModuleError { detail }] if detail.contains("INVALID_CA"))
+        );
+        let f = facts(&run(
+            &mut NdesPluginParser::new("p".into()),
+            "Error 12030 while sending /CertificateRegistrationSvc/Certificate/Notify\n",
+        ));
+        assert!(
+            matches!(&f[..], [ServerFact::NotifyFailed { detail, .. }] if detail.contains("ERROR_WINHTTP_CONNECTION_ERROR"))
+        );
+        // A number that is no WinHTTP error is not one.
+        assert_eq!(
+            winhttp_error("Error 404 on /CertificateRegistrationSvc/x"),
+            None
+        );
     }
 
     proptest::proptest! {

@@ -173,7 +173,10 @@ fn classify(msg: &str, st: &mut VerifyState) -> Option<ServerFact> {
             });
         }
     }
-    if has(msg, "COMException") || has(msg, "CCertRequest::Submit") {
+    if has(msg, "COMException")
+        || has(msg, "CCertRequest::Submit")
+        || has(msg, "CCertRequest.Submit")
+    {
         let code = find_hresult(msg);
         st.exception = true;
         return Some(match code {
@@ -223,8 +226,8 @@ impl SvclogParser {
 
     #[allow(clippy::field_reassign_with_default)]
     fn record(&mut self, line: u64, xml: &str) {
-        self.sink.out.records += 1;
         let time: Option<LogTime> = attr(xml, "TimeCreated", "SystemTime").and_then(log_time);
+        self.sink.record(time.as_ref());
         let source = attr(xml, "Source", "Name").unwrap_or("");
         let component = ServerComponent::Connector;
         let data = element(xml, "ApplicationData").unwrap_or("");
@@ -248,7 +251,7 @@ impl SvclogParser {
         if t.is_empty() || t.starts_with("at ") {
             return;
         }
-        self.sink.out.records += 1;
+        self.sink.record(None);
         if let Some(fact) = classify(t, &mut self.state) {
             let mut keys = ServerKeys::default();
             if let Some(i) = find_ascii_ci(t, "Device ID") {
@@ -321,7 +324,8 @@ impl LogParser for SvclogParser {
                 );
             }
         }
-        self.sink.take()
+        self.sink.seen_on(ServerComponent::Connector);
+        self.sink.take(InputKind::IntuneConnectorSvclog)
     }
 }
 
@@ -344,10 +348,15 @@ impl InputFormat for SvclogFormat {
         }
         head.has_any(&[
             "VerifyRequest Started.",
+            "VerifyRequest Finished with status",
             "Validation Phase",
             "CertRegPoint.",
             "IssuePfx",
+            "Issuing Pfx certificate",
             "CCertRequest::Submit",
+            "CCertRequest.Submit",
+            "Signing certificate could not be retrieved",
+            "m_safeCertContext is an invalid handle",
         ])
         .then_some(Signal::Phrase)
     }

@@ -60,12 +60,60 @@ struct PendingRep {
     text: String,
 }
 
+/// sscep's network errors (its `net.c`), printed to stderr without the program name.
+const SSCEP_NET_ERRORS: &[&str] = &[
+    "failed to resolve remote host address",
+    "cannot open socket",
+    "cannot connect",
+    "cannot send data",
+    "incomplete send",
+    "error receiving data",
+    "cannot parse response",
+];
+
+/// The text after sscep's program prefix: `sscep: `, `./sscep: `,
+/// `/usr/local/bin/sscep: `, `sscep.exe: ` — the program's name as it was started.
+fn sscep_body(t: &str) -> Option<&str> {
+    let (prog, rest) = t.split_once(": ")?;
+    let name = prog.rsplit(['/', '\\']).next()?;
+    (name.eq_ignore_ascii_case("sscep") || name.eq_ignore_ascii_case("sscep.exe"))
+        .then(|| rest.trim())
+}
+
+/// The SCEP URL of an sscep command line pasted with its output
+/// (`$ ./sscep getca -u http://… -c ca.crt`).
+fn command_url(t: &str) -> Option<&str> {
+    let mut toks = t.split_whitespace().skip_while(|x| *x == "$" || *x == "#");
+    let prog = toks.next()?;
+    let name = prog.rsplit(['/', '\\']).next()?;
+    if !(name.eq_ignore_ascii_case("sscep") || name.eq_ignore_ascii_case("sscep.exe")) {
+        return None;
+    }
+    let op = toks.next()?;
+    if !SSCEP_OPERATIONS.contains(&op) {
+        return None;
+    }
+    let mut url = None;
+    while let Some(x) = toks.next() {
+        if x == "-u" {
+            url = toks.next();
+        }
+    }
+    Some(url.unwrap_or(""))
+}
+
+const SSCEP_OPERATIONS: &[&str] = &["getca", "getnextca", "enroll", "getcert", "getcrl"];
+
 /// The sscep / scepclient parser.
 pub struct TestClientParser {
     sink: Sink,
     operation: Option<ScepOperation>,
     transaction_id: Option<String>,
     rep: Option<PendingRep>,
+    /// The SCEP server URL of a pasted command line.
+    url: Option<String>,
+    /// The last HTTP status sscep printed.
+    last_status: Option<u16>,
 }
 
 impl TestClientParser {
@@ -75,11 +123,13 @@ impl TestClientParser {
             operation: None,
             transaction_id: None,
             rep: None,
+            url: None,
+            last_status: None,
         }
     }
 
     fn event(&mut self, line: u64, kind: EventKind, text: &str) {
-        self.sink.out.records += 1;
+        self.sink.record(None);
         let e = LogEvent {
             platform: Platform::Server,
             source: SourceRef::line(self.sink.path.clone(), line),
@@ -109,7 +159,12 @@ impl LogParser for TestClientParser {
         if t.is_empty() {
             return;
         }
-        let body = t.strip_prefix("sscep:").map(str::trim).unwrap_or(t);
+        let prefixed = sscep_body(t);
+        let body = prefixed.unwrap_or(t);
+        if let Some(url) = command_url(t) {
+            self.url = Some(url.to_string()).filter(|u| !u.is_empty());
+            return;
+        }
         // sscep: the reason belongs to the pkistatus before it.
         if let Some(r) = body.strip_prefix("reason:")
             && let Some(p) = self.rep.as_mut()
@@ -148,6 +203,22 @@ impl LogParser for TestClientParser {
         {
             self.operation = Some(ScepOperation::PkiOperation);
         }
+        // sscep announcing a request: the exchange with the SCEP server starts.
+        if prefixed.is_some()
+            && (has(body, "requesting CA certificate")
+                || has(body, "sending certificate request")
+                || has(body, "requesting certificate"))
+        {
+            let kind = EventKind::ScepRequest {
+                operation: self
+                    .operation
+                    .clone()
+                    .unwrap_or(ScepOperation::PkiOperation),
+                url: self.url.clone(),
+            };
+            self.event(number, kind, t);
+            return;
+        }
         if let Some(s) = body.strip_prefix("pkistatus:") {
             self.rep = Some(PendingRep {
                 line: number,
@@ -181,7 +252,9 @@ impl LogParser for TestClientParser {
         if let Some(i) = find_ascii_ci(body, "server response status code:") {
             let v = body[i + 29..].trim();
             let code: String = v.chars().take_while(|c| c.is_ascii_digit()).collect();
-            if let Ok(status) = code.parse::<u16>()
+            let status = code.parse::<u16>().ok();
+            self.last_status = status;
+            if let Some(status) = status
                 && !(200..300).contains(&status)
             {
                 let reason = v[code.len()..].trim_start_matches([',', ' ']).to_string();
@@ -223,7 +296,22 @@ impl LogParser for TestClientParser {
             }
             return;
         }
-        if t.starts_with("sscep:") && connection {
+        // A reply of the wrong type after a 2xx answer: the server answered, unusably.
+        if has(body, "wrong (or missing) MIME content type")
+            || has(body, "cannot find pkiStatus")
+            || has(body, "wrong pkistatus in reply")
+        {
+            if self.last_status.is_none_or(|c| (200..300).contains(&c)) {
+                let kind = EventKind::ScepInvalidResponse {
+                    detail: body.to_string(),
+                };
+                self.event(number, kind, t);
+            }
+            return;
+        }
+        // sscep's own network errors, printed without its name.
+        let sscep_net = SSCEP_NET_ERRORS.iter().any(|e| body.starts_with(e));
+        if (prefixed.is_some() && connection) || sscep_net {
             let kind = EventKind::ScepTransportError {
                 operation: self.operation.clone(),
                 detail: body.to_string(),
@@ -234,7 +322,7 @@ impl LogParser for TestClientParser {
 
     fn finish(&mut self) -> LogOutput {
         self.flush();
-        self.sink.take()
+        self.sink.take(InputKind::ScepTestClientLog)
     }
 }
 
@@ -254,7 +342,7 @@ impl InputFormat for TestClientFormat {
         let found = head
             .lines
             .iter()
-            .any(|l| l.trim_start().starts_with("sscep: "))
+            .any(|l| sscep_body(l.trim()).is_some() || command_url(l.trim()).is_some())
             || head.text.contains("PKCSReq (19)")
             || head
                 .lines
@@ -279,27 +367,74 @@ mod tests {
 
     #[test]
     fn sscep_failure_with_reason() {
-        let text = "sscep: sending certificate request\nsscep: reply transaction id: 5A3F\nsscep: pkistatus: FAILURE\nsscep: reason: Transaction not permitted or supported\n";
+        let text = "$ ./sscep enroll -u http://ndes.contoso.example/certsrv/mscep/mscep.dll -f sscep.conf\n./sscep: sending certificate request\nsscep: reply transaction id: 5A3F\n/usr/bin/sscep: pkistatus: FAILURE\nsscep: reason: Transaction not permitted or supported\n";
         let k = kinds(&run(&mut TestClientParser::new("t".into()), text));
         assert_eq!(
             k,
-            vec![EventKind::CertRep {
-                status: PkiStatus::Failure,
-                fail_info: Some(FailInfo::BadRequest),
-                transaction_id: Some("5A3F".into())
-            }]
+            vec![
+                EventKind::ScepRequest {
+                    operation: ScepOperation::PkiOperation,
+                    url: Some("http://ndes.contoso.example/certsrv/mscep/mscep.dll".into())
+                },
+                EventKind::CertRep {
+                    status: PkiStatus::Failure,
+                    fail_info: Some(FailInfo::BadRequest),
+                    transaction_id: Some("5A3F".into())
+                }
+            ]
         );
+        // sscep's network errors come without its name; a MIME complaint after a 200 is an
+        // unusable answer, after a 500 the status says it all.
+        let k = kinds(&run(
+            &mut TestClientParser::new("t".into()),
+            "./sscep: requesting CA certificate\nfailed to resolve remote host address h (err=-2)\n",
+        ));
+        assert!(
+            matches!(
+                &k[1],
+                EventKind::ScepTransportError {
+                    operation: Some(ScepOperation::GetCaCert),
+                    ..
+                }
+            ),
+            "{k:?}"
+        );
+        let k = kinds(&run(
+            &mut TestClientParser::new("t".into()),
+            "sscep.exe: server response status code: 200, MIME header: text/html\nsscep.exe: wrong (or missing) MIME content type\n",
+        ));
+        assert!(
+            matches!(&k[..], [EventKind::ScepInvalidResponse { .. }]),
+            "{k:?}"
+        );
+        let k = kinds(&run(
+            &mut TestClientParser::new("t".into()),
+            "sscep: server response status code: 500, MIME header: text/html\nsscep: wrong (or missing) MIME content type\n",
+        ));
+        assert!(
+            matches!(&k[..], [EventKind::ScepHttpResponse { status: 500, .. }]),
+            "{k:?}"
+        );
+        assert_eq!(sscep_body("cannot connect: Connection refused"), None);
+        assert_eq!(command_url("sscep getca -c ca.crt"), Some(""));
+        assert_eq!(command_url("sscep hello -u x"), None);
         let k = kinds(&run(
             &mut TestClientParser::new("t".into()),
             "sscep: requesting CA certificate\nsscep: server response status code: 500, MIME header: text/html\n",
         ));
         assert!(matches!(
-            &k[0],
-            EventKind::ScepHttpResponse {
-                status: 500,
-                operation: ScepOperation::GetCaCert,
-                ..
-            }
+            &k[..],
+            [
+                EventKind::ScepRequest {
+                    operation: ScepOperation::GetCaCert,
+                    ..
+                },
+                EventKind::ScepHttpResponse {
+                    status: 500,
+                    operation: ScepOperation::GetCaCert,
+                    ..
+                }
+            ]
         ));
         let k = kinds(&run(
             &mut TestClientParser::new("t".into()),

@@ -230,7 +230,9 @@ fn infer_id(msg: &str) -> Option<u32> {
         306
     } else if m.starts_with("SCEP: Certificate request generated") {
         36
-    } else if m.starts_with("SCEP: Failed LogError") {
+    } else if m.starts_with("SCEP: Failed LogError")
+        || m.starts_with("SCEPInstallCertificateWithScepHelper")
+    {
         307
     } else if m.starts_with("SCEP: Certificate enroll failed") {
         32

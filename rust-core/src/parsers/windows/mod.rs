@@ -11,11 +11,11 @@ mod csv;
 mod events;
 pub mod evtx;
 pub mod mdmdiag;
-mod text;
+pub(crate) mod text;
 mod xml;
 
 use crate::contract::InputKind;
-use crate::evidence::{ErrorCode, EventKind, LogEvent, Platform, SourceRef};
+use crate::evidence::{ErrorCode, EventKind, LogEvent, LogRead, Platform, SourceRef, TimeSpan};
 use crate::input::Head;
 use crate::limits::{self, MAX_EVENTS_PER_INPUT, MAX_EVIDENCE_TEXT, clip};
 
@@ -83,6 +83,12 @@ pub(crate) fn export_shape(head: &Head<'_>) -> bool {
         let n = l.replace('\t', ",");
         n.starts_with("Level,Date and Time,Source,Event ID,Task Category")
     };
+    // PowerShell `Export-Csv` of `Get-WinEvent`: its `#TYPE` line, or a header naming the
+    // record's `Id` and `ProviderName` columns.
+    let ps_header = |l: &str| {
+        l.starts_with("#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord")
+            || (l.contains("\"ProviderName\"") && l.contains("\"Id\""))
+    };
     head.text.contains("<Event xmlns=")
         || head.text.contains("<Event xmlns='")
         || head.lines.iter().any(|l| {
@@ -90,6 +96,7 @@ pub(crate) fn export_shape(head: &Head<'_>) -> bool {
             t.starts_with("Log Name:")
                 || t.starts_with("Event ID:")
                 || csv_header(t)
+                || ps_header(t)
                 || t.starts_with("SCEP: ")
         })
 }
@@ -121,6 +128,8 @@ pub struct WindowsParser {
     truncated: u64,
     /// Per kept event: (index in `out.events`, record number, event ID).
     meta: Vec<(usize, u64, u32)>,
+    /// The times of the first and last records.
+    span: TimeSpan,
 }
 
 impl WindowsParser {
@@ -136,6 +145,7 @@ impl WindowsParser {
             text: None,
             truncated: 0,
             meta: Vec::new(),
+            span: TimeSpan::default(),
         }
     }
 
@@ -147,6 +157,7 @@ impl WindowsParser {
     fn emit_raw(&mut self, raw: RawEvent) {
         self.out.records += 1;
         self.out.platform = Some(Platform::Windows);
+        self.span.see_opt(raw.time.as_ref());
         let record_no = self.out.records;
         let (id, kinds) = classify(&raw);
         let text = clip(&raw.text(), MAX_EVIDENCE_TEXT);
@@ -198,15 +209,15 @@ impl WindowsParser {
             self.flush_text();
             self.text = Some(TextRecord::new(number));
         }
+        // A message quoted alone (`SCEP: …`, a 307's `SCEPInstall…` text, CertEnroll's
+        // `SCEP Certificate enrollment …`): its following lines belong to it (86/87 spread
+        // the stage and the code over several) up to the next such message.
+        if t.starts_with("SCEP") && self.text.as_ref().is_none_or(|r| r.message_only) {
+            self.flush_text();
+            self.text = Some(TextRecord::message(number, t));
+            return;
+        }
         let Some(rec) = self.text.as_mut() else {
-            // A message-only line (`SCEP: …` copied from a ticket).
-            if t.starts_with("SCEP") {
-                self.emit_raw(RawEvent {
-                    line: number,
-                    message: Some(t.to_string()),
-                    ..Default::default()
-                });
-            }
             return;
         };
         if t.starts_with("Event Xml:") {
@@ -478,6 +489,12 @@ impl LogParser for WindowsParser {
         self.flush_text();
         self.fix_307_codes();
         self.meta.clear();
+        let span = std::mem::take(&mut self.span);
+        self.out.read_as(
+            &self.path,
+            Platform::Windows,
+            LogRead::new(InputKind::WindowsDmEvents, span),
+        );
         let mut out = std::mem::take(&mut self.out);
         if self.truncated > 0 {
             out.notes.push(format!(

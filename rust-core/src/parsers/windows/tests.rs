@@ -10,7 +10,7 @@ fn run_parser(text: &str) -> (LogOutput, u64) {
     for (i, l) in text.split('\n').enumerate() {
         p.line(i as u64 + 1, l.strip_suffix('\r').unwrap_or(l));
     }
-    let out = p.finish();
+    let out = crate::parsers::finish_events(&mut p);
     (out, p.truncated_events())
 }
 

@@ -34,6 +34,9 @@ pub(crate) struct TextRecord {
     pub in_desc: bool,
     /// `Event Xml:` was seen: the next XML event is this record's own copy.
     pub awaiting_xml: bool,
+    /// A message quoted alone (`SCEP: …` without its record): its lines run up to the
+    /// next message or record.
+    pub message_only: bool,
 }
 
 impl TextRecord {
@@ -58,6 +61,17 @@ impl TextRecord {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A message quoted alone, starting with `line`.
+    pub fn message(line: u64, text: &str) -> Self {
+        TextRecord {
+            line,
+            desc: vec![text.trim().to_string()],
+            in_desc: true,
+            message_only: true,
+            ..Default::default()
         }
     }
 

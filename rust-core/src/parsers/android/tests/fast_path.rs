@@ -16,7 +16,7 @@ proptest::proptest! {
             p.line(i as u64 * 2 + 1, l);
             p.line(i as u64 * 2 + 2, &noise);
         }
-        let out = p.finish();
+        let out = crate::parsers::finish_events(&mut p);
         proptest::prop_assert!(out.events.len() as u64 <= out.records * 4 + 4);
     }
 
@@ -112,7 +112,7 @@ fn run_skim(bytes: &[u8], chunk: usize) -> LogOutput {
         d.push_skim(c, skim, &mut Feed(&mut p));
     }
     d.finish_skim(skim, &mut Feed(&mut p));
-    p.finish()
+    crate::parsers::finish_events(&mut p)
 }
 
 fn same_as_slow(bytes: &[u8], what: &str) {
@@ -206,7 +206,7 @@ fn fast_path_long_line_in_bounded_memory() {
         &mut Feed(&mut p),
     );
     d.finish_skim(skim, &mut Feed(&mut p));
-    let out = p.finish();
+    let out = crate::parsers::finish_events(&mut p);
     assert_eq!(out.events.len(), 1);
     assert_eq!(out.events[0].source.line, Some(3));
     let cut = d.cut_lines();
@@ -337,7 +337,51 @@ fn message_only_lines_before_any_header_reach_the_parser_on_the_fast_path() {
         d.push_skim(c, skim, &mut Feed(&mut p));
     }
     d.finish_skim(skim, &mut Feed(&mut p));
-    let fast = p.finish();
+    let fast = crate::parsers::finish_events(&mut p);
     assert_eq!(signature(&fast), signature(&slow));
     assert_eq!(fast.events.len(), 20);
+}
+
+#[test]
+fn fast_path_sees_the_first_and_last_record_times() {
+    // Noise first and last (no keyword: skipped by the fast path), SCEP in between: the
+    // time span of the log (issue 21) is the same as on the line-by-line path.
+    let noise = |t: &str| {
+        format!(
+            "{t}\tINFO\tcom.microsoft.omadm.client.OMADMClient\t4410\t00017\tSession step done\n"
+        )
+    };
+    let mut text = noise("2026-02-10T09:00:01.1230000");
+    for i in 0..50 {
+        text.push_str(&noise(&format!("2026-02-10T09:01:{:02}.0000000", i % 60)));
+    }
+    text.push_str("2026-02-10T09:02:00.0000000\tVERB\torg.jscep.transport.UrlConnectionGetTransport\t4410\t00017\tReceived '500 Internal Server Error' when sending GetCACert(ca) to https://h/certsrv/mscep/mscep.dll?operation=GetCACert&message=ca\n");
+    for i in 0..50 {
+        text.push_str(&noise(&format!("2026-02-10T09:03:{:02}.0000000", i % 60)));
+    }
+    text.push_str(&noise("2026-02-10T09:59:59.9990000"));
+    let slow = {
+        let mut p = AndroidParser::new(Arc::from("t.log"));
+        for (i, l) in text.lines().enumerate() {
+            p.line(i as u64 + 1, l);
+        }
+        crate::parsers::finish_read(&mut p).1
+    };
+    assert_eq!(slow.kind, InputKind::AndroidOmadmLog);
+    assert_eq!(
+        slow.span.text(),
+        "2026-02-10T09:00:01.1230000 – 2026-02-10T09:59:59.9990000"
+    );
+    for chunk in [1, 64, 600, 4096, 1 << 20] {
+        let mut p = AndroidParser::new(Arc::from("t.log"));
+        let skim = p.skim().unwrap();
+        let mut d = LineDecoder::new();
+        for c in text.as_bytes().chunks(chunk) {
+            d.push_skim(c, skim, &mut Feed(&mut p));
+        }
+        d.finish_skim(skim, &mut Feed(&mut p));
+        let (out, fast) = crate::parsers::finish_read(&mut p);
+        assert_eq!(fast, slow, "chunk {chunk}");
+        assert_eq!(out.records, 103, "chunk {chunk}");
+    }
 }

@@ -12,7 +12,7 @@ fn run_bytes(bytes: &[u8]) -> LogOutput {
     let mut sink = |n: u64, l: &str| p.line(n, l);
     d.push(bytes, &mut sink);
     d.finish(&mut sink);
-    p.finish()
+    crate::parsers::finish_events(&mut p)
 }
 
 /// The six shared Android samples (`tests/fixtures/android/`).
@@ -506,7 +506,7 @@ fn event_cap_counts_drops() {
     for n in 0..(limits::MAX_EVENTS_PER_INPUT as u64 + 5) {
         p.line(n + 1, &line);
     }
-    let out = p.finish();
+    let out = crate::parsers::finish_events(&mut p);
     assert_eq!(out.events.len(), limits::MAX_EVENTS_PER_INPUT);
     assert_eq!(out.events_dropped, 5);
     assert_eq!(out.records, limits::MAX_EVENTS_PER_INPUT as u64 + 5);
@@ -531,3 +531,22 @@ fn signature(out: &LogOutput) -> Signature {
 
 mod fast_path;
 mod samples;
+
+#[test]
+fn lines_wrapped_by_a_mail_client_are_rejoined() {
+    let out = run(
+        "2025-07-01T05:18:45.3460000\tINFO\tcom.microsoft.omadm.platforms.android.certmgr.state.NativeScepCertInstallStateMachine\t18327\t14\tSCEP cert 'ModelName=AC_6f1e%2FLogicalName_d4c3;Hash=-1' state changed from CERT_INSTALLING to\nCERT_ACCESS_REQUESTED\n\
+         2025-07-01T05:16:28.0340000\tVERB\torg.jscep.transaction.EnrollmentTransaction\t18327\t10\tResponse: org.jscep.message.CertRep@5a1d93e0[failInfo=badRequest,pkiStatus=FAILURE,\nmessageData=<null>,messageType=CERT_REP,transId=5C2A]\n",
+    );
+    let k = kinds(&out);
+    assert!(
+        matches!(&k[0], EventKind::ScepInstallState { to, .. } if to == "CERT_ACCESS_REQUESTED"),
+        "{k:?}"
+    );
+    assert!(
+        matches!(&k[1], EventKind::CertRep { status: PkiStatus::Failure, fail_info: Some(FailInfo::BadRequest), transaction_id: Some(t) } if t == "5C2A"),
+        "{k:?}"
+    );
+    // A whole line is not joined with the stack trace under it.
+    assert_eq!(rejoin_wrapped("state changed from A to B", "x\ny"), None);
+}

@@ -40,6 +40,10 @@ pub(super) fn provider_component(p: &str) -> Option<ServerComponent> {
         Some(ServerComponent::Ca)
     } else if has(p, "Intune") || has(p, "NDESConnector") || has(p, "CertificateConnector") {
         Some(ServerComponent::Connector)
+    } else if has(p, "CAPI2") {
+        // Certificate chain checks on the NDES server (its RA certificates, the CA's CRL,
+        // the CRP's TLS certificate).
+        Some(ServerComponent::Ndes)
     } else if p == "Application Error"
         || p.eq_ignore_ascii_case("WAS")
         || has(p, "Windows-WAS")
@@ -114,7 +118,7 @@ pub fn classify(r: &EventRecord) -> Option<(ServerComponent, ServerFact, ServerK
             }
         }
         ServerComponent::Ndes if has(p, "WAS") => match id {
-            5009 | 5002 | 5021 | 5057 | 5059 => {
+            5009 | 5002 | 5011 | 5021 | 5057 | 5059 => {
                 let crp = has(&text, "CertificateRegistrationSvc") || has(&text, "CRP");
                 ServerFact::NdesFailure {
                     step: if crp { 3 } else { 2 },
@@ -124,6 +128,22 @@ pub fn classify(r: &EventRecord) -> Option<(ServerComponent, ServerFact, ServerK
             }
             _ => return None,
         },
+        ServerComponent::Ndes if has(p, "CAPI2") => {
+            let code = capi2_result_code(&text)?;
+            let crp = has(&text, "CertificateRegistrationSvc") || has(&text, "NDES_Plugin");
+            let result = capi2_result_text(&text).unwrap_or_default();
+            ServerFact::NdesFailure {
+                step: if crp { 3 } else { 2 },
+                detail: crate::limits::clip(
+                    &format!(
+                        "certificate chain check failed, {} {result}",
+                        code_label(code)
+                    ),
+                    300,
+                ),
+                crp,
+            }
+        }
         ServerComponent::Ndes if has(p, "ASP.NET") => {
             if id == 1310 || has(&text, "compilation error") {
                 ServerFact::PolicyModuleError { detail: msg }
@@ -286,8 +306,12 @@ pub(super) fn ndes_id_by_phrase(t: &str) -> Option<u32> {
         10
     } else if has(t, "failed to return the CA certificate") {
         7
-    } else if has(t, "cannot decode") || has(t, "cannot decrypt") || has(t, "cannot read") {
+    } else if has(t, "cannot decode") {
+        16
+    } else if has(t, "cannot retrieve required information") {
         17
+    } else if has(t, "cannot decrypt") || has(t, "cannot read") {
+        18
     } else {
         return None;
     })
@@ -303,4 +327,64 @@ pub(super) fn ca_id_by_phrase(t: &str) -> Option<u32> {
     } else {
         return None;
     })
+}
+
+/// The provider and event ID a message quoted alone names by its words: IIS hosting (WAS
+/// pools, a w3wp.exe crash, ASP.NET health events) and CAPI2 chain results. NDES and CA
+/// messages are named by their own phrases (`ndes_id_by_phrase`, `ca_id_by_phrase`).
+pub(super) fn provider_by_phrase(t: &str) -> Option<(&'static str, u32)> {
+    Some(if has(t, "Faulting application name: w3wp.exe") {
+        ("Application Error", 1000)
+    } else if has(t, "application pool") && has(t, "terminated unexpectedly") {
+        ("WAS", 5009)
+    } else if has(t, "application pool") && has(t, "fatal communication error") {
+        ("WAS", 5011)
+    } else if has(
+        t,
+        "is being automatically disabled due to a series of failures",
+    ) {
+        ("WAS", 5002)
+    } else if has(t, "The identity of application pool") {
+        ("WAS", 5021)
+    } else if has(t, "Application pool") && has(t, "has been disabled") {
+        ("WAS", 5059)
+    } else if has(t, "A compilation error has occurred") || has(t, "Event code: 3007") {
+        ("ASP.NET", 1310)
+    } else if capi2_failure(t).is_some() {
+        ("Microsoft-Windows-CAPI2", 11)
+    } else {
+        return None;
+    })
+}
+
+/// The failure code of a CAPI2 chain result in an event's details
+/// (`<Result value="800B010A">…</Result>` under `CertGetCertificateChain` or
+/// `CertVerifyCertificateChainPolicy`); `None` when the text holds none or it succeeded.
+pub(crate) fn capi2_failure(t: &str) -> Option<u32> {
+    if !(has(t, "CertGetCertificateChain")
+        || has(t, "CertVerifyCertificateChainPolicy")
+        || has(t, "Microsoft-Windows-CAPI2"))
+    {
+        return None;
+    }
+    capi2_result_code(t)
+}
+
+/// The failure code of a `<Result value="…">` in a text, whatever surrounds it.
+pub(super) fn capi2_result_code(t: &str) -> Option<u32> {
+    let i = find_ascii_ci(t, "<Result value=")?;
+    let v = t[i + 14..].trim_start_matches(['"', '\'']);
+    let hex: String = v.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+    let code = u32::from_str_radix(hex.get(..8)?, 16).ok()?;
+    (code & 0x8000_0000 != 0).then_some(code)
+}
+
+/// The text of a CAPI2 `<Result …>text</Result>`.
+fn capi2_result_text(t: &str) -> Option<String> {
+    let i = find_ascii_ci(t, "<Result value=")?;
+    let rest = &t[i..];
+    let gt = rest.find('>')?;
+    let body = &rest[gt + 1..];
+    let end = find_ascii_ci(body, "</Result>").unwrap_or(body.len());
+    Some(body[..end].trim().to_string())
 }

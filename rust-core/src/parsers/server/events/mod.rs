@@ -42,6 +42,8 @@ pub struct ServerEventsParser {
     csv_cols: Vec<String>,
     fl: Option<EventRecord>,
     fl_in_message: bool,
+    /// A CAPI2 detail snippet is being read (its chain element was seen).
+    capi2: bool,
 }
 
 impl ServerEventsParser {
@@ -57,13 +59,17 @@ impl ServerEventsParser {
             csv_cols: Vec::new(),
             fl: None,
             fl_in_message: false,
+            capi2: false,
         }
     }
 
     fn emit(&mut self, r: EventRecord) {
-        self.sink.out.records += 1;
+        let time = r.time.as_deref().and_then(log_time);
+        self.sink.record(time.as_ref());
+        if let Some(c) = classify::provider_component(&r.provider) {
+            self.sink.seen_on(c);
+        }
         if let Some((component, fact, keys)) = classify(&r) {
-            let time = r.time.as_deref().and_then(log_time);
             let text = if r.message.is_empty() {
                 r.data.join(" ")
             } else {
@@ -188,6 +194,23 @@ impl ServerEventsParser {
 
     fn text_line(&mut self, number: u64, line: &str) {
         let t = line.trim_end();
+        // A whole record flattened onto one line by a web page or a mail.
+        if !self.in_description
+            && let Some(rec) = crate::parsers::windows::text::flattened(t, number)
+        {
+            if let Some(b) = self.block.take() {
+                self.emit(b);
+            }
+            self.emit(EventRecord {
+                line: number,
+                provider: rec.source.clone().unwrap_or_default(),
+                event_id: rec.event_id.unwrap_or(0),
+                time: rec.date.clone(),
+                message: rec.desc.join("\n"),
+                ..EventRecord::default()
+            });
+            return;
+        }
         if self.block.is_none() && !t.starts_with("Log Name:") && self.format_list_line(number, t) {
             return;
         }
@@ -205,6 +228,12 @@ impl ServerEventsParser {
             return;
         }
         if self.skip_xml_block {
+            // The event's XML copy: its data (CAPI2 keeps its result code there only).
+            if let Some(b) = self.block.as_mut()
+                && b.data.iter().map(String::len).sum::<usize>() < 8192
+            {
+                b.data.push(t.trim().to_string());
+            }
             return;
         }
         let Some(b) = self.block.as_mut() else {
@@ -248,11 +277,23 @@ impl ServerEventsParser {
         if t.trim().is_empty() {
             return;
         }
-        let r = EventRecord {
+        if has(t, "CertGetCertificateChain") || has(t, "CertVerifyCertificateChainPolicy") {
+            self.capi2 = true;
+        }
+        let mut r = EventRecord {
             line: number,
             message: t.trim().to_string(),
             ..EventRecord::default()
         };
+        // The message alone: its provider and ID as its words name them.
+        if let Some((provider, id)) = classify::provider_by_phrase(&r.message) {
+            r.provider = provider.to_string();
+            r.event_id = id;
+        } else if self.capi2 && classify::capi2_result_code(t).is_some() {
+            // A CAPI2 detail snippet: its result line below the chain element.
+            r.provider = "Microsoft-Windows-CAPI2".to_string();
+            r.event_id = 11;
+        }
         if classify(&r).is_some() {
             self.emit(r);
         }
@@ -304,7 +345,10 @@ impl LogParser for ServerEventsParser {
             if t.is_empty() {
                 return;
             }
-            self.shape = if t.starts_with('<') {
+            // An XML fragment that is no event (a CAPI2 detail snippet) is read as text.
+            self.shape = if t.starts_with('<')
+                && (find_ascii_ci(t, "<Event").is_some() || t.starts_with("<?xml"))
+            {
                 Shape::Xml
             } else if t.starts_with("Log Name:") {
                 Shape::Text
@@ -389,7 +433,7 @@ impl LogParser for ServerEventsParser {
         {
             self.xml_event(n, &x);
         }
-        self.sink.take()
+        self.sink.take(InputKind::WindowsServerEvents)
     }
 }
 
@@ -409,14 +453,20 @@ impl InputFormat for ServerEventsFormat {
     fn recognise(&self, head: &Head<'_>) -> Option<Signal> {
         let server = head.has_any(PROVIDERS)
             || head.has_any(PHRASES)
+            || classify::capi2_failure(&head.text).is_some()
             || head.lines.iter().any(|l| {
                 l.trim_start()
                     .strip_prefix("Source:")
                     .is_some_and(|v| v.trim() == "WAS")
             });
-        if server && crate::parsers::windows::export_shape(head) {
+        // PowerShell `Get-WinEvent | Format-List`: `ProviderName : …` lines.
+        let format_list = head.lines.iter().any(|l| {
+            l.strip_prefix("ProviderName")
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        });
+        if server && (crate::parsers::windows::export_shape(head) || format_list) {
             Some(Signal::Structure)
-        } else if head.has_any(PHRASES) {
+        } else if head.has_any(PHRASES) || classify::capi2_failure(&head.text).is_some() {
             Some(Signal::Phrase)
         } else {
             None
@@ -435,8 +485,13 @@ impl InputFormat for ServerEventsFormat {
 const PHRASES: &[&str] = &[
     "The Network Device Enrollment Service",
     "Active Directory Certificate Services denied request",
+    "Active Directory Certificate Services could not process request",
     "Faulting application name: w3wp.exe",
     "A process serving application pool",
+    "is being automatically disabled due to a series of failures",
+    "The identity of application pool",
+    "Windows Process Activation Service (WAS) encountered a failure",
+    "A compilation error has occurred",
 ];
 
 /// Providers (and their spellings in each export shape) of the servers' events.
@@ -448,6 +503,7 @@ const PROVIDERS: &[&str] = &[
     "NDESConnector",
     "w3wp.exe",
     "ASP.NET",
+    "Microsoft-Windows-WAS",
     "Provider Name=\"WAS\"",
     "Provider Name='WAS'",
     ",WAS,",
