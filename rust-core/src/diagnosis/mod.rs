@@ -5,6 +5,7 @@ pub mod certificates;
 pub mod device;
 pub mod enrollments;
 pub mod finding;
+pub mod probe;
 pub mod server;
 pub mod timeline;
 

@@ -10,6 +10,7 @@ pub mod android;
 pub mod certs;
 pub mod ios;
 pub mod own_report;
+pub mod scep_reply;
 pub mod server;
 pub mod windows;
 

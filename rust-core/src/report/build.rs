@@ -263,5 +263,6 @@ pub fn build(p: Parts<'_>) -> Report {
         timeline,
         findings,
         notices,
+        probe: None,
     }
 }

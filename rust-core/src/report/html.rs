@@ -232,6 +232,10 @@ pub fn render(r: &Report) -> String {
         ("steps", l("heading-steps")),
         ("findings", l("heading-findings")),
     ];
+    let probe = super::probe::lines(r, m);
+    if !probe.is_empty() {
+        toc.push(("probe", l("heading-probe")));
+    }
     if !r.certificates.is_empty() {
         toc.push(("certificates", l("heading-certificates")));
     }
@@ -366,6 +370,18 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "</article>");
     }
     let _ = writeln!(o, "</section>");
+
+    if !probe.is_empty() {
+        let _ = writeln!(
+            o,
+            "<section id=\"probe\" aria-labelledby=\"h-probe\">\n<h2 id=\"h-probe\">{}</h2>\n<ul>",
+            l("heading-probe")
+        );
+        for line in &probe {
+            let _ = writeln!(o, "<li>{}</li>", escape(line));
+        }
+        let _ = writeln!(o, "</ul>\n</section>");
+    }
 
     // Certificates: chains as paths from the root down, then one card per certificate.
     if !r.certificates.is_empty() {

@@ -83,6 +83,15 @@ pub fn render(r: &Report) -> String {
         o.push('\n');
     }
 
+    let probe = super::probe::lines(r, m);
+    if !probe.is_empty() {
+        let _ = writeln!(o, "## {}\n", l("heading-probe"));
+        for line in &probe {
+            let _ = writeln!(o, "- {}", esc(line));
+        }
+        o.push('\n');
+    }
+
     if !r.enrollments.is_empty() {
         let _ = writeln!(o, "## {}\n", l("heading-enrollments"));
         let _ = writeln!(

@@ -234,6 +234,14 @@ pub fn render(r: &Report) -> String {
         }
     }
 
+    let probe = super::probe::lines(r, m);
+    if !probe.is_empty() {
+        section(&mut o, l("heading-probe"));
+        for line in &probe {
+            o.push_str(&wrap(line, "", WIDTH));
+        }
+    }
+
     if !r.enrollments.is_empty() {
         section(&mut o, l("heading-enrollments"));
         for e in &r.enrollments {

@@ -21,6 +21,7 @@ use crate::report::{InputEntry, InputStatus, Lang, Report};
 use crate::{chain, redaction};
 
 mod fingerprint;
+pub mod probe;
 mod split;
 mod stream;
 
