@@ -593,9 +593,12 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
     if let Some(p) = &report.probe {
         register_probe(p, &mut r);
     }
+    // Issue 23: the next action may name the SCEP URL to probe.
+    r.scan(&report.next_action);
     let rep = r.finish();
 
     rep.apply_in_place(&mut report.summary);
+    rep.apply_in_place(&mut report.next_action);
     for f in &mut report.findings {
         rep.apply_in_place(&mut f.detail);
         for e in &mut f.evidence {

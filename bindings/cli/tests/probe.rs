@@ -485,3 +485,28 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn diagnose_names_the_probe_for_the_scep_url_of_the_evidence() {
+    let next = |args: &[&str]| {
+        let mut all = vec!["diagnose", "--format", "json", "--now", common::NOW];
+        all.extend_from_slice(args);
+        let out = common::run(&all);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["next_action"].as_str().unwrap().to_string()
+    };
+    let log = "tests/fixtures/android/omadm-ndes-http-500.log";
+    // Without redaction the command is given in full, ready to run.
+    assert!(
+        next(&["--no-redact", log])
+            .ends_with("certdoctor probe https://scep.litware-example.org/certsrv/mscep/mscep.dll"),
+        "{}",
+        next(&["--no-redact", log])
+    );
+    // Redacted, the host is a token: the words say where the real URL is.
+    let redacted = next(&[log]);
+    assert!(redacted.contains("run certdoctor probe with the NDES URL of the SCEP profile"));
+    assert!(!redacted.contains("litware-example"), "{redacted}");
+    // A delivered certificate needs no probe.
+    assert!(!next(&["tests/fixtures/android/omadm-success.log"]).contains("certdoctor probe"));
+}

@@ -40,6 +40,48 @@ pub struct Summary {
     pub primary: Option<usize>,
     /// Message ID of the next action when no finding gives one.
     pub next_key: &'static str,
+    /// Issue 23: the SCEP endpoint to test with `certdoctor probe`, when the evidence
+    /// names one and the verdict leaves the server in doubt.
+    pub probe: Option<ProbeHint>,
+}
+
+/// What the evidence says about the SCEP URL a device used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeHint {
+    /// The URL a device asked (`scheme://host/path`, query dropped).
+    Url(String),
+    /// Only NDES's IIS log shows it: the path is known, the external host name is not.
+    Path(&'static str),
+}
+
+/// The SCEP URL of the latest device request in the evidence, else NDES's path when the
+/// IIS log shows mscep requests.
+fn probe_hint(events: &[LogEvent]) -> Option<ProbeHint> {
+    let url = events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::ScepRequest { url: Some(u), .. }
+        | EventKind::ScepHttpResponse { url: Some(u), .. } => {
+            crate::evidence::probe::ScepUrl::parse(u).ok()
+        }
+        _ => None,
+    });
+    if let Some(u) = url {
+        return Some(ProbeHint::Url(u.base()));
+    }
+    events
+        .iter()
+        .any(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Server(s) if matches!(
+                    s.fact,
+                    crate::evidence::server::ServerFact::HttpRequest {
+                        target: crate::evidence::server::HttpTarget::Mscep { .. },
+                        ..
+                    }
+                )
+            )
+        })
+        .then_some(ProbeHint::Path("/certsrv/mscep/mscep.dll"))
 }
 
 /// What the diagnosis concluded.
@@ -129,6 +171,13 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
         &enrollments,
         &server_outcome.extras,
     );
+    // A delivered certificate needs no probe, and an action waits for someone else.
+    if matches!(
+        verdict,
+        Verdict::Failed | Verdict::InProgress | Verdict::Inconclusive
+    ) {
+        summary.probe = probe_hint(events);
+    }
     Outcome {
         findings,
         enrollments,
@@ -267,6 +316,7 @@ fn summarise(
                 ],
                 primary,
                 next_key: "next-follow-remedy",
+                probe: None,
             }
         }
         Verdict::Delivered => {
@@ -280,6 +330,7 @@ fn summarise(
                     ],
                     primary: None,
                     next_key: "next-delivered",
+                    probe: None,
                 }
             } else {
                 let name = leaf
@@ -293,6 +344,7 @@ fn summarise(
                     args: vec![("name", name)],
                     primary: None,
                     next_key: "next-delivered",
+                    probe: None,
                 }
             }
         }
@@ -311,6 +363,7 @@ fn summarise(
                 ],
                 primary: None,
                 next_key: "next-in-progress",
+                probe: None,
             }
         }
         Verdict::Inconclusive => Summary {
@@ -322,6 +375,7 @@ fn summarise(
             args: vec![("certificates", facts.certificates.len().to_string())],
             primary: None,
             next_key: "next-collect",
+            probe: None,
         },
     }
 }

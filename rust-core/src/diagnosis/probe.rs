@@ -332,6 +332,7 @@ pub fn diagnose(facts: &ProbeFacts<'_>) -> ProbeOutcome {
             ],
             primary: None,
             next_key: "next-probe-working",
+            probe: None,
         }
     } else {
         Summary {
@@ -339,6 +340,7 @@ pub fn diagnose(facts: &ProbeFacts<'_>) -> ProbeOutcome {
             args: vec![("url", facts.url.base())],
             primary,
             next_key: "next-follow-remedy",
+            probe: None,
         }
     };
     ProbeOutcome {

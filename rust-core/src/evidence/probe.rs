@@ -171,8 +171,9 @@ pub struct CaCertReply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScepUrl {
     pub https: bool,
-    /// Host and optional port as written (IPv6 in brackets).
+    /// Host and optional port as written (IPv6 in brackets), case kept.
     pub authority: String,
+    /// The host in lowercase, brackets removed.
     pub host: String,
     /// Starts with `/`.
     pub path: String,
@@ -242,7 +243,7 @@ impl ScepUrl {
         };
         Ok(ScepUrl {
             https,
-            authority: authority.to_ascii_lowercase(),
+            authority: authority.to_string(),
             host: host.to_ascii_lowercase(),
             path,
         })
@@ -327,7 +328,7 @@ mod tests {
         assert_eq!(u.host, "ndes.contoso.com");
         assert_eq!(
             u.request(ProbeOperation::GetCaCaps),
-            "https://ndes.contoso.com/certsrv/mscep/mscep.dll/pkiclient.exe?operation=GetCACaps&message=CA"
+            "https://NDES.contoso.com/certsrv/mscep/mscep.dll/pkiclient.exe?operation=GetCACaps&message=CA"
         );
         let v = ScepUrl::parse("http://127.0.0.1:8080?operation=GetCACert").unwrap();
         assert_eq!(v.base(), "http://127.0.0.1:8080/");

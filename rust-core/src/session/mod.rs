@@ -264,6 +264,7 @@ impl Session {
             notices,
             now: options.now,
             lang: options.lang,
+            redact: options.redact,
         });
         if options.redact {
             let secret: [u8; 32] = key.finalize().into();

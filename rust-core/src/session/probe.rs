@@ -180,6 +180,7 @@ pub fn probe_report(input: ProbeInput, options: &Options) -> Result<Report, Prob
         notices: Vec::new(),
         now: options.now,
         lang: options.lang,
+        redact: options.redact,
     });
     report.probe = Some(build_probe(ProbeParts {
         url: url.base(),
