@@ -16,8 +16,10 @@ use time::format_description::well_known::Rfc3339;
 #[cfg(any(target_os = "android", test))]
 mod jni_glue;
 mod platform;
+pub mod probe;
 pub mod report;
 
+pub use probe::*;
 pub use report::*;
 
 uniffi::setup_scaffolding!("certdoctor");
