@@ -7,7 +7,7 @@ use certdoctor_core::evidence::probe as core;
 use certdoctor_core::report::probe as core_report;
 use certdoctor_core::session::probe::{self as session, ProbeError};
 
-use crate::{CertdoctorError, DiagnoseOptions, Report, core_options, guard};
+use crate::{CertdoctorError, DiagnoseOptions, DiagnosisSession, Report, core_options, guard};
 
 /// The two read-only SCEP operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -226,22 +226,43 @@ pub fn probe_report(
     options: DiagnoseOptions,
 ) -> Result<Report, CertdoctorError> {
     guard(|| {
-        let exchanges = input
+        let report = session::probe_report(core_input(input)?, &core_options(&options)?)
+            .map_err(probe_error)?;
+        Ok(report.into())
+    })
+}
+
+fn core_input(input: ProbeInput) -> Result<session::ProbeInput, CertdoctorError> {
+    Ok(session::ProbeInput {
+        url: input.url,
+        expected_ca_thumbprint: input.expected_ca_thumbprint,
+        exchanges: input
             .exchanges
             .into_iter()
             .map(core::ProbeExchange::try_from)
-            .collect::<Result<Vec<_>, _>>()?;
-        let report = session::probe_report(
-            session::ProbeInput {
-                url: input.url,
-                expected_ca_thumbprint: input.expected_ca_thumbprint,
-                exchanges,
-            },
-            &core_options(&options)?,
-        )
-        .map_err(probe_error)?;
-        Ok(report.into())
+            .collect::<Result<Vec<_>, _>>()?,
     })
+}
+
+/// The probe joins a diagnosis: "Test the SCEP server" from the device's network, its
+/// result in the same report as the device's evidence.
+#[uniffi::export]
+impl DiagnosisSession {
+    /// Adds a probe whose findings, certificates and `probe` object join the report made by
+    /// `finish` (one redaction for both). A second probe replaces the first.
+    pub fn add_probe(&self, input: ProbeInput) -> Result<(), CertdoctorError> {
+        guard(|| {
+            let input = core_input(input)?;
+            self.with_session(|s| s.add_probe(input))?
+                .map_err(probe_error)
+        })
+    }
+
+    /// The SCEP URL of the latest device request in the inputs added so far, to offer for a
+    /// probe (never redacted: it stays on the device until the user shares a report).
+    pub fn scep_url(&self) -> Result<Option<String>, CertdoctorError> {
+        guard(|| self.with_session(|s| s.scep_url()))
+    }
 }
 
 /// One HTTP request of the probe, as reported.
@@ -471,6 +492,43 @@ mod tests {
         // Back to the core for rendering: the probe object survives the round trip.
         let text = crate::render(report, crate::ReportFormat::Text, "en".into()).unwrap();
         assert!(text.contains("SCEP server test"), "{text}");
+    }
+
+    #[test]
+    fn a_session_offers_the_evidence_url_and_joins_a_probe() {
+        let s = DiagnosisSession::new(options()).unwrap();
+        s.add_file(crate::InputFile {
+            name: "OMADM.log".into(),
+            bytes: include_bytes!("../../../tests/fixtures/android/omadm-ndes-http-500.log")
+                .to_vec(),
+        })
+        .unwrap();
+        let url = s.scep_url().unwrap().unwrap();
+        assert_eq!(
+            url,
+            "https://scep.litware-example.org/certsrv/mscep/mscep.dll"
+        );
+        let plan = probe_plan(url.clone()).unwrap();
+        s.add_probe(ProbeInput {
+            url,
+            expected_ca_thumbprint: None,
+            exchanges: vec![failed(
+                ProbeOperation::GetCaCaps,
+                &plan.requests[0].url,
+                ProbeFailure::TlsWrongHost,
+            )],
+        })
+        .unwrap();
+        let r = s.finish().unwrap();
+        assert_eq!(r.probe.unwrap().tls.unwrap().result, "wrong_host");
+        assert!(matches!(
+            s.add_probe(ProbeInput {
+                url: "x".into(),
+                expected_ca_thumbprint: None,
+                exchanges: vec![]
+            }),
+            Err(CertdoctorError::InvalidOption { .. }) | Err(CertdoctorError::InvalidState { .. })
+        ));
     }
 
     #[test]

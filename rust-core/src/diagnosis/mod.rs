@@ -56,7 +56,7 @@ pub enum ProbeHint {
 
 /// The SCEP URL of the latest device request in the evidence, else NDES's path when the
 /// IIS log shows mscep requests.
-fn probe_hint(events: &[LogEvent]) -> Option<ProbeHint> {
+pub fn probe_hint(events: &[LogEvent]) -> Option<ProbeHint> {
     let url = events.iter().rev().find_map(|e| match &e.kind {
         EventKind::ScepRequest { url: Some(u), .. }
         | EventKind::ScepHttpResponse { url: Some(u), .. } => {

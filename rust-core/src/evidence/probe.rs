@@ -188,6 +188,8 @@ pub enum ScepUrlError {
     NoHost,
     #[error("the URL carries credentials (user@host); certdoctor sends none")]
     Credentials,
+    #[error("{0:?} is not a host name or an IP address")]
+    Host(String),
     #[error("the port {0:?} is not a number from 1 to 65535")]
     Port(String),
     #[error("the URL contains spaces or control characters")]
@@ -228,6 +230,15 @@ impl ScepUrl {
         };
         if host.is_empty() {
             return Err(ScepUrlError::NoHost);
+        }
+        let bracketed = authority.starts_with('[');
+        let host_char = |c: char| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '.' | '_')
+                || (bracketed && matches!(c, ':' | '%'))
+        };
+        if !host.chars().all(host_char) {
+            return Err(ScepUrlError::Host(host.to_string()));
         }
         if let Some(p) = port
             && !matches!(p.parse::<u16>(), Ok(n) if n > 0)
@@ -345,6 +356,11 @@ mod tests {
         assert_eq!(
             ScepUrl::parse("https://h:0/").unwrap_err(),
             ScepUrlError::Port("0".into())
+        );
+        assert_eq!(
+            ScepUrl::parse("https://<server>-contoso.msappproxy.net/certsrv/mscep/mscep.dll")
+                .unwrap_err(),
+            ScepUrlError::Host("<server>-contoso.msappproxy.net".into())
         );
         assert_eq!(
             ScepUrl::parse("https://h/a b").unwrap_err(),

@@ -6,12 +6,13 @@
 use sha2::{Digest, Sha256};
 
 use crate::chain;
+use crate::contract::{Severity, Verdict};
 use crate::diagnosis::probe::{self as rules, ProbeFacts, final_exchange};
-use crate::evidence::Certificate;
 use crate::evidence::probe::{
     CaCertReply, ExchangeResult, ProbeExchange, ProbeOperation, ReplyProblem, ScepUrl,
     ScepUrlError, TlsObservation,
 };
+use crate::evidence::{CertRole, Certificate};
 use crate::limits;
 use crate::parsers::certs::certificate_from_der;
 use crate::parsers::scep_reply;
@@ -92,24 +93,53 @@ pub struct ProbeInput {
 /// Most requests a probe makes: two operations, each with its redirects.
 const MAX_EXCHANGES: usize = 2 * (1 + limits::MAX_PROBE_REDIRECTS);
 
-/// Diagnoses a probe and builds its report.
-pub fn probe_report(input: ProbeInput, options: &Options) -> Result<Report, ProbeError> {
-    let url = parse_url(&input.url)?;
-    let expected = input
-        .expected_ca_thumbprint
-        .as_deref()
-        .map(parse_thumbprint)
-        .transpose()?;
+/// A probe read and diagnosed: its report before redaction, what redaction needs.
+pub(crate) struct Probed {
+    pub report: Report,
+    pub certificates: Vec<Certificate>,
+    pub roles: Vec<CertRole>,
+    /// The redaction key's input: a hash of everything the transport handed over.
+    pub key: [u8; 32],
+}
+
+/// Checks what a transport handed over and holds it to the contract's bounds.
+pub(crate) fn validate(input: ProbeInput) -> Result<ProbeInput, ProbeError> {
+    parse_url(&input.url)?;
+    if let Some(t) = &input.expected_ca_thumbprint {
+        parse_thumbprint(t)?;
+    }
     if input.exchanges.is_empty() {
         return Err(ProbeError::NoExchange);
     }
     if input.exchanges.len() > MAX_EXCHANGES {
         return Err(ProbeError::TooManyExchanges(input.exchanges.len()));
     }
-    let mut exchanges = input.exchanges;
-    for e in &mut exchanges {
+    let mut input = input;
+    for e in &mut input.exchanges {
         bound(e);
     }
+    Ok(input)
+}
+
+/// Diagnoses a probe and builds its report.
+pub fn probe_report(input: ProbeInput, options: &Options) -> Result<Report, ProbeError> {
+    let mut p = analyse(validate(input)?, options)?;
+    if options.redact {
+        let pairs: Vec<_> = p.certificates.iter().zip(p.roles.iter().copied()).collect();
+        redaction::redact_report(&mut p.report, &pairs, p.key);
+    }
+    Ok(p.report)
+}
+
+/// Reads the replies, runs the probe rules and builds the (unredacted) report.
+pub(crate) fn analyse(input: ProbeInput, options: &Options) -> Result<Probed, ProbeError> {
+    let url = parse_url(&input.url)?;
+    let expected = input
+        .expected_ca_thumbprint
+        .as_deref()
+        .map(parse_thumbprint)
+        .transpose()?;
+    let exchanges = input.exchanges;
 
     let ok_body = |op| {
         final_exchange(&exchanges, op).and_then(|e| match &e.result {
@@ -194,11 +224,44 @@ pub fn probe_report(input: ProbeInput, options: &Options) -> Result<Report, Prob
         ras: &verdict.ras,
         expected_ca_thumbprint: expected,
     }));
-    if options.redact {
-        let pairs: Vec<_> = certificates.iter().zip(roles.iter().copied()).collect();
-        redaction::redact_report(&mut report, &pairs, redaction_key(&exchanges));
+    let key = redaction_key(&exchanges);
+    Ok(Probed {
+        report,
+        certificates,
+        roles,
+        key,
+    })
+}
+
+/// Joins a probe to a diagnosis (both unredacted): the probe object, its findings (step 2)
+/// and its CA and RA certificates join the report. An error of the probe makes the verdict
+/// `failed` (report-contract.md § Verdicts); the summary and next action are then the
+/// probe's, unless the diagnosis had failed already.
+pub(crate) fn join(report: &mut Report, probe: Report) {
+    let rank = |f: &crate::report::FindingEntry| {
+        let severity = match f.severity {
+            Severity::Error => 0,
+            Severity::Action => 1,
+            Severity::Warning => 2,
+            Severity::Info => 3,
+        };
+        (f.resolved, severity)
+    };
+    let probe_failed = probe.verdict == Verdict::Failed;
+    report.findings.extend(probe.findings);
+    report.findings.sort_by_key(rank);
+    for c in probe.certificates {
+        if !report.certificates.iter().any(|x| x.sha256 == c.sha256) {
+            report.certificates.push(c);
+        }
     }
-    Ok(report)
+    report.chains.extend(probe.chains);
+    if probe_failed && report.verdict != Verdict::Failed {
+        report.verdict = Verdict::Failed;
+        report.summary = probe.summary;
+        report.next_action = probe.next_action;
+    }
+    report.probe = probe.probe;
 }
 
 /// Holds a transport to the contract's bounds: bodies beyond the cap are cut (and marked

@@ -11,6 +11,7 @@ use super::*;
 use crate::contract::{Severity, Verdict};
 use crate::evidence::probe::{HttpAnswer, TlsProblem, TransportFailure};
 use crate::report::{Format, Lang};
+use crate::session::Session;
 
 const URL: &str = "https://ndes.contoso.com/certsrv/mscep/mscep.dll";
 
@@ -467,4 +468,102 @@ fn without_redaction_the_url_is_shown() {
     .unwrap();
     assert_eq!(r.probe.as_ref().unwrap().url, URL);
     assert!(!r.redaction.applied);
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../tests/fixtures/android/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn a_probe_joins_a_diagnosis_with_one_redaction() {
+    // The Android log names https://scep.litware-example.org/…; the probe of the same
+    // host answers 500: one report, one token for the host in both parts.
+    let url = "https://scep.litware-example.org/certsrv/mscep/mscep.dll";
+    let mut session = Session::new(options(true));
+    session.add_bytes("OMADM.log", &fixture("omadm-ndes-http-500.log"));
+    assert_eq!(session.scep_url().as_deref(), Some(url));
+    let target = plan(url).unwrap();
+    let mut e = exchange(
+        ProbeOperation::GetCaCaps,
+        answer(500, "text/html", b"<html/>"),
+    );
+    e.url = target.requests[0].1.clone();
+    e.tls = None;
+    session
+        .add_probe(ProbeInput {
+            url: url.into(),
+            expected_ca_thumbprint: None,
+            exchanges: vec![e],
+        })
+        .unwrap();
+    let r = session.finish();
+    assert_eq!(r.verdict, Verdict::Failed);
+    let p = r.probe.as_ref().unwrap();
+    assert!(!p.working);
+    let host_token = |s: &str| {
+        let i = s.find("‹host-").unwrap();
+        s[i..i + "‹host-000000›".len()].to_string()
+    };
+    let from_probe = host_token(&p.url);
+    let from_log = host_token(
+        &r.timeline
+            .iter()
+            .find(|t| t.text.contains("‹host-"))
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| {
+                r.findings
+                    .iter()
+                    .flat_map(|f| f.evidence.iter())
+                    .find(|e| e.text.contains("‹host-"))
+                    .unwrap()
+                    .text
+                    .clone()
+            }),
+    );
+    assert_eq!(from_probe, from_log);
+    let unreachable = r
+        .findings
+        .iter()
+        .filter(|f| f.id.as_str() == "SCEP_SERVER_UNREACHABLE")
+        .count();
+    assert_eq!(unreachable, 2, "the log's and the probe's");
+}
+
+#[test]
+fn a_working_probe_keeps_a_delivered_verdict() {
+    let pki = pki();
+    let mut session = Session::new(options(false));
+    session.add_bytes("OMADM.log", &fixture("omadm-success.log"));
+    let before = {
+        let mut s = Session::new(options(false));
+        s.add_bytes("OMADM.log", &fixture("omadm-success.log"));
+        s.finish()
+    };
+    session
+        .add_probe(ProbeInput {
+            url: URL.into(),
+            expected_ca_thumbprint: None,
+            exchanges: working(&pki, pkcs7(&[&pki.sign, &pki.enc, &pki.ca])),
+        })
+        .unwrap();
+    let r = session.finish();
+    assert_eq!(r.verdict, Verdict::Delivered);
+    assert_eq!(r.summary, before.summary);
+    assert_eq!(r.findings.len(), before.findings.len());
+    assert!(r.probe.as_ref().unwrap().working);
+    assert_eq!(r.certificates.len(), before.certificates.len() + 3);
+    // A bad probe input is refused when added, not when finishing.
+    let mut s = Session::new(options(false));
+    assert!(
+        s.add_probe(ProbeInput {
+            url: "ndes".into(),
+            expected_ca_thumbprint: None,
+            exchanges: vec![],
+        })
+        .is_err()
+    );
 }

@@ -1,6 +1,7 @@
 package app.certdoctor
 
 import app.certdoctor.ffi.DiagnoseOptions
+import app.certdoctor.ffi.DiagnosisSession
 import app.certdoctor.ffi.ProbeExchange
 import app.certdoctor.ffi.ProbeFailure
 import app.certdoctor.ffi.ProbeInput
@@ -78,7 +79,13 @@ class ScepProbe(
         url: String,
         expectedCaThumbprint: String? = null,
         options: DiagnoseOptions = CertDoctor.options(),
-    ): Report {
+    ): Report = app.certdoctor.ffi.probeReport(collect(url, expectedCaThumbprint), options)
+
+    /**
+     * Makes the requests and returns what the core needs, without deciding: for
+     * [diagnoseWithProbe], where the probe joins the report of the device's evidence.
+     */
+    fun collect(url: String, expectedCaThumbprint: String? = null): ProbeInput {
         val plan = app.certdoctor.ffi.probePlan(url)
         val exchanges = mutableListOf<ProbeExchange>()
         for (request in plan.requests) {
@@ -87,7 +94,7 @@ class ScepProbe(
             // No connection at all: the next operation would fail the same way.
             if (made.last().failure != null) break
         }
-        return app.certdoctor.ffi.probeReport(ProbeInput(plan.baseUrl, expectedCaThumbprint, exchanges), options)
+        return ProbeInput(plan.baseUrl, expectedCaThumbprint, exchanges)
     }
 
     private fun follow(operation: ProbeOperation, start: String, cap: Int, maxRedirects: Int): List<ProbeExchange> {
@@ -169,6 +176,51 @@ class ScepProbe(
     }
 
     companion object {
+        /**
+         * The SCEP URL of the latest device request in [inputs] (the profile's NDES URL as
+         * the device used it), to offer in "Test the SCEP server"; `null` when none is named.
+         */
+        fun urlFromEvidence(inputs: List<StreamInput>, options: DiagnoseOptions = CertDoctor.options()): String? =
+            DiagnosisSession(options).use { session ->
+                feed(session, inputs)
+                session.scepUrl()
+            }
+
+        /**
+         * One report of the device's evidence and a probe ([collect]): the probe's findings
+         * (step 2), its CA and RA certificates and its `probe` object join the diagnosis,
+         * redacted once. What the app shares after "Test the SCEP server".
+         */
+        fun diagnoseWithProbe(
+            inputs: List<StreamInput>,
+            probe: ProbeInput,
+            options: DiagnoseOptions = CertDoctor.options(),
+        ): Report = DiagnosisSession(options).use { session ->
+            feed(session, inputs)
+            session.addProbe(probe)
+            session.finish()
+        }
+
+        private fun feed(session: DiagnosisSession, inputs: List<StreamInput>) {
+            for (input in inputs) {
+                session.beginInput(input.name).use { sink ->
+                    try {
+                        input.open().use { stream ->
+                            val buffer = ByteArray(CertDoctor.CHUNK_BYTES)
+                            while (true) {
+                                val n = stream.read(buffer)
+                                if (n < 0) break
+                                if (n > 0) sink.push(buffer.copyOf(n))
+                            }
+                        }
+                    } catch (e: IOException) {
+                        sink.readFailed("read error: ${e.message ?: e.javaClass.simpleName}")
+                    }
+                    sink.finishInput()
+                }
+            }
+        }
+
         /** The platform's default trust store (the device's trusted roots on Android). */
         fun platformTrustManager(): X509TrustManager {
             val factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm())

@@ -183,6 +183,30 @@ class ScepProbeTest {
     }
 
     @Test
+    fun theProbeJoinsTheReportOfTheDevicesEvidence() = respond { e ->
+        send(e, 500, "text/html", "<html><body>Internal Server Error</body></html>".toByteArray())
+    }.use { server ->
+        val fixtures = File(System.getProperty("certdoctor.fixtures") ?: "tests/fixtures/android")
+        val log = StreamInput("OMADM.log") { File(fixtures, "omadm-success.log").inputStream() }
+        assertEquals(null, ScepProbe.urlFromEvidence(listOf(log), fixed))
+        val probe = ScepProbe(timeoutMillis = 5_000).collect(server.url("http"))
+        val r = ScepProbe.diagnoseWithProbe(listOf(log), probe, fixed)
+        // The device got its certificate, but the server fails from here: the probe's error
+        // makes the verdict failed and its summary leads.
+        assertEquals(Verdict.FAILED, r.verdict)
+        assertEquals(listOf("SCEP_SERVER_UNREACHABLE"), ids(r).filter { it.startsWith("SCEP_SERVER") })
+        assertTrue(r.summary, "SCEP server test" in r.summary)
+        assertFalse(r.probe!!.working)
+        assertTrue(r.inputs.any { it.path == "OMADM.log" })
+
+        val failing = StreamInput("OMADM.log") { File(fixtures, "omadm-ndes-http-500.log").inputStream() }
+        assertEquals(
+            "https://scep.litware-example.org/certsrv/mscep/mscep.dll",
+            ScepProbe.urlFromEvidence(listOf(failing), fixed),
+        )
+    }
+
+    @Test
     fun badInputIsAnException() {
         try {
             ScepProbe().probeBlocking("ndes.contoso.com", options = fixed)
