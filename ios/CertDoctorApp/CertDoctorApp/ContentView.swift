@@ -31,6 +31,7 @@ struct ContentView: View {
                     }
                 }
                 phaseSection
+                ProbeSection()
                 trustSection
             }
             .navigationTitle(Text("app.name"))
