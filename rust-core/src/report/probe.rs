@@ -171,6 +171,11 @@ pub fn build(p: ProbeParts<'_>) -> ProbeEntry {
     }
 }
 
+/// A probe report reads no input: its renders leave the empty Inputs section out.
+pub fn shows_inputs(r: &Report) -> bool {
+    !(r.inputs.is_empty() && r.probe.is_some())
+}
+
 /// The probe section as lines of text, the same in every renderer.
 pub fn lines(r: &Report, m: &Messages) -> Vec<String> {
     let Some(p) = &r.probe else {
@@ -242,7 +247,7 @@ pub fn lines(r: &Report, m: &Messages) -> Vec<String> {
     let cert = |sha: &str| r.certificates.iter().find(|c| c.sha256 == sha);
     if let Some(c) = p.ca.as_deref().and_then(cert) {
         out.push(format!(
-            "{}: {} (SHA-1 {}, {} {} → {})",
+            "{}: {} (SHA-1 {}; {} {} → {})",
             l("label-probe-ca"),
             c.subject,
             c.sha1,

@@ -221,6 +221,11 @@ fn a_working_ndes_is_inconclusive_and_working() {
     let text = r.render(Format::Text);
     assert!(text.contains("SCEP server test"), "{text}");
     assert!(text.contains("RA: CN=‹person-"), "{text}");
+    // No input was read: no empty Inputs section in any layout.
+    assert!(!text.contains("\nInputs\n"), "{text}");
+    assert!(!r.render(Format::Markdown).contains("## Inputs"));
+    let html = r.render(Format::Html);
+    assert!(!html.contains("id=\"inputs\"") && html.contains("id=\"probe\""));
 }
 
 #[test]
