@@ -97,6 +97,16 @@ pub const MAX_IGNORED_MEMBERS_LISTED: usize = 200;
 /// by default.
 pub const MAX_EVTX_BYTES: u64 = 512 * 1024 * 1024;
 
+/// SCEP probe: bytes of a reply body kept (a GetCACert reply is a few kilobytes); a
+/// transport reads one byte more to know the body was cut.
+pub const MAX_PROBE_BODY_BYTES: usize = 1024 * 1024;
+
+/// SCEP probe: redirects followed per operation (never https → http).
+pub const MAX_PROBE_REDIRECTS: usize = 3;
+
+/// SCEP probe: characters kept of a transport's error reason.
+pub const MAX_PROBE_REASON_CHARS: usize = 400;
+
 /// Cuts `text` to at most `max` characters on a char boundary, marking the cut with `…`.
 pub fn clip(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {

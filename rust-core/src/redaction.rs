@@ -527,6 +527,36 @@ fn scan_contexts(text: &str, r: &mut Redactor) {
     }
 }
 
+/// A probe's hosts: the URLs asked and redirected to, the reasons given, and the names
+/// the TLS server certificate holds (its subject's CN and its DNS and IP SANs).
+fn register_probe(p: &crate::report::probe::ProbeEntry, r: &mut Redactor) {
+    r.scan(&p.url);
+    for q in &p.requests {
+        r.scan(&q.url);
+        for s in [q.location.as_ref(), q.error.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            r.scan(s);
+        }
+    }
+    // The server's own certificate comes first; the CAs after it keep their names.
+    for c in p.tls.iter().filter_map(|t| t.peer_certificates.first()) {
+        for part in split_dn(&c.subject) {
+            if let Some(("CN", v)) = part.split_once('=') {
+                r.register(Kind::Host, v.trim_start_matches("*."));
+            }
+        }
+        for san in &c.subject_alt_names {
+            match san.split_once(':') {
+                Some(("dns", v)) => r.register(Kind::Host, v.trim_start_matches("*.")),
+                Some(("ip", v)) => r.register(Kind::Ip, v),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// Redacts `report` in place: scans its free text, registers leaf certificate facts,
 /// replaces every value everywhere a person could read it, and records what was done.
 pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], key: [u8; 32]) {
@@ -560,9 +590,15 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
             r.scan(err);
         }
     }
+    if let Some(p) = &report.probe {
+        register_probe(p, &mut r);
+    }
+    // Issue 23: the next action may name the SCEP URL to probe.
+    r.scan(&report.next_action);
     let rep = r.finish();
 
     rep.apply_in_place(&mut report.summary);
+    rep.apply_in_place(&mut report.next_action);
     for f in &mut report.findings {
         rep.apply_in_place(&mut f.detail);
         for e in &mut f.evidence {
@@ -607,6 +643,28 @@ pub fn redact_report(report: &mut Report, certs: &[(&Certificate, CertRole)], ke
     }
     for n in &mut report.notices {
         rep.apply_in_place(n);
+    }
+    if let Some(p) = report.probe.as_mut() {
+        rep.apply_in_place(&mut p.url);
+        for q in &mut p.requests {
+            rep.apply_in_place(&mut q.url);
+            for s in [q.location.as_mut(), q.error.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                rep.apply_in_place(s);
+            }
+        }
+        for c in p
+            .tls
+            .iter_mut()
+            .filter_map(|t| t.peer_certificates.first_mut())
+        {
+            rep.apply_in_place(&mut c.subject);
+            for s in &mut c.subject_alt_names {
+                rep.apply_in_place(s);
+            }
+        }
     }
     report.redaction = RedactionInfo {
         applied: true,

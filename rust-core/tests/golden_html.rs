@@ -373,6 +373,7 @@ fn failed_report(lang: Lang) -> Report {
         ],
         findings,
         notices: vec![],
+        probe: None,
     }
 }
 

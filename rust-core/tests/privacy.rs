@@ -92,6 +92,7 @@ fn leaf_facts() -> Certificate {
         },
         signature_algorithm: "sha256WithRSAEncryption".into(),
         extended_key_usage: Some(vec!["client_auth".into()]),
+        key_usage: None,
         subject_alt_names: vec![
             "upn:meiling.chen@fabrikam-example.onmicrosoft.com".into(),
             "email:mei-ling.chen@fabrikam-example.com".into(),
@@ -203,6 +204,7 @@ fn planted_report(lang: Lang) -> Report {
             enrollment: Some(profile.into()),
         }],
         notices: vec![],
+        probe: None,
     }
 }
 

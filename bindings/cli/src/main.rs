@@ -1,10 +1,12 @@
 //! `certdoctor`: the command line of certdoctor for helpdesk staff who receive log
 //! bundles. Argument parsing, the file system, zip bundles and stdin live here; the
 //! diagnosis is the core's. Exit status per report-contract.md: 0 delivered, 1 any other
-//! verdict, 2 usage error or no input could be read at all.
+//! verdict, 2 usage error or no input could be read at all. `certdoctor probe` (issue 23):
+//! 0 when the SCEP endpoint answers as a working SCEP server, 1 otherwise, 2 usage error.
 
 mod bundle;
 mod evtx;
+mod probe;
 mod sources;
 
 use std::io::Write;
@@ -31,6 +33,8 @@ struct Cli {
 enum Command {
     /// Diagnose certificate delivery from device logs, certificates and bundles.
     Diagnose(DiagnoseArgs),
+    /// Test a SCEP endpoint read-only (GetCACaps, GetCACert; never PKIOperation).
+    Probe(ProbeArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,6 +68,37 @@ struct DiagnoseArgs {
     /// Language of the human-readable text: en or zh-Hant (default from LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct ProbeArgs {
+    /// The SCEP URL as the profile holds it (https://host/certsrv/mscep/mscep.dll).
+    #[arg(value_name = "URL")]
+    url: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Evaluate validity at this instant (RFC 3339), default: now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Show the host names instead of tokens.
+    #[arg(long)]
+    no_redact: bool,
+    /// Language of the human-readable text: en or zh-Hant (default from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+    /// The CA thumbprint the profile trusts (SHA-1 or SHA-256, hex).
+    #[arg(long, value_name = "HEX")]
+    ca_thumbprint: Option<String>,
+    /// Seconds each request may take in all (connect, TLS, answer).
+    #[arg(long, value_name = "SECONDS", default_value = "15", value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// Also trust the CA certificates of this PEM or DER file (besides the system's).
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -107,6 +142,109 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Diagnose(args) => diagnose(args),
+        Command::Probe(args) => run_probe(args),
+    }
+}
+
+fn format_of(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Text => Format::Text,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Json => Format::Json,
+        FormatArg::Html => Format::Html,
+    }
+}
+
+fn parse_now(arg: Option<&str>) -> Result<OffsetDateTime, String> {
+    match arg {
+        Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
+            format!("--now {s}: not an RFC 3339 time ({e}); example: 2026-06-01T00:00:00Z")
+        }),
+        None => Ok(OffsetDateTime::now_utc()),
+    }
+}
+
+/// Writes the rendered report to `--output` or standard output.
+fn write_report(out: &str, output: Option<&PathBuf>) -> Result<(), String> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, out.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| format!("standard output: {e}"))
+        }
+    }
+}
+
+fn run_probe(args: ProbeArgs) -> ExitCode {
+    use certdoctor_core::session::probe::{ProbeInput, parse_thumbprint, plan, probe_report};
+    let now = match parse_now(args.now.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e),
+    };
+    let lang = match choose_lang(args.lang.as_deref()) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
+    let target = match plan(&args.url) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    if let Some(t) = &args.ca_thumbprint
+        && let Err(e) = parse_thumbprint(t)
+    {
+        return usage_error(&format!("--ca-thumbprint: {e}"));
+    }
+    let transport = match probe::ProbeTransport::new(
+        args.ca_file.as_deref(),
+        std::time::Duration::from_secs(args.timeout),
+    ) {
+        Ok(t) => t,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    let mut exchanges = Vec::new();
+    for (operation, url) in &target.requests {
+        let ex = transport.exchanges(*operation, url);
+        // No connection at all: the next operation would fail the same way.
+        let unreachable = ex.last().is_some_and(|e| {
+            matches!(
+                &e.result,
+                certdoctor_core::evidence::probe::ExchangeResult::Failed { .. }
+            )
+        });
+        exchanges.extend(ex);
+        if unreachable {
+            break;
+        }
+    }
+    let options = Options {
+        now,
+        redact: !args.no_redact,
+        lang,
+    };
+    let report = match probe_report(
+        ProbeInput {
+            url: args.url.clone(),
+            expected_ca_thumbprint: args.ca_thumbprint.clone(),
+            exchanges,
+        },
+        &options,
+    ) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    if let Err(e) = write_report(&report.render(format_of(args.format)), args.output.as_ref()) {
+        eprintln!("certdoctor: cannot write the report: {e}");
+        return ExitCode::from(2);
+    }
+    if report.probe.as_ref().is_some_and(|p| p.working) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

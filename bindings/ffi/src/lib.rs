@@ -18,8 +18,10 @@ use time::format_description::well_known::Rfc3339;
 mod jni_glue;
 mod pipe;
 mod platform;
+pub mod probe;
 pub mod report;
 
+pub use probe::*;
 pub use report::*;
 
 uniffi::setup_scaffolding!("certdoctor");

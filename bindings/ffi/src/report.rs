@@ -229,6 +229,9 @@ pub struct Report {
     pub timeline: Vec<TimelineEntry>,
     pub findings: Vec<FindingEntry>,
     pub notices: Vec<String>,
+    /// The SCEP endpoint probe (issue 23), in probe reports only.
+    #[uniffi(default = None)]
+    pub probe: Option<crate::probe::ProbeEntry>,
 }
 
 /// Both directions of a fieldless enum whose variants have the same names on both sides.
@@ -359,6 +362,7 @@ impl From<core::Report> for Report {
             timeline: _,
             findings: _,
             notices: _,
+            probe: _,
         } = &r;
         Report {
             schema_version: r.schema_version,
@@ -384,6 +388,7 @@ impl From<core::Report> for Report {
             timeline: map(r.timeline),
             findings: map(r.findings),
             notices: r.notices,
+            probe: r.probe.map(Into::into),
         }
     }
 }
@@ -784,6 +789,7 @@ impl TryFrom<Report> for core::Report {
                 .map(TryInto::try_into)
                 .collect::<Result<_, _>>()?,
             notices: r.notices,
+            probe: r.probe.map(Into::into),
         })
     }
 }

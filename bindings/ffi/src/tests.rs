@@ -114,6 +114,7 @@ fn sample_report() -> Report {
             enrollment: None,
         }],
         notices: vec![],
+        probe: None,
     }
 }
 

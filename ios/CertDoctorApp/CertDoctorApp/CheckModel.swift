@@ -96,6 +96,17 @@ final class CheckModel: ObservableObject {
         phase = .idle
     }
 
+    /// The options of this app's reports (the device's language), for "Test the SCEP server".
+    var reportOptions: DiagnoseOptions { CertDoctor.options(lang: Self.reportLanguage) }
+
+    /// A report joined with a SCEP server test (ProbeSection) replaces the one shown and shared.
+    func show(joined report: Report) async throws {
+        generation += 1
+        let shareFiles = try await ShareFiles.make(report: report, in: workDir)
+        phase = .diagnosed(report)
+        share = shareFiles
+    }
+
     func reset() {
         running?.cancel()
         running = nil

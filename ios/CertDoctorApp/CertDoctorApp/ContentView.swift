@@ -31,6 +31,7 @@ struct ContentView: View {
                     }
                 }
                 phaseSection
+                ProbeSection()
                 trustSection
                 if model.files.isEmpty, case .idle = model.phase {
                     sysdiagnoseHowTo

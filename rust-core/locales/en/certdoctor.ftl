@@ -585,3 +585,64 @@ summary-inconclusive-right-log = { $logs ->
     }
 remedy-no-evidence-right-log = Collect the same log again so that it covers the enrollment: on the device, sync (Company Portal → Check status; iOS Settings → General → VPN & Device Management; Windows Settings → Accounts → Access work or school → Info → Sync), wait until the SCEP profile has been processed or has failed, then collect the log at once; on the servers, export the logs of that same time.
 next-collect-covering = { remedy-no-evidence-right-log }
+
+## probe (issue 23)
+heading-probe = SCEP server test
+summary-probe-working = The SCEP server { $url } answers as a working NDES would: GetCACaps and GetCACert replied, the CA is { $ca } and { $ras } RA certificates came with it. A probe cannot prove a delivery: the device's own logs tell whether it enrolled.
+summary-probe-failed = The SCEP server test of { $url } failed at step 2 (Device contacts NDES): { $title }.
+next-probe-working = The server answers step 2 correctly from here. If devices still fail, test it from the device's network (the app's Test the SCEP server) and diagnose the device's logs with certdoctor diagnose.
+next-probe-command = Test the SCEP server from the helpdesk or the device's network: certdoctor probe { $url }
+next-probe-redacted = Test the SCEP server from the helpdesk or the device's network: run certdoctor probe with the NDES URL of the SCEP profile ({ $url } here; the token hides the host name, certdoctor diagnose --no-redact shows the full command).
+next-probe-stem = Test the SCEP server from the helpdesk or the device's network: certdoctor probe https://<the NDES server's external name>{ $path }
+label-probe-url = SCEP URL
+label-probe-bytes = { $count ->
+        [one] 1 byte
+       *[other] { $count } bytes
+    }
+label-probe-cut = cut at the 1 MiB limit
+label-probe-no-answer = no answer
+label-probe-server-cert = server certificate
+label-probe-caps = Capabilities (GetCACaps)
+label-probe-ca = CA
+label-probe-ra = RA
+label-probe-ra-signing = signing
+label-probe-ra-encryption = encryption
+label-probe-expected-thumbprint = Expected CA thumbprint
+detail-probe-dns = { $operation } to { $url }: the host name { $host } did not resolve ({ $reason }). The name is wrong, or it is an internal name that this network's DNS does not know.
+detail-probe-connect = { $operation } to { $url }: no connection to { $host } ({ $reason }). A firewall, a stopped IIS or a wrong port keeps the device out.
+detail-probe-timeout = { $operation } to { $url } got no answer in time ({ $reason }). The server is overloaded or a firewall drops the traffic.
+detail-probe-tls-expired = { $operation } to { $url }: the TLS server certificate has expired ({ $reason }). Devices refuse the connection.
+detail-probe-tls-not-yet-valid = { $operation } to { $url }: the TLS server certificate is not valid yet ({ $reason }); check the server's and the device's clocks.
+detail-probe-tls-untrusted = { $operation } to { $url }: the TLS server certificate is not trusted ({ $reason }). Its chain does not end in a root this client trusts, or the server does not send its intermediate certificates.
+detail-probe-tls-wrong-host = { $operation } to { $url }: the TLS server certificate does not name { $host } ({ $reason }).
+detail-probe-tls-revoked = { $operation } to { $url }: the TLS server certificate is revoked ({ $reason }).
+detail-probe-tls-handshake = { $operation } to { $url }: the TLS handshake failed ({ $reason }).
+detail-probe-transport = { $operation } to { $url } failed ({ $reason }).
+detail-probe-redirect-too-many = { $operation } to { $url } was redirected more than { $limit } times (last: HTTP { $status } to { $location }); a redirect loop.
+detail-probe-redirect-downgrade = { $operation } to { $url } was redirected from https to http ({ $location }); certdoctor refuses, and so should devices.
+detail-probe-redirect-bad = { $operation } to { $url } answered HTTP { $status } with a Location that cannot be followed ({ $location }).
+detail-probe-http-403 = { $operation } to { $url } was answered with HTTP 403 Forbidden. IIS refuses the request: request filtering, an IP restriction, an SSL setting that requires client certificates, or an application proxy that pre-authenticates.
+detail-probe-http-404 = { $operation } to { $url } was answered with HTTP 404 Not Found: the path is wrong (NDES answers at /certsrv/mscep/mscep.dll), NDES is not installed on that server, or a proxy publishes another path.
+detail-probe-http-5xx = { $operation } to { $url } was answered with HTTP { $status }: NDES itself failed (its service account, application pool, RA certificates or the CA's availability).
+detail-probe-http-other = { $operation } to { $url } was answered with HTTP { $status }.
+detail-probe-reply-empty = The { $operation } reply is empty: the server answered 200 without content.
+detail-probe-reply-html = The { $operation } reply is an HTML page ({ $title }) where a SCEP answer was expected: a portal, a proxy's sign-in page or an error page stands in front of NDES.
+detail-probe-reply-too-large = The { $operation } reply is larger than { $limit } bytes; a SCEP answer is a few kilobytes.
+detail-probe-reply-not-caps = The { $operation } reply is not a capability list: it starts with "{ $line }".
+detail-probe-reply-not-certs = The { $operation } reply holds no certificate: { $reason }.
+detail-probe-no-ra = The { $operation } reply is a PKCS#7 with { $count } CA certificates and no RA certificate. NDES answers with its RA certificates (signing and encryption) beside the CA; without them the device cannot encrypt its request.
+detail-probe-caps-weak = The server's capabilities lack { $missing } (it lists: { $caps }). Devices fall back to weaker algorithms or to GET requests with the whole request in the URL.
+detail-probe-ra-no-signing = No RA certificate allows digital signatures, which NDES needs to sign its replies: { $ras }.
+detail-probe-ra-no-encryption = No RA certificate allows key encipherment, which the device needs to encrypt its request to NDES: { $ras }.
+detail-probe-ra-not-agent = The RA certificate { $name } lacks the Certificate Request Agent EKU (1.3.6.1.4.1.311.20.2.1) that NDES's RA certificates carry (its EKUs: { $ekus }).
+detail-probe-thumbprint = The CA the server returned is not the one expected: thumbprint { $expected }, returned { $cas }.
+detail-probe-thumbprint-no-root = The CA certificates the server returned do not match thumbprint { $expected } (returned { $cas }); the reply holds no root, so if the thumbprint is the root's, compare it with the root of the chain above.
+finding-scep-capabilities-weak =
+    .title = The SCEP server's capabilities are weak or incomplete
+    .remedy = Check the SCEP server's GetCACaps answer: NDES on a current Windows Server lists POSTPKIOperation, SHA-256 (or SHA-512) and DES3 or AES. An older or third-party server may need an update or its settings changed.
+finding-scep-ra-cert-unusable =
+    .title = The SCEP server's RA certificates cannot sign or encrypt
+    .remedy = Renew the NDES RA certificates from their templates (Exchange Enrollment Agent (Offline request) for signing, CEP Encryption for encryption), then restart IIS; GetCACert must return both usages.
+finding-scep-ra-not-request-agent =
+    .title = An NDES RA certificate lacks the Certificate Request Agent EKU
+    .remedy = Reissue the NDES RA certificates from the default NDES templates, which carry the Certificate Request Agent EKU, and restart IIS.

@@ -189,6 +189,7 @@ mod tests {
             },
             signature_algorithm: String::new(),
             extended_key_usage: None,
+            key_usage: None,
             subject_alt_names: Vec::new(),
             template: None,
             is_ca,

@@ -87,6 +87,10 @@ finding_ids! {
     CertIssuedNotDelivered => "CERT_ISSUED_NOT_DELIVERED", Error, 5;
     ScepResultNotReported => "SCEP_RESULT_NOT_REPORTED", Warning, 6;
     CertConnectorUnhealthy => "CERT_CONNECTOR_UNHEALTHY", Warning, 3;
+    // Probe (issue 23): what a GetCACaps/GetCACert reply shows about the server.
+    ScepCapabilitiesWeak => "SCEP_CAPABILITIES_WEAK", Warning, 2;
+    ScepRaCertUnusable => "SCEP_RA_CERT_UNUSABLE", Error, 2;
+    ScepRaNotRequestAgent => "SCEP_RA_NOT_REQUEST_AGENT", Warning, 2;
 }
 
 impl Serialize for FindingId {
@@ -113,6 +117,6 @@ mod tests {
             assert_eq!(FindingId::parse(id.as_str()), Some(*id));
             assert!((1..=6).contains(&id.default_step()));
         }
-        assert_eq!(FindingId::ALL.len(), 32);
+        assert_eq!(FindingId::ALL.len(), 35);
     }
 }

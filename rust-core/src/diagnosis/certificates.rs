@@ -60,12 +60,35 @@ fn weak_signature(cert: &Certificate) -> bool {
         || a == "dsawithsha1"
 }
 
+/// What a set of certificates is, which decides the rules that apply to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A device's certificate inventory: leaves are client certificates and their chains
+    /// must end in a root present in the input.
+    Inventory,
+    /// A SCEP server's GetCACert reply: leaves are RA certificates (no client-auth rule),
+    /// each must be issued by a CA of the reply, the root may be absent (the device gets
+    /// it from its trusted-certificate profile), and every certificate must be valid now.
+    ScepReply,
+}
+
 /// Applies the certificate rules; `roles[i]` is the role of `certs[i]`.
 pub fn diagnose(
     certs: &[Certificate],
     roles: &[CertRole],
     chains: &[Chain],
     now: OffsetDateTime,
+) -> Vec<Finding> {
+    diagnose_in(certs, roles, chains, now, Scope::Inventory)
+}
+
+/// [`diagnose`] for a set of certificates of the given scope.
+pub fn diagnose_in(
+    certs: &[Certificate],
+    roles: &[CertRole],
+    chains: &[Chain],
+    now: OffsetDateTime,
+    scope: Scope,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let leaves: Vec<usize> = (0..certs.len())
@@ -76,7 +99,9 @@ pub fn diagnose(
     for c in chains {
         relevant.extend(c.path.iter().copied());
     }
-    if leaves.is_empty() {
+    if scope == Scope::ScepReply {
+        relevant = (0..certs.len()).collect();
+    } else if leaves.is_empty() {
         // Only CA certificates were given: strength rules still apply to them, validity
         // only matters once a leaf relies on them (a system store has expired roots).
         relevant.clear();
@@ -128,6 +153,7 @@ pub fn diagnose(
             );
         }
         if let Some(ekus) = &c.extended_key_usage
+            && scope == Scope::Inventory
             && !is_client_auth(c)
             && !is_ra(c)
         {
@@ -147,6 +173,9 @@ pub fn diagnose(
     for chain in chains {
         let leaf = &certs[chain.leaf];
         match &chain.problem {
+            // A reply's CA may be a subordinate whose root the device already has.
+            Some(ChainProblem::MissingIssuer { cert })
+                if scope == Scope::ScepReply && *cert != chain.leaf => {}
             Some(ChainProblem::MissingIssuer { cert }) => {
                 // The article's store checks: a root is self-issued (Issued To = Issued By),
                 // and the personal certificate's Issued By equals the CA's name.
@@ -197,7 +226,7 @@ pub fn diagnose(
         }
     }
 
-    let strength_scope: Vec<usize> = if leaves.is_empty() {
+    let strength_scope: Vec<usize> = if leaves.is_empty() || scope == Scope::ScepReply {
         (0..certs.len()).collect()
     } else {
         relevant.clone()
@@ -304,6 +333,7 @@ mod tests {
             },
             signature_algorithm: "sha256WithRSAEncryption".into(),
             extended_key_usage: Some(vec!["client_auth".into()]),
+            key_usage: None,
             subject_alt_names: vec![],
             template: None,
             is_ca: None,

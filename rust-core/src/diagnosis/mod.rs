@@ -6,6 +6,7 @@ pub mod device;
 pub mod enrollments;
 pub mod finding;
 mod no_evidence;
+pub mod probe;
 pub mod server;
 pub mod timeline;
 
@@ -40,6 +41,48 @@ pub struct Summary {
     pub primary: Option<usize>,
     /// Message ID of the next action when no finding gives one.
     pub next_key: &'static str,
+    /// Issue 23: the SCEP endpoint to test with `certdoctor probe`, when the evidence
+    /// names one and the verdict leaves the server in doubt.
+    pub probe: Option<ProbeHint>,
+}
+
+/// What the evidence says about the SCEP URL a device used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeHint {
+    /// The URL a device asked (`scheme://host/path`, query dropped).
+    Url(String),
+    /// Only NDES's IIS log shows it: the path is known, the external host name is not.
+    Path(&'static str),
+}
+
+/// The SCEP URL of the latest device request in the evidence, else NDES's path when the
+/// IIS log shows mscep requests.
+pub fn probe_hint(events: &[LogEvent]) -> Option<ProbeHint> {
+    let url = events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::ScepRequest { url: Some(u), .. }
+        | EventKind::ScepHttpResponse { url: Some(u), .. } => {
+            crate::evidence::probe::ScepUrl::parse(u).ok()
+        }
+        _ => None,
+    });
+    if let Some(u) = url {
+        return Some(ProbeHint::Url(u.base()));
+    }
+    events
+        .iter()
+        .any(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Server(s) if matches!(
+                    s.fact,
+                    crate::evidence::server::ServerFact::HttpRequest {
+                        target: crate::evidence::server::HttpTarget::Mscep { .. },
+                        ..
+                    }
+                )
+            )
+        })
+        .then_some(ProbeHint::Path("/certsrv/mscep/mscep.dll"))
 }
 
 /// What the diagnosis concluded.
@@ -141,6 +184,13 @@ pub fn diagnose(facts: &Facts<'_>) -> Outcome {
         &enrollments,
         &server_outcome.extras,
     );
+    // A delivered certificate needs no probe, and an action waits for someone else.
+    if matches!(
+        verdict,
+        Verdict::Failed | Verdict::InProgress | Verdict::Inconclusive
+    ) {
+        summary.probe = probe_hint(events);
+    }
     Outcome {
         findings,
         enrollments,
@@ -279,6 +329,7 @@ fn summarise(
                 ],
                 primary,
                 next_key: "next-follow-remedy",
+                probe: None,
             }
         }
         Verdict::Delivered => {
@@ -292,6 +343,7 @@ fn summarise(
                     ],
                     primary: None,
                     next_key: "next-delivered",
+                    probe: None,
                 }
             } else {
                 let name = leaf
@@ -305,6 +357,7 @@ fn summarise(
                     args: vec![("name", name)],
                     primary: None,
                     next_key: "next-delivered",
+                    probe: None,
                 }
             }
         }
@@ -323,6 +376,7 @@ fn summarise(
                 ],
                 primary: None,
                 next_key: "next-in-progress",
+                probe: None,
             }
         }
         Verdict::Inconclusive => Summary {
@@ -334,6 +388,7 @@ fn summarise(
             args: vec![("certificates", facts.certificates.len().to_string())],
             primary: None,
             next_key: "next-collect",
+            probe: None,
         },
     }
 }

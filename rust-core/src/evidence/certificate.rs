@@ -48,6 +48,10 @@ pub struct Certificate {
     /// `server_auth`, `email_protection`, `code_signing`, `time_stamping`, `ocsp_signing`,
     /// `smartcard_logon`, `certificate_request_agent`, `any`, else the dotted OID.
     pub extended_key_usage: Option<Vec<String>>,
+    /// `None` when the certificate has no keyUsage extension; names `digital_signature`,
+    /// `non_repudiation`, `key_encipherment`, `data_encipherment`, `key_agreement`,
+    /// `key_cert_sign`, `crl_sign`, `encipher_only`, `decipher_only`.
+    pub key_usage: Option<Vec<String>>,
     /// `upn:…`, `email:…`, `dns:…`, `uri:…`, `ip:…`, `dn:…`, `other:{oid}`.
     pub subject_alt_names: Vec<String>,
     /// Microsoft template name (1.3.6.1.4.1.311.20.2) or template OID (…311.21.7).

@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod certificate;
 pub mod codes;
 pub mod oids;
+pub mod probe;
 pub mod server;
 
 pub use certificate::{CertRole, Certificate, Chain, ChainProblem, KeyAlgorithm, KeyInfo};

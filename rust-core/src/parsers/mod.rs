@@ -11,6 +11,7 @@ pub mod certs;
 pub mod ios;
 pub mod mcstate;
 pub mod own_report;
+pub mod scep_reply;
 pub mod server;
 pub mod unified_log;
 pub mod windows;

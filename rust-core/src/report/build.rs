@@ -4,7 +4,7 @@
 use time::OffsetDateTime;
 
 use crate::contract::format_utc;
-use crate::diagnosis::Outcome;
+use crate::diagnosis::{Outcome, ProbeHint};
 use crate::evidence::{CertRole, Certificate, Chain, LogEvent, Platform};
 
 use super::messages::{Lang, Messages, finding_message_id};
@@ -24,6 +24,9 @@ pub struct Parts<'a> {
     pub notices: Vec<String>,
     pub now: OffsetDateTime,
     pub lang: Lang,
+    /// The report will be redacted: a command with a host token in it cannot be run as
+    /// written, so the next action says so.
+    pub redact: bool,
 }
 
 pub fn build(p: Parts<'_>) -> Report {
@@ -237,13 +240,28 @@ pub fn build(p: Parts<'_>) -> Report {
         summary_args.push(("step_name", name));
     }
     let summary = m.text(o.summary.key, &summary_args);
-    let next_action = match o.summary.primary {
+    let mut next_action = match o.summary.primary {
         Some(i) => findings
             .get(i)
             .map(|f| f.remedy.clone())
             .unwrap_or_default(),
         None => m.text(o.summary.next_key, &[]),
     };
+    // Issue 23: the SCEP URL the evidence names, to test with `certdoctor probe`.
+    let probe = match &o.summary.probe {
+        Some(ProbeHint::Url(url)) if p.redact => {
+            Some(m.text("next-probe-redacted", &[("url", url.clone())]))
+        }
+        Some(ProbeHint::Url(url)) => Some(m.text("next-probe-command", &[("url", url.clone())])),
+        Some(ProbeHint::Path(path)) => {
+            Some(m.text("next-probe-stem", &[("path", path.to_string())]))
+        }
+        None => None,
+    };
+    if let Some(probe) = probe {
+        next_action.push(' ');
+        next_action.push_str(&probe);
+    }
 
     Report {
         schema_version: SCHEMA_VERSION,
@@ -269,5 +287,6 @@ pub fn build(p: Parts<'_>) -> Report {
         timeline,
         findings,
         notices,
+        probe: None,
     }
 }

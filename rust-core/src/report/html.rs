@@ -232,6 +232,10 @@ pub fn render(r: &Report) -> String {
         ("steps", l("heading-steps")),
         ("findings", l("heading-findings")),
     ];
+    let probe = super::probe::lines(r, m);
+    if !probe.is_empty() {
+        toc.push(("probe", l("heading-probe")));
+    }
     if !r.certificates.is_empty() {
         toc.push(("certificates", l("heading-certificates")));
     }
@@ -241,7 +245,9 @@ pub fn render(r: &Report) -> String {
     if !r.timeline.is_empty() {
         toc.push(("timeline", l("heading-timeline")));
     }
-    toc.push(("inputs", l("heading-inputs")));
+    if super::probe::shows_inputs(r) {
+        toc.push(("inputs", l("heading-inputs")));
+    }
     let _ = writeln!(o, "<nav aria-label=\"{}\"><ul>", l("heading-contents"));
     for (id, t) in &toc {
         let _ = writeln!(o, "<li><a href=\"#{id}\">{t}</a></li>");
@@ -367,6 +373,18 @@ pub fn render(r: &Report) -> String {
     }
     let _ = writeln!(o, "</section>");
 
+    if !probe.is_empty() {
+        let _ = writeln!(
+            o,
+            "<section id=\"probe\" aria-labelledby=\"h-probe\">\n<h2 id=\"h-probe\">{}</h2>\n<ul>",
+            l("heading-probe")
+        );
+        for line in &probe {
+            let _ = writeln!(o, "<li>{}</li>", escape(line));
+        }
+        let _ = writeln!(o, "</ul>\n</section>");
+    }
+
     // Certificates: chains as paths from the root down, then one card per certificate.
     if !r.certificates.is_empty() {
         let now = unix(&r.generated_at);
@@ -491,34 +509,36 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(o, "</tbody>\n</table>\n</div>\n</section>");
     }
 
-    // Inputs.
-    let _ = writeln!(
-        o,
-        "<section id=\"inputs\">\n<h2 id=\"h-in\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-in\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
-        l("heading-inputs"),
-        l("label-path"),
-        l("label-status"),
-        l("label-kind"),
-        l("label-records"),
-        l("label-error")
-    );
-    for i in &r.inputs {
-        let (status, sym) = match i.status {
-            InputStatus::Ok => ("label-status-ok", "✔"),
-            InputStatus::Error => ("label-status-error", "✘"),
-            InputStatus::Ignored => ("label-status-ignored", "–"),
-        };
+    // Inputs (a probe report has none).
+    if super::probe::shows_inputs(r) {
         let _ = writeln!(
             o,
-            "<tr><th scope=\"row\"><code>{}</code></th><td><span aria-hidden=\"true\">{sym} </span>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            escape(&i.path),
-            l(status),
-            escape(i.kind.as_str()),
-            i.records,
-            escape(i.error.as_deref().unwrap_or(""))
+            "<section id=\"inputs\">\n<h2 id=\"h-in\">{}</h2>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"h-in\">\n<table>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            l("heading-inputs"),
+            l("label-path"),
+            l("label-status"),
+            l("label-kind"),
+            l("label-records"),
+            l("label-error")
         );
+        for i in &r.inputs {
+            let (status, sym) = match i.status {
+                InputStatus::Ok => ("label-status-ok", "✔"),
+                InputStatus::Error => ("label-status-error", "✘"),
+                InputStatus::Ignored => ("label-status-ignored", "–"),
+            };
+            let _ = writeln!(
+                o,
+                "<tr><th scope=\"row\"><code>{}</code></th><td><span aria-hidden=\"true\">{sym} </span>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                escape(&i.path),
+                l(status),
+                escape(i.kind.as_str()),
+                i.records,
+                escape(i.error.as_deref().unwrap_or(""))
+            );
+        }
+        let _ = writeln!(o, "</tbody>\n</table>\n</div>\n</section>");
     }
-    let _ = writeln!(o, "</tbody>\n</table>\n</div>\n</section>");
 
     if !r.notices.is_empty() {
         let _ = writeln!(

@@ -83,6 +83,15 @@ pub fn render(r: &Report) -> String {
         o.push('\n');
     }
 
+    let probe = super::probe::lines(r, m);
+    if !probe.is_empty() {
+        let _ = writeln!(o, "## {}\n", l("heading-probe"));
+        for line in &probe {
+            let _ = writeln!(o, "- {}", esc(line));
+        }
+        o.push('\n');
+    }
+
     if !r.enrollments.is_empty() {
         let _ = writeln!(o, "## {}\n", l("heading-enrollments"));
         let _ = writeln!(
@@ -228,31 +237,33 @@ pub fn render(r: &Report) -> String {
         o.push('\n');
     }
 
-    let _ = writeln!(o, "## {}\n", l("heading-inputs"));
-    let _ = writeln!(
-        o,
-        "| {} | {} | {} | {} | {} |",
-        l("label-status"),
-        l("label-path"),
-        l("label-kind"),
-        l("label-records"),
-        l("label-error")
-    );
-    let _ = writeln!(o, "|---|---|---|---|---|");
-    for i in &r.inputs {
-        let status = match i.status {
-            InputStatus::Ok => l("label-status-ok"),
-            InputStatus::Error => l("label-status-error"),
-            InputStatus::Ignored => l("label-status-ignored"),
-        };
+    if super::probe::shows_inputs(r) {
+        let _ = writeln!(o, "## {}\n", l("heading-inputs"));
         let _ = writeln!(
             o,
-            "| {status} | {} | {} | {} | {} |",
-            code(&i.path),
-            i.kind.as_str(),
-            i.records,
-            i.error.as_deref().map(esc).unwrap_or_default()
+            "| {} | {} | {} | {} | {} |",
+            l("label-status"),
+            l("label-path"),
+            l("label-kind"),
+            l("label-records"),
+            l("label-error")
         );
+        let _ = writeln!(o, "|---|---|---|---|---|");
+        for i in &r.inputs {
+            let status = match i.status {
+                InputStatus::Ok => l("label-status-ok"),
+                InputStatus::Error => l("label-status-error"),
+                InputStatus::Ignored => l("label-status-ignored"),
+            };
+            let _ = writeln!(
+                o,
+                "| {status} | {} | {} | {} | {} |",
+                code(&i.path),
+                i.kind.as_str(),
+                i.records,
+                i.error.as_deref().map(esc).unwrap_or_default()
+            );
+        }
     }
     if !r.notices.is_empty() {
         let _ = writeln!(o, "\n## {}\n", l("heading-notices"));

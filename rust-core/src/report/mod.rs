@@ -7,6 +7,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod messages;
+pub mod probe;
 pub mod text;
 
 use serde::Serialize;
@@ -187,6 +188,9 @@ pub struct Report {
     pub findings: Vec<FindingEntry>,
     /// Additive: notices about the run itself (limits reached, entries dropped).
     pub notices: Vec<String>,
+    /// Additive (issue 23): the SCEP endpoint probe, in probe reports only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<probe::ProbeEntry>,
 }
 
 impl Report {

@@ -234,6 +234,14 @@ pub fn render(r: &Report) -> String {
         }
     }
 
+    let probe = super::probe::lines(r, m);
+    if !probe.is_empty() {
+        section(&mut o, l("heading-probe"));
+        for line in &probe {
+            o.push_str(&wrap(line, "", WIDTH));
+        }
+    }
+
     if !r.enrollments.is_empty() {
         section(&mut o, l("heading-enrollments"));
         for e in &r.enrollments {
@@ -390,20 +398,22 @@ pub fn render(r: &Report) -> String {
         }
     }
 
-    section(&mut o, l("heading-inputs"));
-    for i in &r.inputs {
-        let status = match i.status {
-            InputStatus::Ok => l("label-status-ok"),
-            InputStatus::Error => l("label-status-error"),
-            InputStatus::Ignored => l("label-status-ignored"),
-        };
-        let records = m.text("label-record-count", &[("count", i.records.to_string())]);
-        let mut line = format!("{status} {} ({}, {records})", i.path, i.kind.as_str());
-        if let Some(e) = &i.error {
-            line.push_str(": ");
-            line.push_str(e);
+    if super::probe::shows_inputs(r) {
+        section(&mut o, l("heading-inputs"));
+        for i in &r.inputs {
+            let status = match i.status {
+                InputStatus::Ok => l("label-status-ok"),
+                InputStatus::Error => l("label-status-error"),
+                InputStatus::Ignored => l("label-status-ignored"),
+            };
+            let records = m.text("label-record-count", &[("count", i.records.to_string())]);
+            let mut line = format!("{status} {} ({}, {records})", i.path, i.kind.as_str());
+            if let Some(e) = &i.error {
+                line.push_str(": ");
+                line.push_str(e);
+            }
+            o.push_str(&wrap(&line, "", WIDTH));
         }
-        o.push_str(&wrap(&line, "", WIDTH));
     }
     if !r.notices.is_empty() {
         section(&mut o, l("heading-notices"));

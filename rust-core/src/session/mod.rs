@@ -23,6 +23,7 @@ use crate::{chain, redaction};
 mod archive;
 mod fingerprint;
 mod logarchive;
+pub mod probe;
 mod split;
 mod stream;
 
@@ -61,6 +62,8 @@ pub struct Session {
     logarchives: logarchive::LogArchives,
     /// Binary `.evtx` event logs go there when set.
     decoder: Option<Arc<dyn EventLogDecoder>>,
+    /// Issue 23: a SCEP endpoint probe whose result joins the report.
+    probe: Option<probe::ProbeInput>,
 }
 
 impl Session {
@@ -79,6 +82,25 @@ impl Session {
             certificates_dropped: 0,
             logarchives: logarchive::LogArchives::default(),
             decoder: None,
+            probe: None,
+        }
+    }
+
+    /// Issue 23: a probe of the SCEP endpoint (the apps' "Test the SCEP server") whose
+    /// result joins this report: its findings, certificates and `probe` object. A second
+    /// probe replaces the first.
+    pub fn add_probe(&mut self, input: probe::ProbeInput) -> Result<(), probe::ProbeError> {
+        self.probe = Some(probe::validate(input)?);
+        Ok(())
+    }
+
+    /// Issue 23: the SCEP URL of the latest device request in the inputs so far
+    /// (`scheme://host/path`), to offer for a probe; never redacted.
+    pub fn scep_url(&self) -> Option<String> {
+        let events: Vec<LogEvent> = self.events.iter().flatten().cloned().collect();
+        match diagnosis::probe_hint(&events) {
+            Some(diagnosis::ProbeHint::Url(u)) => Some(u),
+            _ => None,
         }
     }
 
@@ -266,6 +288,7 @@ impl Session {
             key,
             mut notices,
             certificates_dropped,
+            probe,
             ..
         } = self;
         if certificates_dropped > 0 {
@@ -296,10 +319,23 @@ impl Session {
             notices,
             now: options.now,
             lang: options.lang,
+            redact: options.redact,
         });
+        let mut key = key;
+        let mut probe_certs = (Vec::new(), Vec::new());
+        // A probe's analysis cannot fail here: its input was validated when added.
+        if let Some(Ok(p)) = probe.map(|input| probe::analyse(input, &options)) {
+            key.update(p.key);
+            probe::join(&mut report, p.report);
+            probe_certs = (p.certificates, p.roles);
+        }
         if options.redact {
             let secret: [u8; 32] = key.finalize().into();
-            let pairs: Vec<_> = certificates.iter().zip(roles.iter().copied()).collect();
+            let pairs: Vec<_> = certificates
+                .iter()
+                .zip(roles.iter().copied())
+                .chain(probe_certs.0.iter().zip(probe_certs.1.iter().copied()))
+                .collect();
             redaction::redact_report(&mut report, &pairs, secret);
         }
         report

@@ -64,6 +64,7 @@ fn report_of(names: &[&str], device: Vec<LogEvent>) -> Report {
         notices: Vec::new(),
         now,
         lang: Lang::En,
+        redact: false,
     })
 }
 
@@ -109,6 +110,7 @@ fn report_inline(
         notices: Vec::new(),
         now,
         lang: Lang::En,
+        redact: false,
     })
 }
 

@@ -19,6 +19,7 @@ pub struct Id {
 
 impl Id {
     pub const BOOLEAN: Id = Id::universal(Tag::Boolean, false);
+    pub const BIT_STRING: Id = Id::universal(Tag::BitString, false);
     pub const INTEGER: Id = Id::universal(Tag::Integer, false);
     pub const OCTET_STRING: Id = Id::universal(Tag::OctetString, false);
     pub const OID: Id = Id::universal(Tag::Oid, false);

@@ -26,6 +26,7 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
     let issuer = NameAttributes::read(&issuer_der);
 
     let mut extended_key_usage = None;
+    let mut key_usage = None;
     let mut subject_alt_names = Vec::new();
     let mut template_name: Option<String> = None;
     let mut template_oid: Option<String> = None;
@@ -37,6 +38,7 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
         match oid.as_str() {
             "2.5.29.19" => is_ca = Some(basic_constraints_ca(ext.value)),
             "2.5.29.37" => extended_key_usage = Some(eku_names(ext.value)),
+            "2.5.29.15" => key_usage = Some(key_usage_names(ext.value)),
             "2.5.29.17" => subject_alt_names = san_entries(ext.value),
             "2.5.29.14" => {
                 subject_key_id = ber::expect(ext.value, Id::OCTET_STRING)
@@ -89,6 +91,7 @@ pub fn certificate_from_der(der: &[u8]) -> Result<Certificate, String> {
             &cert.signature_algorithm.algorithm.to_id_string(),
         ),
         extended_key_usage,
+        key_usage,
         subject_alt_names,
         template,
         is_ca,
@@ -201,6 +204,37 @@ fn eku_name(oid: &str) -> String {
         _ => return oid.to_string(),
     };
     name.to_string()
+}
+
+/// keyUsage bits in RFC 5280 order (bit 0 is the first octet's high bit).
+const KEY_USAGE_BITS: [&str; 9] = [
+    "digital_signature",
+    "non_repudiation",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+];
+
+fn key_usage_names(value: &[u8]) -> Vec<String> {
+    let Ok((bits, _)) = ber::expect(value, Id::BIT_STRING) else {
+        return Vec::new();
+    };
+    // The first content octet counts the unused bits of the last one.
+    let octets = bits.content().get(1..).unwrap_or_default();
+    KEY_USAGE_BITS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            octets
+                .get(i / 8)
+                .is_some_and(|o| o & (0x80 >> (i % 8)) != 0)
+        })
+        .map(|(_, n)| n.to_string())
+        .collect()
 }
 
 fn eku_names(value: &[u8]) -> Vec<String> {
