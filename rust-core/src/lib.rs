@@ -5,10 +5,10 @@
 //! themselves from) → [`parsers`] (one module per format, listed once in a registry) →
 //! [`evidence`] (typed events, certificate facts, error codes; [`chain`]s) →
 //! [`diagnosis`] (rules → findings → verdict) → [`report`] (the contract's `Report`,
-//! [`redaction`], renderers). [`contract`] holds the words all of them share; [`session`]
-//! runs the flow. Imports only ever point down this list (docs/architecture.md). The core
-//! does no I/O beyond the bytes and readers handed to it and never reads the clock: "now"
-//! is an argument.
+//! [`redaction`], renderers). [`contract`] holds the words all of them share, [`limits`]
+//! their bounds and [`sorting`] their one sort; [`session`] runs the flow. Imports only
+//! ever point down this list (docs/architecture.md). The core does no I/O beyond the bytes
+//! and readers handed to it and never reads the clock: "now" is an argument.
 
 pub mod chain;
 pub mod contract;
@@ -20,6 +20,7 @@ pub mod parsers;
 pub mod redaction;
 pub mod report;
 pub mod session;
+pub mod sorting;
 
 pub use contract::InputKind;
 pub use report::{Format, Lang, Report, Verdict};

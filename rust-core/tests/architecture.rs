@@ -10,16 +10,33 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &[&str])] = &[
     ("contract", &[]),
     ("limits", &[]),
-    ("input", &["contract", "limits"]),
-    ("evidence", &["contract", "limits"]),
-    ("chain", &["contract", "evidence", "limits"]),
-    ("parsers", &["contract", "input", "evidence", "limits"]),
-    ("diagnosis", &["contract", "evidence", "chain", "limits"]),
+    ("sorting", &[]),
+    ("input", &["contract", "limits", "sorting"]),
+    ("evidence", &["contract", "limits", "sorting"]),
+    ("chain", &["contract", "evidence", "limits", "sorting"]),
+    (
+        "parsers",
+        &["contract", "input", "evidence", "limits", "sorting"],
+    ),
+    (
+        "diagnosis",
+        &["contract", "evidence", "chain", "limits", "sorting"],
+    ),
     (
         "report",
-        &["contract", "evidence", "chain", "diagnosis", "limits"],
+        &[
+            "contract",
+            "evidence",
+            "chain",
+            "diagnosis",
+            "limits",
+            "sorting",
+        ],
     ),
-    ("redaction", &["contract", "evidence", "report", "limits"]),
+    (
+        "redaction",
+        &["contract", "evidence", "report", "limits", "sorting"],
+    ),
     (
         "session",
         &[
@@ -32,6 +49,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "report",
             "redaction",
             "limits",
+            "sorting",
         ],
     ),
     // The crate root only declares modules and re-exports the public API.
@@ -48,6 +66,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "redaction",
             "session",
             "limits",
+            "sorting",
         ],
     ),
 ];

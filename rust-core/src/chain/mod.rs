@@ -45,7 +45,7 @@ fn issuer_candidates(certs: &[Certificate], child: usize) -> Vec<usize> {
             (rank, i)
         })
         .collect();
-    by_name.sort_by_key(|&(rank, i)| (rank, i));
+    crate::sorting::sort(&mut by_name);
     let mut out: Vec<usize> = by_name.into_iter().map(|(_, i)| i).collect();
     out.extend(certs.iter().enumerate().filter_map(|(i, cand)| {
         (i != child

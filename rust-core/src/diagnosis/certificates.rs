@@ -106,7 +106,7 @@ pub fn diagnose_in(
         // only matters once a leaf relies on them (a system store has expired roots).
         relevant.clear();
     }
-    relevant.sort_unstable();
+    crate::sorting::sort(&mut relevant);
     relevant.dedup();
 
     for &i in &relevant {

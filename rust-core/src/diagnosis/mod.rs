@@ -253,8 +253,8 @@ fn severity_rank(s: Severity) -> u8 {
 }
 
 /// Deterministic order: unresolved before resolved, by severity, step, ID, then evidence.
-fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+fn sort_findings(findings: &mut Vec<Finding>) {
+    crate::sorting::stable_by(findings, |a, b| {
         (
             a.resolved,
             severity_rank(a.severity),

@@ -130,7 +130,7 @@ impl LogRead {
     /// The same, from these server machines (sorted, once each).
     pub fn on(mut self, components: impl IntoIterator<Item = ServerComponent>) -> Self {
         self.components.extend(components);
-        self.components.sort();
+        crate::sorting::sort(&mut self.components);
         self.components.dedup();
         self
     }

@@ -90,7 +90,7 @@ pub fn build(p: Parts<'_>) -> Report {
                 .iter()
                 .flat_map(|a| a.events.iter().copied())
                 .collect();
-            idxs.sort_unstable();
+            crate::sorting::sort(&mut idxs);
             let first_seen = idxs.iter().find_map(|&i| time_of(i));
             let last_seen = idxs.iter().rev().find_map(|&i| time_of(i));
             EnrollmentEntry {
@@ -211,7 +211,7 @@ pub fn build(p: Parts<'_>) -> Report {
             _ => Vec::new(),
         })
         .collect();
-    server_components.sort();
+    crate::sorting::sort(&mut server_components);
     server_components.dedup();
     let mut platforms: Vec<Platform> = p
         .events
@@ -219,7 +219,7 @@ pub fn build(p: Parts<'_>) -> Report {
         .map(|e| e.platform)
         .filter(|p| p.is_device())
         .collect();
-    platforms.sort();
+    crate::sorting::sort(&mut platforms);
     platforms.dedup();
 
     let mut summary_args: Vec<(&str, String)> = o

@@ -375,7 +375,7 @@ fn merge_events(per_input: Vec<Vec<LogEvent>>) -> Vec<LogEvent> {
             keyed.push((k, e));
         }
     }
-    keyed.sort_by_key(|a| a.0);
+    crate::sorting::stable_by_key(&mut keyed, |a| a.0);
     let mut seen: HashMap<(String, String), Arc<str>> = HashMap::new();
     let mut out = Vec::with_capacity(keyed.len());
     for (_, e) in keyed {

@@ -249,7 +249,7 @@ pub(crate) fn join(report: &mut Report, probe: Report) {
     };
     let probe_failed = probe.verdict == Verdict::Failed;
     report.findings.extend(probe.findings);
-    report.findings.sort_by_key(rank);
+    crate::sorting::stable_by_key(&mut report.findings, rank);
     for c in probe.certificates {
         if !report.certificates.iter().any(|x| x.sha256 == c.sha256) {
             report.certificates.push(c);

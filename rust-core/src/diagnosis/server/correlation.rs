@@ -78,7 +78,7 @@ pub(super) fn to_views(steps: [(Vec<&'static str>, StepStatus); 6]) -> Vec<StepV
         .into_iter()
         .enumerate()
         .map(|(i, (mut seen_on, mut status))| {
-            seen_on.sort_by_key(|m| MACHINES.iter().position(|x| x == m));
+            crate::sorting::stable_by_key(&mut seen_on, |m| MACHINES.iter().position(|x| x == m));
             if status == StepStatus::NotSeen && !seen_on.is_empty() {
                 status = StepStatus::Seen;
             }

@@ -389,6 +389,6 @@ pub fn machines_of(extras: &[EnrollmentExtra]) -> String {
             }
         }
     }
-    m.sort_by_key(|x| MACHINES.iter().position(|y| y == x));
+    crate::sorting::stable_by_key(&mut m, |x| MACHINES.iter().position(|y| y == x));
     m.join(", ")
 }

@@ -192,7 +192,7 @@ pub(super) fn walk(w: &mut Walk<'_>, path: &str, reader: &mut dyn ReadSeek, dept
         );
     }
     // Entry names are display names only: they never reach the file system.
-    entries.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sorting::stable_by(&mut entries, |a, b| a.name.cmp(&b.name));
     for e in entries {
         if e.name.ends_with('/') {
             continue;

@@ -44,7 +44,7 @@ pub(crate) fn format_groups(
     store: &mut StringStore,
     selection: &Selection,
 ) -> Formatted {
-    groups.sort_by(|a, b| {
+    crate::sorting::stable_by(&mut groups, |a, b| {
         (a.member.as_ref(), a.index_in_member).cmp(&(b.member.as_ref(), b.index_in_member))
     });
     let mut out = Formatted::default();

@@ -357,13 +357,15 @@ impl LogArchive {
         );
         self.counts.entries_read = formatted.entries_read;
         let mut records = formatted.records;
-        records.sort_by(|(a, ka), (b, kb)| (a.time_ns, ka).cmp(&(b.time_ns, kb)));
+        crate::sorting::stable_by(&mut records, |(a, ka), (b, kb)| {
+            (a.time_ns, ka).cmp(&(b.time_ns, kb))
+        });
         let records: Vec<Record> = records.into_iter().map(|(r, _)| r).collect();
         self.counts.records_kept = records.len() as u64;
 
         let mut notices = std::mem::take(&mut self.notices);
         notices.extend(formatted.notices);
-        notices.sort_by_key(notice_key);
+        crate::sorting::stable_by_key(&mut notices, notice_key);
         notices.extend(partial_notice(&records));
         for (boot, n) in formatted.header_times {
             notices.push(Notice::TimesFromLogHeader { boot, records: n });

@@ -316,7 +316,7 @@ fn plan_catalog(
             }
             if verdict == Verdict::Unwanted && !unknown.is_empty() {
                 let mut unknown: Vec<Uuid> = unknown.into_iter().collect();
-                unknown.sort();
+                crate::sorting::sort(&mut unknown);
                 (Verdict::Unknown, unknown)
             } else {
                 (verdict, Vec::new())
