@@ -414,7 +414,7 @@ impl InputFormat for CaListFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(CaListParser::new(path))
+        super::reader(|| Reader::log(CaListParser::new(path)))
     }
 }
 

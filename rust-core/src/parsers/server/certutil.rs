@@ -235,7 +235,7 @@ impl InputFormat for CertutilFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(CertutilParser::new(path))
+        super::reader(|| Reader::log(CertutilParser::new(path)))
     }
 }
 

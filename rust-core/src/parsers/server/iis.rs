@@ -409,7 +409,7 @@ impl InputFormat for IisFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(IisParser::new(path))
+        super::reader(|| Reader::log(IisParser::new(path)))
     }
 }
 

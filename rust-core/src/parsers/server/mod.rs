@@ -27,7 +27,24 @@ pub(crate) use crate::evidence::codes::{
     code_from_text, code_label, find_hresult, is_submit_failure,
 };
 
-use super::LogOutput;
+use super::{LogOutput, Reader};
+
+/// The reader of a server log: `make`'s parser where the `server-logs` feature is on (the
+/// CLI), otherwise [`Reader::Ignored`] naming the CLI; `make` is then never called, so the
+/// parser is not linked into the apps' library (a phone holds no server logs).
+pub(crate) fn reader(make: impl FnOnce() -> Reader) -> Reader {
+    #[cfg(feature = "server-logs")]
+    {
+        make()
+    }
+    #[cfg(not(feature = "server-logs"))]
+    {
+        let _ = make;
+        Reader::Ignored(
+            "a server-side log (NDES, IIS, the certificate connector, the CA): the app does not read server logs; the helpdesk reads it with the certdoctor CLI",
+        )
+    }
+}
 
 /// Collects events of one input within `limits::MAX_EVENTS_PER_INPUT`, and what the
 /// input covered: the span of its record times and the machines its records came from.

@@ -334,7 +334,7 @@ impl InputFormat for NdesPluginFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(NdesPluginParser::new(path))
+        super::reader(|| Reader::log(NdesPluginParser::new(path)))
     }
 }
 

@@ -293,7 +293,7 @@ impl InputFormat for SetupFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(SetupParser::new(path))
+        super::reader(|| Reader::log(SetupParser::new(path)))
     }
 }
 

@@ -362,7 +362,7 @@ impl InputFormat for SvclogFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(SvclogParser::new(path))
+        super::reader(|| Reader::log(SvclogParser::new(path)))
     }
 }
 

@@ -352,7 +352,7 @@ impl InputFormat for TestClientFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::log(TestClientParser::new(path))
+        super::reader(|| Reader::log(TestClientParser::new(path)))
     }
 }
 

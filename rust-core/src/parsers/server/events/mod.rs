@@ -474,10 +474,10 @@ impl InputFormat for ServerEventsFormat {
     }
 
     fn reader(&self, path: InputPath) -> Reader {
-        Reader::Log {
+        super::reader(|| Reader::Log {
             parser: Box::new(ServerEventsParser::new(path)),
             max_line: crate::limits::MAX_XML_LINE_BYTES,
-        }
+        })
     }
 }
 

@@ -80,6 +80,19 @@ class CertDoctorTest {
     }
 
     @Test
+    fun aServerLogIsRecognisedAndLeftToTheCli() {
+        // The apps' library is built without the server-log parsers (a phone holds none):
+        // such a log is still recognised, and listed as ignored with the reason.
+        val file = File(fixtures.parentFile, "server/iis-w3c-android-success.log")
+        assertTrue("missing fixture $file", file.isFile)
+        val report = blocking { CertDoctor.diagnose(listOf(InputFile(file.name, file.readBytes())), fixed) }
+        val input = report.inputs.single()
+        assertEquals(InputKind.IIS_W3C_LOG, input.kind)
+        assertEquals(InputStatus.IGNORED, input.status)
+        assertTrue(input.error, input.error!!.contains("certdoctor CLI"))
+    }
+
+    @Test
     fun invalidOptionsThrowWithAClearMessage() {
         val both = CertDoctor.options(nowUnixSeconds = 0L, nowRfc3339 = "2026-06-01T00:00:00Z")
         try {
