@@ -12,7 +12,8 @@ rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-and
 
 # 16 KB page-size compatible ELF segments (Android 15+ devices with 16 KB pages). Per
 # target, so a RUSTFLAGS of the caller's does not get lost.
-flags="-C link-arg=-Wl,-z,max-page-size=16384"
+# With the size flags every shipped build of the library takes (bindings/ffi/mobile-rustflags).
+flags="-C link-arg=-Wl,-z,max-page-size=16384 $(grep -v '^#' "$root/bindings/ffi/mobile-rustflags" | tr '\n' ' ')"
 export CARGO_TARGET_AARCH64_LINUX_ANDROID_RUSTFLAGS="$flags"
 export CARGO_TARGET_ARMV7_LINUX_ANDROIDEABI_RUSTFLAGS="$flags"
 export CARGO_TARGET_X86_64_LINUX_ANDROID_RUSTFLAGS="$flags"

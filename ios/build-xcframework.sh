@@ -12,8 +12,10 @@ rustup target add "${targets[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET=16.0
 # The iOS library carries the unified-log reader (a sysdiagnose's logarchive and profile
 # state, docs/unified-log.md); Android's does not (its 2 MiB budget, tests/mobile/cdylib-size.sh).
+# The size flags every shipped build of the library takes (bindings/ffi/mobile-rustflags).
+size_flags="$(grep -v '^#' "$root/bindings/ffi/mobile-rustflags" | tr '\n' ' ')"
 for t in "${targets[@]}"; do
-  cargo build --locked --profile mobile --target "$t" -p certdoctor-ffi --features unified-log
+  RUSTFLAGS="$size_flags" cargo build --locked --profile mobile --target "$t" -p certdoctor-ffi --features unified-log
 done
 
 # Swift bindings + C header + modulemap, from a host build (library mode reads the metadata).

@@ -13,6 +13,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 budget=$((2 * 1024 * 1024))
 mkdir -p target/mobile-size
+# The shipped builds' compiler flags (bindings/ffi/mobile-rustflags), as the apps' scripts pass them.
+size_flags="$(grep -v '^#' bindings/ffi/mobile-rustflags | tr '\n' ' ')"
 
 if [ "${ARM64:-0}" = 1 ]; then
   if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
@@ -24,7 +26,7 @@ if [ "${ARM64:-0}" = 1 ]; then
   # rustc's own lld, behind the cross gcc driver (-fuse-ld=lld finds gcc-ld/ld.lld).
   gcc_ld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld"
   CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
-  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=-B$gcc_ld -C link-arg=-fuse-ld=lld -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--icf=all" \
+  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="$size_flags -C link-arg=-B$gcc_ld -C link-arg=-fuse-ld=lld -C link-arg=-Wl,-z,pack-relative-relocs -C link-arg=-Wl,--icf=all" \
     cargo build --locked --profile mobile --target aarch64-unknown-linux-gnu -p certdoctor-ffi >&2
   arm=target/mobile-size/libcertdoctor_ffi-arm64.so
   cp target/aarch64-unknown-linux-gnu/mobile/libcertdoctor_ffi.so "$arm"
@@ -32,7 +34,8 @@ if [ "${ARM64:-0}" = 1 ]; then
   echo "cdylib arm64: $(stat -c %s "$arm") bytes stripped (budget $budget)"
 fi
 
-cargo build --locked --profile mobile -p certdoctor-ffi >&2
+CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="$size_flags" \
+  cargo build --locked --profile mobile -p certdoctor-ffi >&2
 cp target/mobile/libcertdoctor_ffi.so target/mobile-size/libcertdoctor_ffi.so
 strip target/mobile-size/libcertdoctor_ffi.so
 size=$(stat -c %s target/mobile-size/libcertdoctor_ffi.so)
