@@ -3,6 +3,7 @@ package app.certdoctor
 import app.certdoctor.ffi.DiagnoseOptions
 import app.certdoctor.ffi.FindingEntry
 import app.certdoctor.ffi.InputFile
+import app.certdoctor.ffi.ProbeInput
 import app.certdoctor.ffi.Report
 import app.certdoctor.ffi.ReportFormat
 import app.certdoctor.ffi.Verdict
@@ -37,6 +38,9 @@ sealed class CheckState {
         val nextAction: String get() = report.nextAction
         val findings: List<FindingEntry> get() = report.findings
     }
+
+    /** "Test the SCEP server" is asking [url] (GetCACaps, GetCACert) from this device. */
+    data class Probing(val url: String) : CheckState()
 
     /** The check could not run; [message] is readable as is. */
     data class Failed(val message: String) : CheckState()
@@ -182,6 +186,50 @@ class CheckViewModel(
                     }
                 }
                 CertDoctor.diagnoseStreamsBlocking(streams, options())
+            }
+            publish(
+                id,
+                result.fold(
+                    onSuccess = { CheckState.Diagnosed(it, notesNow) },
+                    onFailure = { CheckState.Failed(it.message ?: it.javaClass.simpleName) },
+                ),
+            )
+        }
+    }
+
+    /**
+     * The SCEP URL the evidence names (the device's latest request), read on the worker, for
+     * "Test the SCEP server" to offer; [done] gets it on [deliver], or null when none is named.
+     */
+    fun findScepUrl(done: (String?) -> Unit) {
+        val inputs = synchronized(lock) { evidence + deviceEvidence }
+        worker.execute {
+            val url = runCatching { ScepProbe.urlFromEvidence(inputs.map { StreamInput(it.name, it.open) }, options()) }
+                .getOrNull()
+            deliver.execute { done(url) }
+        }
+    }
+
+    /**
+     * "Test the SCEP server": the read-only requests to [url] from this device ([prober]: the
+     * platform's transport, [ScepProbe.collect], unless a test passes its own), then
+     * one report of the evidence added so far and the probe (its findings on step 2, the CA
+     * and RA certificates it was given). A URL the core refuses, or a probe that cannot run,
+     * ends in [CheckState.Failed] with the reason.
+     */
+    fun testScepServer(url: String, prober: (String) -> ProbeInput = { ScepProbe().collect(it) }) {
+        val id = generation.incrementAndGet()
+        val inputs: List<Evidence>
+        val notesNow: List<String>
+        synchronized(lock) {
+            inputs = evidence + deviceEvidence
+            notesNow = notes.toList()
+        }
+        publish(id, CheckState.Probing(url))
+        worker.execute {
+            val result = runCatching {
+                val probe = prober(url)
+                ScepProbe.diagnoseWithProbe(inputs.map { StreamInput(it.name, it.open) }, probe, options())
             }
             publish(
                 id,

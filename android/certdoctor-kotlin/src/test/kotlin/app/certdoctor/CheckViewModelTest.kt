@@ -3,8 +3,10 @@ package app.certdoctor
 import app.certdoctor.ffi.InputFile
 import app.certdoctor.ffi.ReportFormat
 import app.certdoctor.ffi.Verdict
+import com.sun.net.httpserver.HttpServer
 import java.io.ByteArrayInputStream
 import java.io.File
+import java.net.InetSocketAddress
 import java.util.Collections
 import java.util.concurrent.ConcurrentLinkedQueue
 import java.util.concurrent.CountDownLatch
@@ -242,6 +244,57 @@ class CheckViewModelTest {
         assertEquals(before + 1, (vm.state as CheckState.Idle).evidenceCount)
         assertNotNull(vm)
     }
+
+    @Test
+    fun testTheScepServerOffersTheEvidencesUrlThenJoinsTheProbeToTheReport() {
+        val fixtures = File(System.getProperty("certdoctor.fixtures") ?: "tests/fixtures/android")
+        val failing = File(fixtures, "omadm-ndes-http-500.log").readBytes()
+        val worker = Manual()
+        val vm = CheckViewModel(direct, worker, fixed)
+        vm.addFiles(listOf(Evidence.of(InputFile("OMADM.log", failing))))
+        var offered: String? = "not yet"
+        vm.findScepUrl { offered = it }
+        worker.runAll()
+        assertEquals("https://scep.litware-example.org/certsrv/mscep/mscep.dll", offered)
+
+        // A loopback NDES that answers 403 to both operations; the real transport asks it.
+        val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+        val seen = Collections.synchronizedList(ArrayList<String>())
+        server.createContext("/") { e ->
+            seen += "${e.requestMethod} ${e.requestURI}"
+            e.responseHeaders.add("Content-Type", "text/html")
+            val body = "<html><body>403 - Forbidden: Access is denied.</body></html>".toByteArray()
+            e.sendResponseHeaders(403, body.size.toLong())
+            e.responseBody.write(body)
+            e.close()
+        }
+        server.start()
+        try {
+            val url = "http://127.0.0.1:${server.address.port}/certsrv/mscep/mscep.dll"
+            vm.testScepServer(url, { ScepProbe(timeoutMillis = 5_000).collect(it) })
+            assertEquals(CheckState.Probing(url), vm.state)
+            worker.runAll()
+            val done = vm.state as CheckState.Diagnosed
+            assertEquals(Verdict.FAILED, done.verdict)
+            val probe = done.report.probe ?: throw AssertionError("no probe object in the report")
+            assertFalse(probe.working)
+            assertTrue(seen.toString(), seen.isNotEmpty() && seen.all { it.startsWith("GET ") && "operation=GetCA" in it })
+            assertTrue(done.report.inputs.any { it.path == "OMADM.log" })
+        } finally {
+            server.stop(0)
+        }
+
+        // A URL the core refuses is said, not thrown.
+        vm.testScepServer("ftp://ndes.example.com/x", { ScepProbe().collect(it) })
+        worker.runAll()
+        val failed = vm.state as CheckState.Failed
+        assertTrue(failed.message, failed.message.isNotBlank())
+
+        // A probe whose transport fails outright is said too.
+        vm.testScepServer("https://ndes.example.com/certsrv/mscep/mscep.dll", { throw IllegalStateException("no network") })
+        worker.runAll()
+        assertEquals(CheckState.Failed("no network"), vm.state)
+    }
 }
 
 class CheckViewModelDeviceEvidenceTest {
@@ -256,6 +309,7 @@ class CheckViewModelDeviceEvidenceTest {
         vm.recordClientCertificateNotFound()
         assertEquals(CheckState.Idle(1), vm.state)
     }
+
 }
 
 class ReportLanguageTest {

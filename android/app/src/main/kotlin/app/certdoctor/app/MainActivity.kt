@@ -11,9 +11,11 @@ import android.os.Bundle
 import android.os.Handler
 import android.os.Looper
 import android.security.KeyChain
+import android.text.InputType
 import android.text.format.Formatter
 import android.view.View
 import android.widget.Button
+import android.widget.EditText
 import android.widget.ImageView
 import android.widget.LinearLayout
 import android.widget.ProgressBar
@@ -31,8 +33,8 @@ import java.io.Closeable
 import java.util.concurrent.Executor
 
 /**
- * The one screen: Check certificates, the verdict card, the summary, the next action, the
- * findings, the files that could not be used, and Share report. All state logic is in
+ * The one screen: Check certificates, Test the SCEP server, the verdict card, the summary,
+ * the next action, the findings, the files that could not be used, and Share report. All state logic is in
  * [CheckViewModel] (host-tested); this class only collects device evidence and draws the state.
  */
 class MainActivity : Activity() {
@@ -50,6 +52,7 @@ class MainActivity : Activity() {
     private var subscription: Closeable? = null
 
     private lateinit var check: Button
+    private lateinit var testServer: Button
     private lateinit var status: TextView
     private lateinit var progress: ProgressBar
     private lateinit var card: LinearLayout
@@ -74,6 +77,7 @@ class MainActivity : Activity() {
         screen = retained ?: Screen(newModel(applicationContext, background))
 
         check = need(R.id.check)
+        testServer = need(R.id.test_server)
         status = need(R.id.status)
         progress = need(R.id.progress)
         card = need(R.id.verdict_card)
@@ -91,6 +95,7 @@ class MainActivity : Activity() {
 
         check.setOnClickListener { collectDeviceEvidenceThenCheck() }
         need<Button>(R.id.add_files).setOnClickListener { pickFiles() }
+        testServer.setOnClickListener { askScepUrlThenTest() }
         share.setOnClickListener { chooseShareFormat() }
         need<Button>(R.id.start_over).setOnClickListener {
             screen.deviceNote = ""
@@ -204,6 +209,41 @@ class MainActivity : Activity() {
         (if (Build.VERSION.SDK_INT >= 33) getParcelableArrayListExtra(Intent.EXTRA_STREAM, Uri::class.java)
         else getParcelableArrayListExtra(Intent.EXTRA_STREAM)).orEmpty().filterNotNull()
 
+    // --- Test the SCEP server ------------------------------------------------------
+
+    /**
+     * Offers the SCEP URL the evidence names (editable; empty when none is named), then
+     * asks that server GetCACaps and GetCACert from this phone's network; the answer joins
+     * the report.
+     */
+    private fun askScepUrlThenTest() {
+        testServer.isEnabled = false
+        screen.model.findScepUrl { found ->
+            if (isDestroyed) return@findScepUrl
+            testServer.isEnabled = true
+            val field = EditText(this).apply {
+                inputType = InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_VARIATION_URI
+                setHint(R.string.probe_url_hint)
+                contentDescription = getString(R.string.probe_url_title)
+                setText(found.orEmpty())
+            }
+            AlertDialog.Builder(this)
+                .setTitle(R.string.probe_url_title)
+                .setMessage(if (found == null) R.string.probe_url_not_found else R.string.probe_url_found)
+                .setView(field)
+                .setPositiveButton(R.string.probe_start) { _, _ ->
+                    val url = field.text.toString().trim()
+                    if (url.isEmpty()) {
+                        Toast.makeText(this, R.string.probe_url_missing, Toast.LENGTH_LONG).show()
+                    } else {
+                        screen.model.testScepServer(url)
+                    }
+                }
+                .setNegativeButton(R.string.probe_cancel, null)
+                .show()
+        }
+    }
+
     // --- Sharing ----------------------------------------------------------------------
 
     private fun chooseShareFormat() {
@@ -243,8 +283,9 @@ class MainActivity : Activity() {
     // --- Drawing ----------------------------------------------------------------------
 
     private fun draw(state: CheckState) {
-        val busy = state is CheckState.Collecting
+        val busy = state is CheckState.Collecting || state is CheckState.Probing
         check.isEnabled = !busy && !screen.awaitingDevice
+        testServer.isEnabled = !busy
         progress.visibility = if (busy) View.VISIBLE else View.GONE
         val diagnosed = state as? CheckState.Diagnosed
         card.visibility = if (diagnosed != null || state is CheckState.Failed) View.VISIBLE else View.GONE
@@ -272,6 +313,12 @@ class MainActivity : Activity() {
             }
             is CheckState.Collecting -> {
                 drawProgress(state)
+                summary.show("")
+                nextAction.show("")
+            }
+            is CheckState.Probing -> {
+                status.show(getString(R.string.probing, state.url))
+                progress.isIndeterminate = true
                 summary.show("")
                 nextAction.show("")
             }
@@ -356,9 +403,16 @@ class MainActivity : Activity() {
 
     private companion object {
         const val PICK_FILES = 1
+        /** What the picker offers: logs, certificates, and the archives they come in. */
         val EVIDENCE_TYPES = arrayOf(
             "text/*",
             "application/zip",
+            "application/x-zip-compressed",
+            "application/gzip",
+            "application/x-gzip",
+            "application/x-tar",
+            "application/x-gtar",
+            "application/x-compressed-tar",
             "application/x-x509-ca-cert",
             "application/pkix-cert",
             "application/x-pem-file",
