@@ -179,6 +179,47 @@ fn imports_follow_the_data_flow() {
     );
 }
 
+/// The modules of the core that the CLI and the FFI crate may name: the session (inputs
+/// in, `Report` out, the probe's transport API), the report types, the contract's words,
+/// and what the crate root re-exports.
+const PUBLIC_API: &[&str] = &["session", "report", "contract"];
+
+#[test]
+fn the_bindings_use_the_public_api_only() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["bindings/cli/src", "bindings/ffi/src"] {
+        sources(&root.join(dir), &mut files);
+    }
+    files.sort();
+    assert!(files.len() > 5, "{} binding source files", files.len());
+    let mut wrong = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for (n, line) in text.lines().enumerate() {
+            let line = code(line);
+            for (i, _) in line.match_indices("certdoctor_core::") {
+                let rest = &line[i + "certdoctor_core::".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                // `{…}` groups and capitalised names are the root's re-exports.
+                let root_item =
+                    name.is_empty() || name.starts_with(|c: char| c.is_ascii_uppercase());
+                if !root_item && !PUBLIC_API.contains(&name.as_str()) {
+                    wrong.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the bindings reach into the core's internals:\n{}",
+        wrong.join("\n")
+    );
+}
+
 #[test]
 fn the_table_has_no_circle() {
     // Every module's allowed modules come before it in the table.

@@ -213,7 +213,7 @@ fn run_probe(args: ProbeArgs) -> ExitCode {
         let unreachable = ex.last().is_some_and(|e| {
             matches!(
                 &e.result,
-                certdoctor_core::evidence::probe::ExchangeResult::Failed { .. }
+                certdoctor_core::session::probe::ExchangeResult::Failed { .. }
             )
         });
         exchanges.extend(ex);
@@ -277,7 +277,7 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         lang,
     });
     session.set_event_log_decoder(std::sync::Arc::new(evtx::Decoder {
-        limit: certdoctor_core::limits::MAX_EVTX_BYTES,
+        limit: certdoctor_core::session::MAX_EVTX_BYTES,
     }));
     let mut tally = sources::Tally::default();
     for p in &args.paths {

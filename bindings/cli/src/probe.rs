@@ -12,11 +12,10 @@ use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use certdoctor_core::evidence::probe::{
-    ExchangeResult, HttpAnswer, ProbeExchange, ProbeOperation, TlsObservation, TlsProblem,
-    TransportFailure, follow_redirect,
+use certdoctor_core::session::probe::{
+    ExchangeResult, HttpAnswer, MAX_PROBE_BODY_BYTES, ProbeExchange, ProbeOperation,
+    TlsObservation, TlsProblem, TransportFailure, follow_redirect,
 };
-use certdoctor_core::limits::MAX_PROBE_BODY_BYTES;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;

@@ -3,7 +3,6 @@
 //! by [`probe_follow_redirect`], reads bodies to `max_body_bytes` + 1, and hands every
 //! exchange to [`probe_report`]. Conversions only; the core decides.
 
-use certdoctor_core::evidence::probe as core;
 use certdoctor_core::report::probe as core_report;
 use certdoctor_core::session::probe::{self as session, ProbeError};
 
@@ -16,20 +15,20 @@ pub enum ProbeOperation {
     GetCaCert,
 }
 
-impl From<ProbeOperation> for core::ProbeOperation {
+impl From<ProbeOperation> for session::ProbeOperation {
     fn from(o: ProbeOperation) -> Self {
         match o {
-            ProbeOperation::GetCaCaps => core::ProbeOperation::GetCaCaps,
-            ProbeOperation::GetCaCert => core::ProbeOperation::GetCaCert,
+            ProbeOperation::GetCaCaps => session::ProbeOperation::GetCaCaps,
+            ProbeOperation::GetCaCert => session::ProbeOperation::GetCaCert,
         }
     }
 }
 
-impl From<core::ProbeOperation> for ProbeOperation {
-    fn from(o: core::ProbeOperation) -> Self {
+impl From<session::ProbeOperation> for ProbeOperation {
+    fn from(o: session::ProbeOperation) -> Self {
         match o {
-            core::ProbeOperation::GetCaCaps => ProbeOperation::GetCaCaps,
-            core::ProbeOperation::GetCaCert => ProbeOperation::GetCaCert,
+            session::ProbeOperation::GetCaCaps => ProbeOperation::GetCaCaps,
+            session::ProbeOperation::GetCaCert => ProbeOperation::GetCaCert,
         }
     }
 }
@@ -70,9 +69,9 @@ pub enum ProbeFailure {
     Other,
 }
 
-impl From<ProbeFailure> for core::TransportFailure {
+impl From<ProbeFailure> for session::TransportFailure {
     fn from(f: ProbeFailure) -> Self {
-        use core::{TlsProblem as T, TransportFailure as F};
+        use session::{TlsProblem as T, TransportFailure as F};
         match f {
             ProbeFailure::Dns => F::Dns,
             ProbeFailure::Connect => F::Connect,
@@ -126,20 +125,20 @@ fn invalid(option: &str, reason: impl Into<String>) -> CertdoctorError {
     }
 }
 
-impl TryFrom<ProbeExchange> for core::ProbeExchange {
+impl TryFrom<ProbeExchange> for session::ProbeExchange {
     type Error = CertdoctorError;
 
     fn try_from(e: ProbeExchange) -> Result<Self, CertdoctorError> {
-        let failure = e.failure.map(core::TransportFailure::from);
+        let failure = e.failure.map(session::TransportFailure::from);
         let result = match (e.status, failure) {
-            (Some(status), None) => core::ExchangeResult::Answer(core::HttpAnswer {
+            (Some(status), None) => session::ExchangeResult::Answer(session::HttpAnswer {
                 status,
                 content_type: e.content_type,
                 location: e.location,
                 body: e.body,
                 truncated: e.truncated,
             }),
-            (None, Some(failure)) => core::ExchangeResult::Failed {
+            (None, Some(failure)) => session::ExchangeResult::Failed {
                 failure,
                 reason: e.error.unwrap_or_default(),
             },
@@ -151,14 +150,14 @@ impl TryFrom<ProbeExchange> for core::ProbeExchange {
             }
         };
         let problem = match failure {
-            Some(core::TransportFailure::Tls(p)) => Some(p),
+            Some(session::TransportFailure::Tls(p)) => Some(p),
             _ => None,
         };
-        Ok(core::ProbeExchange {
+        Ok(session::ProbeExchange {
             operation: e.operation.into(),
             url: e.url,
             millis: e.millis,
-            tls: e.tls.then_some(core::TlsObservation {
+            tls: e.tls.then_some(session::TlsObservation {
                 peer_chain: e.tls_peer_chain,
                 protocol: e.tls_protocol,
                 problem,
@@ -201,8 +200,8 @@ pub fn probe_plan(url: String) -> Result<ProbePlan, CertdoctorError> {
                     url,
                 })
                 .collect(),
-            max_body_bytes: certdoctor_core::limits::MAX_PROBE_BODY_BYTES as u64,
-            max_redirects: certdoctor_core::limits::MAX_PROBE_REDIRECTS as u32,
+            max_body_bytes: session::MAX_PROBE_BODY_BYTES as u64,
+            max_redirects: session::MAX_PROBE_REDIRECTS as u32,
         })
     })
 }
@@ -216,7 +215,7 @@ pub fn probe_follow_redirect(
     location: String,
     followed: u32,
 ) -> Result<Option<String>, CertdoctorError> {
-    guard(|| Ok(core::follow_redirect(&from, &location, followed as usize).ok()))
+    guard(|| Ok(session::follow_redirect(&from, &location, followed as usize).ok()))
 }
 
 /// The report of a probe: the contract's report with its `probe` object.
@@ -239,7 +238,7 @@ fn core_input(input: ProbeInput) -> Result<session::ProbeInput, CertdoctorError>
         exchanges: input
             .exchanges
             .into_iter()
-            .map(core::ProbeExchange::try_from)
+            .map(session::ProbeExchange::try_from)
             .collect::<Result<Vec<_>, _>>()?,
     })
 }

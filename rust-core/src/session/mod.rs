@@ -27,6 +27,8 @@ pub mod probe;
 mod split;
 mod stream;
 
+/// The most of one `.evtx` file an [`EventLogDecoder`] is asked to read.
+pub use crate::limits::MAX_EVTX_BYTES;
 pub use archive::{DecodedEvents, EventLogDecoder};
 pub use stream::{InputStream, ParsedInput};
 

@@ -8,12 +8,17 @@ use sha2::{Digest, Sha256};
 use crate::chain;
 use crate::contract::{Severity, Verdict};
 use crate::diagnosis::probe::{self as rules, ProbeFacts, final_exchange};
-use crate::evidence::probe::{
-    CaCertReply, ExchangeResult, ProbeExchange, ProbeOperation, ReplyProblem, ScepUrl,
-    ScepUrlError, TlsObservation,
+use crate::evidence::probe::{CaCertReply, ReplyProblem, ScepUrl, ScepUrlError};
+
+/// What a transport builds, hands in and follows, and its bounds: the session's API for
+/// the CLI's and the apps' transports (they import nothing else of the core's probe).
+pub use crate::evidence::probe::{
+    ExchangeResult, HttpAnswer, ProbeExchange, ProbeOperation, RedirectStop, TlsObservation,
+    TlsProblem, TransportFailure, follow_redirect,
 };
 use crate::evidence::{CertRole, Certificate};
 use crate::limits;
+pub use crate::limits::{MAX_PROBE_BODY_BYTES, MAX_PROBE_REDIRECTS};
 use crate::parsers::certs::certificate_from_der;
 use crate::parsers::scep_reply;
 use crate::redaction;
