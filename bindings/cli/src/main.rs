@@ -311,18 +311,7 @@ fn diagnose(args: DiagnoseArgs) -> ExitCode {
         }
     }
     let out = report.render(format);
-    let written = match &args.output {
-        Some(path) => {
-            std::fs::write(path, out.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush())
-                .map_err(|e| format!("standard output: {e}"))
-        }
-    };
+    let written = write_report(&out, args.output.as_ref());
     if let Err(e) = written {
         eprintln!("certdoctor: cannot write the report: {e}");
         return ExitCode::from(2);

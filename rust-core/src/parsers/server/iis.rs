@@ -158,12 +158,7 @@ fn by_shape(line: &str) -> Option<Request<'_>> {
         .iter()
         .copied()
         .find(|t| client_platform(t).is_some() || has(t, "NDES_Plugin"));
-    let (date, time) = match (toks.first(), toks.get(1)) {
-        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
-            (Some(*d), Some(*t))
-        }
-        _ => (None, None),
-    };
+    let (date, time) = leading_date_time(&toks);
     Some(Request {
         date,
         time,
@@ -201,12 +196,7 @@ fn by_httperr(line: &str) -> Option<Request<'_>> {
                 .parse::<u16>()
                 .is_ok_and(|v| (100..=599).contains(&v))
     })?;
-    let (date, time) = match (toks.first(), toks.get(1)) {
-        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
-            (Some(*d), Some(*t))
-        }
-        _ => (None, None),
-    };
+    let (date, time) = leading_date_time(&toks);
     Some(Request {
         date,
         time,
@@ -432,6 +422,16 @@ fn is_ndes_path(stem: &str) -> bool {
     let s = stem.as_bytes();
     let starts = |p: &str| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p.as_bytes());
     starts("/certsrv/mscep") || starts("/CertificateRegistrationSvc")
+}
+
+/// The `date time` a W3C line starts with (`2026-05-31 08:15:02`), when it has them.
+fn leading_date_time<'a>(toks: &[&'a str]) -> (Option<&'a str>, Option<&'a str>) {
+    match (toks.first(), toks.get(1)) {
+        (Some(d), Some(t)) if d.len() == 10 && d.as_bytes()[4] == b'-' && t.contains(':') => {
+            (Some(*d), Some(*t))
+        }
+        _ => (None, None),
+    }
 }
 
 #[cfg(test)]
