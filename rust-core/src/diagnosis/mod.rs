@@ -85,6 +85,21 @@ pub fn probe_hint(events: &[LogEvent]) -> Option<ProbeHint> {
         .then_some(ProbeHint::Path("/certsrv/mscep/mscep.dll"))
 }
 
+/// The CA thumbprint the latest installed SCEP profile of the evidence names, when it is
+/// one a probe can compare (SHA-1 or SHA-256 hex): the CA a probe must find when it was
+/// given none (issue 23).
+pub fn profile_ca_thumbprint(events: &[LogEvent]) -> Option<String> {
+    events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::ScepProfileCa { thumbprint }
+            if matches!(thumbprint.len(), 40 | 64)
+                && thumbprint.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Some(thumbprint.to_ascii_uppercase())
+        }
+        _ => None,
+    })
+}
+
 /// What the diagnosis concluded.
 pub struct Outcome {
     pub findings: Vec<Finding>,

@@ -164,7 +164,7 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
         EventKind::EnrollmentFailed { .. } => {
             item(5, "enrollment_failed", "tl-enrollment-failed", vec![])
         }
-        EventKind::Management(_) => None,
+        EventKind::Management(_) | EventKind::ScepProfileCa { .. } => None,
         EventKind::Server(_) | EventKind::LogRead(_) => None,
     }
 }

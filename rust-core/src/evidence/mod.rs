@@ -404,6 +404,10 @@ pub enum EventKind {
         profile: Option<ProfileId>,
         thumbprint: Option<String>,
     },
+    /// The SCEP payload of an installed profile names its CA by thumbprint (iOS
+    /// `CAFingerprint`, uppercase hex): what a probe's CA must match when no thumbprint is
+    /// given (issue 23).
+    ScepProfileCa { thumbprint: String },
     /// Installation failed with a platform error code.
     InstallError {
         profile: Option<ProfileId>,

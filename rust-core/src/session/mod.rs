@@ -326,6 +326,13 @@ impl Session {
         let mut key = key;
         let mut probe_certs = (Vec::new(), Vec::new());
         // A probe's analysis cannot fail here: its input was validated when added.
+        // No thumbprint given: the one the profile in the evidence names, if any.
+        let probe = probe.map(|mut input| {
+            if input.expected_ca_thumbprint.is_none() {
+                input.expected_ca_thumbprint = diagnosis::profile_ca_thumbprint(&events);
+            }
+            input
+        });
         if let Some(Ok(p)) = probe.map(|input| probe::analyse(input, &options)) {
             key.update(p.key);
             probe::join(&mut report, p.report);

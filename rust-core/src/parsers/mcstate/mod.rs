@@ -90,6 +90,7 @@ impl InputFormat for McStateFormat {
 mod reading {
     use super::StateFile;
     use super::plist::{read_mdm_plist, read_profile_events, read_profile_stub};
+    use crate::evidence::{EventKind, LogEvent, Platform, SourceRef};
     use crate::parsers::unified_log::{Level, Record};
     use crate::parsers::{DocumentParser, InputPath, LogOutput, LogParser};
 
@@ -103,6 +104,8 @@ mod reading {
         fn parse(&mut self, bytes: &[u8]) -> Result<LogOutput, String> {
             // (time, message) facts in the words of profiled's log.
             let mut facts: Vec<(Option<String>, String)> = Vec::new();
+            // The CA thumbprints the installed SCEP payloads name.
+            let mut ca_thumbprints: Vec<String> = Vec::new();
             let mut records = 1u64;
             match self.file {
                 StateFile::ProfileStub => {
@@ -112,6 +115,11 @@ mod reading {
                         && let Some(id) = &stub.identifier
                     {
                         facts.push((stub.install_date.clone(), installed(id)));
+                        ca_thumbprints.extend(
+                            stub.payloads
+                                .iter()
+                                .filter_map(|p| p.scep.as_ref()?.ca_fingerprint.clone()),
+                        );
                     }
                 }
                 StateFile::ProfileEvents => {
@@ -162,6 +170,16 @@ mod reading {
             }
             let mut out = parser.finish();
             out.records = records;
+            for thumbprint in ca_thumbprints {
+                out.events.push(LogEvent {
+                    platform: Platform::Ios,
+                    source: SourceRef::file(self.path.clone()),
+                    time: None,
+                    pid: None,
+                    text: format!("SCEP payload CAFingerprint {thumbprint}"),
+                    kind: EventKind::ScepProfileCa { thumbprint },
+                });
+            }
             Ok(out)
         }
     }

@@ -572,3 +572,54 @@ fn a_working_probe_keeps_a_delivered_verdict() {
         .is_err()
     );
 }
+
+#[cfg(feature = "unified-log")]
+#[test]
+fn the_ca_thumbprint_of_the_profile_in_the_evidence_is_checked_when_none_is_given() {
+    // The sysdiagnose's profile stub names CAFingerprint 0011…2233; the probed NDES
+    // answers with another CA: the mismatch is found without --ca-thumbprint.
+    let pki = pki();
+    let stub = std::fs::read(format!(
+        "{}/../tests/fixtures/mcstate/profile-scep.stub",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let probed = |expected: Option<&str>| {
+        let mut session = Session::new(options(false));
+        session.add_bytes("s!/logs/MCState/Shared/profile-scep.stub", &stub);
+        session
+            .add_probe(ProbeInput {
+                url: URL.into(),
+                expected_ca_thumbprint: expected.map(str::to_string),
+                exchanges: working(&pki, pkcs7(&[&pki.sign, &pki.enc, &pki.ca])),
+            })
+            .unwrap();
+        session.finish()
+    };
+    let r = probed(None);
+    let mismatch: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.id.as_str() == "SCEP_CA_THUMBPRINT_MISMATCH")
+        .collect();
+    assert_eq!(mismatch.len(), 1, "{:?}", r.findings);
+    assert!(
+        mismatch[0]
+            .detail
+            .contains("00112233445566778899AABBCCDDEEFF00112233"),
+        "{}",
+        mismatch[0].detail
+    );
+    // A thumbprint given by the caller wins over the evidence's.
+    let ca_sha1 = crate::parsers::certs::certificate_from_der(&pki.ca)
+        .unwrap()
+        .sha1;
+    let r = probed(Some(&ca_sha1));
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.id.as_str() == "SCEP_CA_THUMBPRINT_MISMATCH"),
+        "{:?}",
+        r.findings
+    );
+}
