@@ -172,9 +172,7 @@ fn a_working_ndes_over_https_and_its_tls_chain() {
     let tls_root = Ca::new("Test TLS Root");
     let cert = tls_root.server(&["127.0.0.1"], (2024, 1, 1), (2040, 1, 1));
     let server = Responder::https(tls_config(&cert, &tls_root), serving(full_reply(&n)));
-    let dir = tempdir();
-    let ca_file = dir.join("tls-root.pem");
-    std::fs::write(&ca_file, tls_root.pem()).unwrap();
+    let ca_file = ca_file(&tls_root);
     let r = probe(&[
         "--ca-file",
         ca_file.to_str().unwrap(),
@@ -322,9 +320,7 @@ fn a_ca_thumbprint_mismatch_and_match() {
 fn tls_untrusted_expired_and_wrong_host() {
     let n = ndes();
     let tls_root = Ca::new("Test TLS Root");
-    let dir = tempdir();
-    let ca_file = dir.join("tls-root.pem");
-    std::fs::write(&ca_file, tls_root.pem()).unwrap();
+    let ca_file = ca_file(&tls_root);
     let ca_arg = ca_file.to_str().unwrap();
     let cases: [(Issued, bool, &str, &str); 3] = [
         // A root the system does not trust (no --ca-file).
@@ -389,9 +385,7 @@ fn a_redirect_loop_and_a_downgrade() {
     let server = Responder::https(tls_config(&cert, &tls_root), move |_| {
         Reply::redirect(&target)
     });
-    let dir = tempdir();
-    let ca_file = dir.join("tls-root.pem");
-    std::fs::write(&ca_file, tls_root.pem()).unwrap();
+    let ca_file = ca_file(&tls_root);
     let r = probe(&[
         "--ca-file",
         ca_file.to_str().unwrap(),
@@ -484,6 +478,13 @@ fn tempdir() -> std::path::PathBuf {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// `root`'s certificate in a PEM file of its own, for `--ca-file`.
+fn ca_file(root: &Ca) -> std::path::PathBuf {
+    let file = tempdir().join("tls-root.pem");
+    std::fs::write(&file, root.pem()).unwrap();
+    file
 }
 
 #[test]
