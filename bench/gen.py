@@ -11,11 +11,14 @@ OMADM logs (20 MB inflated) plus every certificate of tests/fixtures/certs/. The
 long-line log is one SCEP sample block followed by a single 64 MiB record that never
 ends in a newline (a SyncML payload dumped whole), to show it is read in bounded memory.
 The sysdiagnose-shaped archives (.tar.gz of 100, 200 and 300 MB compressed) hold a
-sysdiagnose's layout: the real unified-log files of tests/fixtures/unified-log (string
-stores, timesync) and copies of its iPad log file as the logarchive's Persist/*.tracev3
-files, the MCState fixtures, an iOS text log, and other members to pad them to size
-(text logs that compress like text, binary blobs that do not), in the order a tar of the
-folder could give them.
+sysdiagnose's layout: copies of the real iPad log file of tests/fixtures/unified-log as
+the logarchive's Persist/*.tracev3 files, string stores and a clock file that match it
+(the fixture's own belong to other systems, so these are made here: one uuidtext file per
+image its catalogs name, holding the image path only, an empty shared-cache string file,
+a timesync file for its boot; the fixture's two real uuidtext files and timesync file
+beside them), the MCState fixtures, an iOS text log, and other members to pad them to
+size (text logs that compress like text, binary blobs that do not), string stores first,
+the order a tar of the folder usually gives.
 Same bytes on every run (fixed seed, no clock).
 """
 import gzip
@@ -23,6 +26,7 @@ import tarfile
 import io
 import os
 import random
+import struct
 import sys
 import zipfile
 
@@ -162,6 +166,64 @@ def write_long_line(path, size):
             written += len(piece)
 
 
+# The iPad log file's images (the main UUIDs of its catalogs' processes, as
+# macos-unifiedlogs reads them; rust-core/src/parsers/unified_log/eager_tests.rs checks
+# the count), its shared cache and its boot.
+IPAD_IMAGES = """
+    080621A88415313881D13255531F0E03 083F3F6FBDEA3013A9004DB81F1E3B2E
+    0C3FF623606434368C6CFF00FFCC96BC 122081AE861B3ACBAA39956A5D3621A4
+    191AAF39CAA6384DA59143318EEBD9D5 1AD714206F8830A8894AB07CB9D38FDC
+    227E179567C33C07BB2863463F703D47 34BED1DDBCAB3085B9DD487DFC4FBBC3
+    3536BE73FE763B6496D89C807BA77BBF 3A6611C40EA93F4494AED2C132D3300A
+    3F69A05F327B389B8081FF0A2BF767A9 43254BFA4E8C360BA0B004DF163C3745
+    4B164634274C3CC48781707AD6D6475D 4C6AEB99D7E936F9B83DAFDDBB8905F5
+    4FC429D641C93E5EAD003EC643046F8D 5271993370D6355D94F997F9841C03E0
+    548944D2BE733A79BE2BF551FEC95749 624BC3ED733E3B58B61851D1A28CE53D
+    6934FE6C55493ACF86C7D0283130AA53 6CB5D926E3063D028D342D7A6D59B9C2
+    6F5AF53849CA3E37AC830E7A76A58FA1 735D87749EBE373080DF55D22A64A969
+    77CC0D49829434F082A16F79E13B2133 79D2BCF112E6386289FD64A54F587432
+    80A3427DE3363BA4ADA1BBFBAD0AD05B 8108667E7CFA3C59BF749AAA1660AA3B
+    8134CFBDC9A43096AB97CCF3F795C942 8306EDB9E89934DEBEF55FD19EDFE40C
+    87491B7C09AD3F8BB15DC849ADFEFEA3 885A25B4DAF5334FB401ED67C1746AD9
+    8A030282EF343C46BEFDC49F2988C8BA 8AA80E4A6EF73F819B449E9400ED57DE
+    92646D92893631CFAE9BD475B05A01B9 94D9F8A87E493330AE52BB11508AF7B5
+    9739896CBD01379A9F175A78D78AC415 9BC2CBB3332F33A0BBDDCE14D5DB7AFD
+    9FAB0A58F87A3484AF3287F5613D04CD A183F62291463D3B88A625FCC7D8CFC0
+    A314028776953E8F876E936B86663EEF A503600213713BCFA977C4C303F96B46
+    A9D6F7E1ADE3387A9D10ABED7AD8D6F6 A9D9BB1E009F325BA56F9D6EE771833A
+    AB1735294C34372EB0B1219FAC090011 AD414B8991C13B06B88B931159F3C12E
+    AD880568FF083EB0A11B737A461780FE AE9B48024D3B387988FB0B950B707884
+    B8B284D384F13368A24A27907245609E BB7F93E4D2013022B8AD9744865A331B
+    C0C6740C1A2B30DB83C5139F554C1990 C5768B1459BF379F953FF8D679454B40
+    CC5DEEB2A99D3DD08B0F1B96D16E9701 CD15CA88171330E9A8F3049FA5FBF9A5
+    CDF35EB31FB6365B860BA7B18F99BD51 D06562F2499A30E3B504D8B33C7C62E4
+    D446EBDA201D397F9BED8FB13597A647 D5A2BDF85C5E34DCA530EF59A6121E41
+    D681DF007E8A3258B56CDC8DE26CF18B D8EBB6F6B7303FBB909072FF1170BB58
+    D940C8B140333590A1CEABBCCDFDC557 DA4F3EFECF533EAAA7EB2495CDE3522D
+    EA8F84BE6EBC3D46BB21CB018308F6F9 F14291991ED232BB904D05818DD3D638
+    F2E3E477098A35FDBB0DA05816B3E673 FA642769236B312FA8AD3E959402C0AD
+    FD4C650DDD09359D9BA5F3EFFFD6E8A8
+""".split()
+IPAD_DSC = "671E082086AB3339A38401EFBD8017A4"
+IPAD_BOOT = "A6EBC8E30A1C40E893B9DA3A7F671D19"
+
+
+def matching_stores():
+    """(path in the logarchive, bytes) of string stores and a clock file for the iPad log."""
+    out = []
+    for i, uuid in enumerate(IPAD_IMAGES):
+        image = "/usr/libexec/profiled" if i == 0 else "/usr/libexec/synthetic%02d" % i
+        out.append(("%s/%s" % (uuid[:2], uuid[2:]),
+                    struct.pack("<IIII", 0x66778899, 2, 1, 0) + image.encode() + b"\0"))
+    out.append(("dsc/" + IPAD_DSC, b"hcsd" + struct.pack("<HHII", 1, 0, 0, 0)))
+    wall = 1645660800 * 10**9  # 2022-02-24T00:00:00Z, the clock at boot
+    boot = struct.pack("<HHI", 0xbbb0, 48, 0) + bytes.fromhex(IPAD_BOOT) + \
+        struct.pack("<IIqII", 125, 3, wall, 0, 0)
+    sync = struct.pack("<IIQqII", 0x207354, 0, 0, wall, 0, 0)
+    out.append(("timesync/0000000000000001.timesync", boot + sync))
+    return out
+
+
 def write_sysdiagnose(path, size, seed):
     """A sysdiagnose-shaped .tar.gz of about `size` bytes compressed."""
     rng = random.Random(seed)
@@ -184,9 +246,10 @@ def write_sysdiagnose(path, size, seed):
 
     for rel in ["uuidtext/00/7EF56328D53A78B59CCCE3E3189F57",
                 "uuidtext/22/0D3C2953A33917B333DD8366AC25F2",
-                "uuidtext/dsc/8E21CAB1DCF936B49F85CF860E6F34EC",
                 "timesync/0000000000000002.timesync"]:
         add(la + "/" + rel.replace("uuidtext/", ""), open(os.path.join(ul, rel), "rb").read())
+    for rel, data in matching_stores():
+        add(la + "/" + rel, data)
     for name in ["MDM.plist", "MCProfileEvents.plist", "profile-scep-binary.stub"]:
         target = "profile-0a1b2c.stub" if name.endswith(".stub") else name
         add(root + "/logs/MCState/Shared/" + target, open(os.path.join(FIX, "mcstate", name), "rb").read())

@@ -172,6 +172,14 @@ mod read {
                     a("bytes", bytes.to_string()),
                 ],
             ),
+            Notice::FormattedEarly { files, records } => m.text(
+                "ul-formatted-early",
+                &[
+                    root,
+                    a("files", files.to_string()),
+                    a("records", records.to_string()),
+                ],
+            ),
             Notice::ProcessesNeverIdentified { chunksets } => m.text(
                 "ul-never-identified",
                 &[root, a("chunksets", chunksets.to_string())],

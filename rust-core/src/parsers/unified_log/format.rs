@@ -1,4 +1,5 @@
-//! Turning the kept chunk sets into [`Record`]s once every member has arrived: each
+//! Turning kept chunk sets into [`Record`]s once the string stores they need have
+//! arrived (or at the end): each
 //! group (a catalog and its kept chunk sets) is parsed by `macos-unifiedlogs`, entries of
 //! unwanted processes and subsystems are dropped *before* their messages are formatted,
 //! the rest is formatted against the [`StringStore`], and the parser's stand-in texts for
@@ -16,14 +17,30 @@ use super::strings::StringStore;
 use super::tracev3::Group;
 use super::{Level, Notice, Partial, ReadError, Record, contained};
 
+/// A record's place in the logarchive, to order records of the same time: member path,
+/// group in the member, position in the group.
+pub(crate) type Place = (std::sync::Arc<str>, usize, usize);
+
 /// What formatting found, besides the records.
 #[derive(Default)]
 pub(crate) struct Formatted {
-    pub(crate) records: Vec<(Record, (usize, usize))>,
+    pub(crate) records: Vec<(Record, Place)>,
     pub(crate) entries_read: u64,
     pub(crate) notices: Vec<Notice>,
     /// Boot UUID → records whose time came from the tracev3 header.
     pub(crate) header_times: BTreeMap<String, u64>,
+}
+
+impl Formatted {
+    /// Adds what a later call formatted.
+    pub(crate) fn merge(&mut self, other: Formatted) {
+        self.records.extend(other.records);
+        self.entries_read += other.entries_read;
+        self.notices.extend(other.notices);
+        for (boot, n) in other.header_times {
+            *self.header_times.entry(boot).or_default() += n;
+        }
+    }
 }
 
 /// The parser's texts in place of a format string it could not find (macos-unifiedlogs
@@ -51,7 +68,7 @@ pub(crate) fn format_groups(
     // Oversize strings (long messages stored apart) are carried from one group to the
     // next within a file, as the parser expects.
     let mut carried: Option<(std::sync::Arc<str>, Vec<_>)> = None;
-    for (group_no, group) in groups.iter().enumerate() {
+    for group in &groups {
         let image = group.file_image();
         let parsed = match contained(|| parse_log(image.as_slice(), &group.member).ok()) {
             Ok(Some(parsed)) => parsed,
@@ -108,7 +125,8 @@ pub(crate) fn format_groups(
         for (position, log) in logs.into_iter().enumerate() {
             if let Some(record) = to_record(log, &parsed, group, store, selection, from_header) {
                 kept += 1;
-                out.records.push((record, (group_no, position)));
+                let place = (group.member.clone(), group.index_in_member, position);
+                out.records.push((record, place));
             }
         }
         if from_header && kept > 0 {

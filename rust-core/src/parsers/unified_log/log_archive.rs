@@ -8,10 +8,13 @@ use super::format;
 use super::member::{MemberKind, Uuid, recognise};
 use super::selection::{self, Selection};
 use super::strings::{StoreFigures, StringStore};
-use super::tracev3::{self, ChunkCounts, Group};
+use super::tracev3::{self, ChunkCounts, Group, Needs};
 
 /// Bytes of pending chunk sets (processes not identified yet) kept by default.
 pub const DEFAULT_PENDING_BUDGET: usize = 32 << 20;
+/// Bytes of decided chunk sets and catalogs waiting for their string stores or clock
+/// file, kept by default.
+pub const DEFAULT_WAITING_BUDGET: usize = 16 << 20;
 
 /// Level (type) of a record, as `log show` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,8 +202,14 @@ pub enum Notice {
     /// file's header clock.
     TimesFromLogHeader { boot: String, records: u64 },
     /// Chunk sets of processes not identified yet were dropped to stay within the
-    /// pending budget (their uuidtext files came after the log files).
+    /// pending budget (their uuidtext files had not arrived: after the log files, or
+    /// never).
     PendingDropped { chunksets: u64, bytes: u64 },
+    /// Log files were formatted before all the string stores or clock files they need
+    /// had arrived, to stay within the waiting budget, and some of those arrived later:
+    /// these records' messages may be partial, or their times from the header clock,
+    /// where formatting at the end would have given them whole.
+    FormattedEarly { files: u64, records: u64 },
     /// Chunk sets of processes never identified (no uuidtext file named them) were
     /// skipped; records chosen by subsystem were still read.
     ProcessesNeverIdentified { chunksets: u64 },
@@ -243,22 +252,36 @@ pub struct UnifiedLog {
 pub struct Limits {
     /// Bytes of pending chunk sets (processes not identified yet) kept.
     pub pending_bytes: usize,
+    /// Bytes of decided chunk sets and their catalogs kept while the string stores or
+    /// clock files they need have not arrived; beyond it the oldest log files are
+    /// formatted with what has ([`Notice::FormattedEarly`] when that made a difference).
+    pub waiting_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             pending_bytes: DEFAULT_PENDING_BUDGET,
+            waiting_bytes: DEFAULT_WAITING_BUDGET,
         }
     }
 }
 
 /// A logarchive being read: members in, records out.
+///
+/// A log file's kept chunk sets are formatted as soon as what they need has arrived
+/// ([`tracev3::Needs`]): with the string stores first (a sysdiagnose's usual order) only
+/// records are held, and memory does not grow with the number of log files.
 pub struct LogArchive {
     selection: Selection,
     limits: Limits,
     store: StringStore,
+    /// Kept chunk sets not formatted yet, in arrival order.
     groups: Vec<Group>,
+    /// Records formatted so far.
+    done: format::Formatted,
+    /// Log files formatted before all they needed had arrived, with what was missing.
+    early: Vec<(Arc<str>, Needs)>,
     notices: Vec<Notice>,
     counts: Counts,
     pending_dropped: (u64, u64),
@@ -275,6 +298,8 @@ impl LogArchive {
             limits,
             store: StringStore::default(),
             groups: Vec::new(),
+            done: format::Formatted::default(),
+            early: Vec::new(),
             notices: Vec::new(),
             counts: Counts::default(),
             pending_dropped: (0, 0),
@@ -329,15 +354,75 @@ impl LogArchive {
                 error,
             });
         }
-        if tracev3::pending_bytes(&self.groups) > self.limits.pending_bytes {
-            // Chunk sets whose processes are now known are decided first.
+        // Chunk sets whose processes are now known are decided.
+        if matches!(kind, MemberKind::UuidText(_)) && self.groups.iter().any(|g| !g.is_decided()) {
+            // Those dropped are of processes now known and not wanted: nothing lost.
             tracev3::settle_pending(&mut self.groups, &self.selection, &self.store, false);
+        }
+        if tracev3::pending_bytes(&self.groups) > self.limits.pending_bytes {
             let trimmed = tracev3::trim_pending(&mut self.groups, self.limits.pending_bytes);
             self.pending_dropped.0 += trimmed.0;
             self.pending_dropped.1 += trimmed.1;
         }
         let held = self.bytes_held() as u64;
         self.counts.peak_bytes_held = self.counts.peak_bytes_held.max(held);
+        if kind != MemberKind::InfoPlist {
+            self.format_ready();
+        }
+        while self.groups.iter().map(Group::decided_bytes).sum::<usize>()
+            > self.limits.waiting_bytes
+        {
+            let Some(oldest) = self.groups.iter().find(|g| g.decided_bytes() > 0) else {
+                break;
+            };
+            let oldest = Arc::clone(&oldest.member);
+            self.format_member(&oldest, true);
+        }
+    }
+
+    /// Formats every log file whose kept chunk sets are all decided and need nothing
+    /// that has not arrived.
+    fn format_ready(&mut self) {
+        let mut blocked: Vec<&str> = Vec::new();
+        for g in &self.groups {
+            if !g.is_decided() || !g.needs.unmet(&self.store).is_empty() {
+                blocked.push(&g.member);
+            }
+        }
+        let mut ready: Vec<Arc<str>> = Vec::new();
+        for g in &self.groups {
+            if !blocked.contains(&&*g.member) && !ready.contains(&g.member) {
+                ready.push(Arc::clone(&g.member));
+            }
+        }
+        for member in ready {
+            self.format_member(&member, false);
+        }
+    }
+
+    /// Formats the kept chunk sets of one log file now. `early`: some of what they need
+    /// has not arrived (the waiting budget is reached): its pending chunk sets stay
+    /// pending, and what is missing is remembered for [`Notice::FormattedEarly`].
+    fn format_member(&mut self, member: &Arc<str>, early: bool) {
+        let (mut mine, rest): (Vec<Group>, Vec<Group>) = std::mem::take(&mut self.groups)
+            .into_iter()
+            .partition(|g| g.member == *member);
+        self.groups = rest;
+        if early {
+            let pending: Vec<Group> = mine.iter_mut().filter_map(Group::split_pending).collect();
+            self.groups.extend(pending);
+            mine.retain(|g| !g.chunksets.is_empty());
+            let mut missing = Needs::default();
+            for g in &mine {
+                missing.extend(g.needs.unmet(&self.store));
+            }
+            match self.early.iter_mut().find(|(m, _)| m == member) {
+                Some((_, known)) => known.extend(missing),
+                None => self.early.push((Arc::clone(member), missing)),
+            }
+        }
+        let formatted = format::format_groups(mine, &mut self.store, &self.selection);
+        self.done.merge(formatted);
     }
 
     /// Bytes held now: kept chunk sets and catalogs, string stores.
@@ -350,13 +435,16 @@ impl LogArchive {
         let (never, _) =
             tracev3::settle_pending(&mut self.groups, &self.selection, &self.store, true);
         let figures = self.store.figures();
-        let formatted = format::format_groups(
+        let formatted_now = format::format_groups(
             std::mem::take(&mut self.groups),
             &mut self.store,
             &self.selection,
         );
+        let mut formatted = std::mem::take(&mut self.done);
+        formatted.merge(formatted_now);
+        let early = self.early_notice(&formatted.records);
         self.counts.entries_read = formatted.entries_read;
-        let mut records = formatted.records;
+        let mut records = std::mem::take(&mut formatted.records);
         crate::sorting::stable_by(&mut records, |(a, ka), (b, kb)| {
             (a.time_ns, ka).cmp(&(b.time_ns, kb))
         });
@@ -370,6 +458,7 @@ impl LogArchive {
         for (boot, n) in formatted.header_times {
             notices.push(Notice::TimesFromLogHeader { boot, records: n });
         }
+        notices.extend(early);
         if self.pending_dropped.0 > 0 {
             notices.push(Notice::PendingDropped {
                 chunksets: self.pending_dropped.0,
@@ -391,6 +480,30 @@ impl LogArchive {
             notices,
             strings: figures,
         }
+    }
+}
+
+impl LogArchive {
+    /// [`Notice::FormattedEarly`]: log files formatted early some of whose missing stores
+    /// or clock files arrived afterwards, and their records that may be the worse for it
+    /// (partial, or timed by the header clock).
+    fn early_notice(&self, records: &[(Record, format::Place)]) -> Option<Notice> {
+        let late: Vec<&str> = (self.early.iter())
+            .filter(|(_, missing)| missing.unmet(&self.store) != *missing)
+            .map(|(member, _)| &**member)
+            .collect();
+        if late.is_empty() {
+            return None;
+        }
+        let records = (records.iter())
+            .filter(|(r, _)| {
+                (r.partial.is_some() || r.time_from_header) && late.contains(&r.member.as_str())
+            })
+            .count() as u64;
+        Some(Notice::FormattedEarly {
+            files: late.len() as u64,
+            records,
+        })
     }
 }
 

@@ -13,14 +13,16 @@
 //! Members are pushed in whatever order an archive yields them. Log files (`.tracev3`) are
 //! read chunk by chunk: chunk sets of processes that can write no wanted record
 //! ([`Selection`]) are read past without being decompressed, the others kept compressed;
-//! string stores (uuidtext, dsc) keep only what wanted records can need. `finish` formats
-//! the kept entries and returns [`Record`]s in time order, with counts and [`Notice`]s
-//! (missing string stores → partial messages, unreadable members, …). Every call into the
+//! string stores (uuidtext, dsc) keep only what wanted records can need. A log file's kept
+//! entries are formatted as soon as the stores and clock file they need have arrived (else
+//! within a budget, or at the end); `finish` returns the [`Record`]s in time order, with
+//! counts and [`Notice`]s (missing string stores → partial messages, unreadable members,
+//! …). Every call into the
 //! parser is contained: a panic in it becomes that member's `ReadError::ParserPanicked`.
 //!
 //! Files: [`member`] (paths → kinds), `selection` (what is wanted), `tracev3` (chunk
-//! reading and skipping), `strings` (string stores), `format` (formatting at the end),
-//! `log_archive` (the reader's types).
+//! reading and skipping, what a file needs), `strings` (string stores), `format`
+//! (formatting), `log_archive` (the reader: when to format, the budgets, notices).
 
 pub mod member;
 
@@ -48,6 +50,8 @@ pub use strings::StoreFigures;
 #[cfg(feature = "unified-log")]
 pub use tracev3::ChunkCounts;
 
+#[cfg(all(test, feature = "unified-log"))]
+mod eager_tests;
 #[cfg(all(test, feature = "unified-log"))]
 mod tests;
 

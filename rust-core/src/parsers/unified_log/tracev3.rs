@@ -5,12 +5,13 @@
 //! describes. The catalog names every process of its chunk sets (with the executable's
 //! UUID and the subsystems it logs to) and, for each chunk set, which processes appear in
 //! it. A chunk set none of whose processes can write a wanted record is read past without
-//! being decompressed. Kept chunk sets stay compressed until
-//! [`super::LogArchive::finish`], when every string store has arrived.
+//! being decompressed. Kept chunk sets stay compressed until the string stores and the
+//! clock file they need ([`Needs`]) have arrived; then [`super::LogArchive`] formats them
+//! and keeps only the records.
 //!
 //! A chunk set whose processes are not known yet (their uuidtext file, which names the
 //! executable, has not arrived) is kept *pending*, within a budget; pending chunk sets are
-//! decided again when the budget is reached and at the end.
+//! decided again as uuidtext files arrive, when the budget is reached and at the end.
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -50,6 +51,52 @@ pub(crate) struct KeptChunkset {
     pub(crate) undecided: Vec<Uuid>,
 }
 
+/// What formatting a group's records needs from the rest of the logarchive: the uuidtext
+/// files of its wanted processes' images, their shared-cache string files and the clock
+/// file of its boot. When all have arrived, formatting now gives what formatting at the
+/// end would.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Needs {
+    pub(crate) images: Vec<Uuid>,
+    pub(crate) dscs: Vec<Uuid>,
+    pub(crate) boot: Option<String>,
+}
+
+impl Needs {
+    /// The part not arrived yet (empty when everything has).
+    pub(crate) fn unmet(&self, store: &StringStore) -> Needs {
+        Needs {
+            images: (self.images.iter().copied())
+                .filter(|u| u.0 != 0 && !store.has_uuidtext(*u))
+                .collect(),
+            dscs: (self.dscs.iter().copied())
+                .filter(|u| u.0 != 0 && !store.has_dsc(*u))
+                .collect(),
+            boot: (self.boot.clone()).filter(|b| !store.timesync.contains_key(b)),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.images.is_empty() && self.dscs.is_empty() && self.boot.is_none()
+    }
+
+    pub(crate) fn extend(&mut self, other: Needs) {
+        for u in other.images {
+            if !self.images.contains(&u) {
+                self.images.push(u);
+            }
+        }
+        for u in other.dscs {
+            if !self.dscs.contains(&u) {
+                self.dscs.push(u);
+            }
+        }
+        if self.boot.is_none() {
+            self.boot = other.boot;
+        }
+    }
+}
+
 /// A catalog and the chunk sets kept from it.
 pub(crate) struct Group {
     /// Index of the member (in arrival order) and its path, for notices and ordering.
@@ -58,11 +105,49 @@ pub(crate) struct Group {
     pub(crate) header: Arc<Vec<u8>>,
     pub(crate) catalog: Vec<u8>,
     pub(crate) chunksets: Vec<KeptChunkset>,
+    pub(crate) needs: Needs,
 }
 
 impl Group {
     pub(crate) fn bytes(&self) -> usize {
         self.catalog.len() + self.chunksets.iter().map(|c| c.bytes.len()).sum::<usize>()
+    }
+
+    /// Bytes of the decided chunk sets and, if there are any, the catalog (pending
+    /// chunk sets are the pending budget's).
+    pub(crate) fn decided_bytes(&self) -> usize {
+        let decided: usize = (self.chunksets.iter())
+            .filter(|c| c.undecided.is_empty())
+            .map(|c| c.bytes.len())
+            .sum();
+        if decided == 0 {
+            0
+        } else {
+            decided + self.catalog.len()
+        }
+    }
+
+    /// Moves the pending chunk sets out into a group of their own (same catalog).
+    pub(crate) fn split_pending(&mut self) -> Option<Group> {
+        if self.is_decided() {
+            return None;
+        }
+        let (pending, decided) = std::mem::take(&mut self.chunksets)
+            .into_iter()
+            .partition(|c| !c.undecided.is_empty());
+        self.chunksets = decided;
+        Some(Group {
+            member: Arc::clone(&self.member),
+            index_in_member: self.index_in_member,
+            header: Arc::clone(&self.header),
+            catalog: self.catalog.clone(),
+            chunksets: pending,
+            needs: self.needs.clone(),
+        })
+    }
+
+    pub(crate) fn is_decided(&self) -> bool {
+        self.chunksets.iter().all(|c| c.undecided.is_empty())
     }
 
     /// The bytes `macos-unifiedlogs` parses: header, catalog, chunk sets, 8-aligned.
@@ -98,8 +183,8 @@ struct CatalogPlan {
     /// Per chunk set: keep? and the executables still unknown.
     chunksets: Vec<(Verdict, Vec<Uuid>)>,
     /// Executables of wanted processes and their other images (their strings are asked
-    /// for).
-    wanted_images: Vec<Uuid>,
+    /// for), their shared caches and the boot.
+    needs: Needs,
 }
 
 /// Reads one tracev3 file; the kept groups are appended to `groups`.
@@ -191,6 +276,7 @@ pub(crate) fn read_tracev3(
                         header: Arc::clone(h),
                         catalog: bytes,
                         chunksets: Vec::new(),
+                        needs: Needs::default(),
                     },
                     plan,
                     0,
@@ -242,12 +328,13 @@ fn close_group(
     groups: &mut Vec<Group>,
     store: &mut StringStore,
 ) {
-    if let Some((group, plan, _)) = current
+    if let Some((mut group, plan, _)) = current
         && !group.chunksets.is_empty()
     {
-        for uuid in plan.wanted_images {
-            store.request(uuid);
+        for uuid in &plan.needs.images {
+            store.request(*uuid);
         }
+        group.needs = plan.needs;
         groups.push(group);
     }
 }
@@ -272,7 +359,10 @@ fn plan_catalog(
     let process_rules = selection.has_process_rules();
     // Verdict per process entry index.
     let mut verdicts: Vec<(u16, Verdict, Option<Uuid>)> = Vec::new();
-    let mut wanted_images = Vec::new();
+    let mut needs = Needs {
+        boot: parsed.header.first().map(|h| h.boot_uuid.clone()),
+        ..Needs::default()
+    };
     for entry in cat.catalog_process_info_entries.values() {
         let main = Uuid::parse(&entry.main_uuid);
         let path = main.and_then(|u| store.image_path(u));
@@ -287,14 +377,27 @@ fn plan_catalog(
             _ => Verdict::Unwanted,
         };
         if verdict == Verdict::Wanted {
-            wanted_images.extend(main);
-            wanted_images.extend(
-                entry
-                    .uuid_info_entries
-                    .iter()
-                    .filter_map(|u| Uuid::parse(&u.uuid)),
-            );
+            needs.extend(Needs {
+                images: (main.into_iter())
+                    .chain(
+                        entry
+                            .uuid_info_entries
+                            .iter()
+                            .filter_map(|u| Uuid::parse(&u.uuid)),
+                    )
+                    .collect(),
+                dscs: Vec::new(),
+                boot: None,
+            });
         }
+        // Every process's shared cache (one or two per file): a pending chunk set decided
+        // wanted later needs it too.
+        needs.extend(Needs {
+            dscs: (Uuid::parse(&entry.dsc_uuid).into_iter())
+                .filter(|u| u.0 != 0)
+                .collect(),
+            ..Needs::default()
+        });
         verdicts.push((entry.index, verdict, main));
     }
     let chunksets = cat
@@ -323,10 +426,7 @@ fn plan_catalog(
             }
         })
         .collect();
-    Ok(CatalogPlan {
-        chunksets,
-        wanted_images,
-    })
+    Ok(CatalogPlan { chunksets, needs })
 }
 
 /// Refuses a chunk set whose announced uncompressed size is out of bounds, before the
@@ -382,6 +482,7 @@ pub(crate) fn settle_pending(
 ) -> (u64, u64) {
     let mut dropped = (0, 0);
     for group in groups.iter_mut() {
+        let needs = &mut group.needs;
         group.chunksets.retain_mut(|c| {
             if c.undecided.is_empty() {
                 return true;
@@ -390,6 +491,9 @@ pub(crate) fn settle_pending(
             for uuid in &c.undecided {
                 match store.image_path(*uuid) {
                     Some(p) if selection.names_process(p) => {
+                        if !needs.images.contains(uuid) {
+                            needs.images.push(*uuid);
+                        }
                         c.undecided.clear();
                         return true;
                     }
