@@ -385,7 +385,7 @@ impl LogArchive {
     fn format_ready(&mut self) {
         let mut blocked: Vec<&str> = Vec::new();
         for g in &self.groups {
-            if !g.is_decided() || !g.needs.unmet(&self.store).is_empty() {
+            if !g.is_decided() || !g.needs.is_met(&self.store) {
                 blocked.push(&g.member);
             }
         }

@@ -76,8 +76,16 @@ impl Needs {
         }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.images.is_empty() && self.dscs.is_empty() && self.boot.is_none()
+    /// Has everything arrived? (What `unmet` would find empty, without building it.)
+    pub(crate) fn is_met(&self, store: &StringStore) -> bool {
+        self.images
+            .iter()
+            .all(|u| u.0 == 0 || store.has_uuidtext(*u))
+            && self.dscs.iter().all(|u| u.0 == 0 || store.has_dsc(*u))
+            && self
+                .boot
+                .as_ref()
+                .is_none_or(|b| store.timesync.contains_key(b))
     }
 
     pub(crate) fn extend(&mut self, other: Needs) {
@@ -386,16 +394,13 @@ fn plan_catalog(
                             .filter_map(|u| Uuid::parse(&u.uuid)),
                     )
                     .collect(),
-                dscs: Vec::new(),
-                boot: None,
+                ..Needs::default()
             });
         }
         // Every process's shared cache (one or two per file): a pending chunk set decided
         // wanted later needs it too.
         needs.extend(Needs {
-            dscs: (Uuid::parse(&entry.dsc_uuid).into_iter())
-                .filter(|u| u.0 != 0)
-                .collect(),
+            dscs: Uuid::parse(&entry.dsc_uuid).into_iter().collect(),
             ..Needs::default()
         });
         verdicts.push((entry.index, verdict, main));
@@ -491,9 +496,10 @@ pub(crate) fn settle_pending(
             for uuid in &c.undecided {
                 match store.image_path(*uuid) {
                     Some(p) if selection.names_process(p) => {
-                        if !needs.images.contains(uuid) {
-                            needs.images.push(*uuid);
-                        }
+                        needs.extend(Needs {
+                            images: vec![*uuid],
+                            ..Needs::default()
+                        });
                         c.undecided.clear();
                         return true;
                     }
