@@ -93,7 +93,7 @@ mod read {
 
     pub(super) fn add(session: &mut Session, root: &str, reader: LogArchive) {
         let out = reader.finish();
-        let log = records_to_log(Arc::from(root), &out.records);
+        let log = records_to_log(Arc::from(root), out.records.iter());
         let error = (out.counts.tracev3_files == 0).then(|| {
             "no log file (.tracev3) of the logarchive was found: no record could be read"
                 .to_string()

@@ -140,15 +140,31 @@ fn with_the_stores_first_each_log_file_is_formatted_as_it_arrives() {
     assert_eq!(*held.last().unwrap(), stores_held);
 }
 
+/// The counts after the stores and then `copies` copies of the log file.
+fn counts_with_copies(log: &[u8], copies: usize) -> Counts {
+    let mut members = matching_stores(log);
+    members.extend(log_copies(log, copies));
+    read(&members, Limits::default()).0.counts
+}
+
 #[test]
 fn memory_held_does_not_grow_with_the_number_of_log_files() {
     let log = ipad_log();
-    let peak = |copies: usize| {
-        let mut members = matching_stores(&log);
-        members.extend(log_copies(&log, copies));
-        read(&members, Limits::default()).0.counts.peak_bytes_held
-    };
-    assert_eq!(peak(2), peak(12));
+    let (two, twelve) = (counts_with_copies(&log, 2), counts_with_copies(&log, 12));
+    assert_eq!(two.peak_bytes_held, twelve.peak_bytes_held);
+}
+
+#[test]
+fn repeated_records_cost_an_entry_not_their_text() {
+    let log = ipad_log();
+    let (two, twelve) = (counts_with_copies(&log, 2), counts_with_copies(&log, 12));
+    let more = twelve.records_kept - two.records_kept;
+    assert!(more >= 10 * 6, "{more} more records");
+    // The file holds a state dump of about 17 KB: were its text held once per copy,
+    // each copy would cost kilobytes.
+    let per_record = (twelve.records_bytes - two.records_bytes) / more;
+    assert!(per_record <= 256, "{per_record} bytes per repeated record");
+    assert!(two.records_bytes > 0);
 }
 
 #[test]

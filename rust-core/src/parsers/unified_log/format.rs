@@ -11,6 +11,7 @@ use macos_unifiedlogs::parser::{build_log, parse_log};
 use macos_unifiedlogs::timesync::{Timesync, TimesyncBoot};
 use macos_unifiedlogs::unified_log::{LogData, LogType, UnifiedLogData};
 
+use super::kept::{Kept, Shared};
 use super::member::{MemberKind, Uuid};
 use super::selection::Selection;
 use super::strings::StringStore;
@@ -21,10 +22,10 @@ use super::{Level, Notice, Partial, ReadError, Record, contained};
 /// group in the member, position in the group.
 pub(crate) type Place = (std::sync::Arc<str>, usize, usize);
 
-/// What formatting found, besides the records.
+/// What formatting found: the records, held compactly, and counts and notices.
 #[derive(Default)]
 pub(crate) struct Formatted {
-    pub(crate) records: Vec<(Record, Place)>,
+    pub(crate) records: Vec<Kept>,
     pub(crate) entries_read: u64,
     pub(crate) notices: Vec<Notice>,
     /// Boot UUID → records whose time came from the tracev3 header.
@@ -56,10 +57,12 @@ const PATH_FAILURE: &str = "Failed to get path string from UUIDText file";
 const MISSING_DATA: &str = "<Missing message data>";
 
 /// Formats every group, in a fixed order (member path, then position in the member).
+/// `shared` holds what the records share.
 pub(crate) fn format_groups(
     mut groups: Vec<Group>,
     store: &mut StringStore,
     selection: &Selection,
+    shared: &mut Shared,
 ) -> Formatted {
     crate::sorting::stable_by(&mut groups, |a, b| {
         (a.member.as_ref(), a.index_in_member).cmp(&(b.member.as_ref(), b.index_in_member))
@@ -126,7 +129,7 @@ pub(crate) fn format_groups(
             if let Some(record) = to_record(log, &parsed, group, store, selection, from_header) {
                 kept += 1;
                 let place = (group.member.clone(), group.index_in_member, position);
-                out.records.push((record, place));
+                out.records.push(Kept::new(record, place, shared));
             }
         }
         if from_header && kept > 0 {

@@ -5,6 +5,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::format;
+use super::kept::{Kept, Records, Shared};
 use super::member::{MemberKind, Uuid, recognise};
 use super::selection::{self, Selection};
 use super::strings::{StoreFigures, StringStore};
@@ -232,6 +233,9 @@ pub struct Counts {
     /// not counted: they were never decompressed).
     pub entries_read: u64,
     pub records_kept: u64,
+    /// Bytes the kept records hold at the end: an entry each, and one copy of each text
+    /// and origin they share, long texts deflated.
+    pub records_bytes: u64,
     /// Largest number of bytes held (kept chunk sets + string stores) while members
     /// were added.
     pub peak_bytes_held: u64,
@@ -240,8 +244,8 @@ pub struct Counts {
 /// What [`LogArchive::finish`] returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnifiedLog {
-    /// In time order (ties: member path, then position in the file).
-    pub records: Vec<Record>,
+    /// In time order (ties: member path, then position in the file), held compactly.
+    pub records: Records,
     pub counts: Counts,
     pub notices: Vec<Notice>,
     pub strings: StoreFigures,
@@ -280,6 +284,7 @@ pub struct LogArchive {
     groups: Vec<Group>,
     /// Records formatted so far.
     done: format::Formatted,
+    shared: Shared,
     /// Log files formatted before all they needed had arrived, with what was missing.
     early: Vec<(Arc<str>, Needs)>,
     notices: Vec<Notice>,
@@ -299,6 +304,7 @@ impl LogArchive {
             store: StringStore::default(),
             groups: Vec::new(),
             done: format::Formatted::default(),
+            shared: Shared::default(),
             early: Vec::new(),
             notices: Vec::new(),
             counts: Counts::default(),
@@ -421,7 +427,8 @@ impl LogArchive {
                 None => self.early.push((Arc::clone(member), missing)),
             }
         }
-        let formatted = format::format_groups(mine, &mut self.store, &self.selection);
+        let formatted =
+            format::format_groups(mine, &mut self.store, &self.selection, &mut self.shared);
         self.done.merge(formatted);
     }
 
@@ -439,16 +446,14 @@ impl LogArchive {
             std::mem::take(&mut self.groups),
             &mut self.store,
             &self.selection,
+            &mut self.shared,
         );
         let mut formatted = std::mem::take(&mut self.done);
         formatted.merge(formatted_now);
         let early = self.early_notice(&formatted.records);
         self.counts.entries_read = formatted.entries_read;
-        let mut records = std::mem::take(&mut formatted.records);
-        crate::sorting::stable_by(&mut records, |(a, ka), (b, kb)| {
-            (a.time_ns, ka).cmp(&(b.time_ns, kb))
-        });
-        let records: Vec<Record> = records.into_iter().map(|(r, _)| r).collect();
+        let records = Records::sorted(std::mem::take(&mut formatted.records));
+        self.counts.records_bytes = records.bytes() as u64;
         self.counts.records_kept = records.len() as u64;
 
         let mut notices = std::mem::take(&mut self.notices);
@@ -487,7 +492,7 @@ impl LogArchive {
     /// [`Notice::FormattedEarly`]: log files formatted early some of whose missing stores
     /// or clock files arrived afterwards, and their records that may be the worse for it
     /// (partial, or timed by the header clock).
-    fn early_notice(&self, records: &[(Record, format::Place)]) -> Option<Notice> {
+    fn early_notice(&self, records: &[Kept]) -> Option<Notice> {
         let late: Vec<&str> = (self.early.iter())
             .filter(|(_, missing)| missing.unmet(&self.store) != *missing)
             .map(|(member, _)| &**member)
@@ -496,9 +501,7 @@ impl LogArchive {
             return None;
         }
         let records = (records.iter())
-            .filter(|(r, _)| {
-                (r.partial.is_some() || r.time_from_header) && late.contains(&r.member.as_str())
-            })
+            .filter(|r| (r.partial.is_some() || r.time_from_header) && late.contains(&r.member()))
             .count() as u64;
         Some(Notice::FormattedEarly {
             files: late.len() as u64,
@@ -516,7 +519,7 @@ fn notice_key(n: &Notice) -> (String, String) {
 }
 
 /// The partial-messages and unknown-process notices, from the records.
-fn partial_notice(records: &[Record]) -> Vec<Notice> {
+fn partial_notice(records: &Records) -> Vec<Notice> {
     use std::collections::BTreeSet;
     let mut partial = 0;
     let mut unknown = 0;
@@ -524,7 +527,7 @@ fn partial_notice(records: &[Record]) -> Vec<Notice> {
     let mut caches = BTreeSet::new();
     let mut not_kept = 0;
     let mut oversize = 0;
-    for r in records {
+    for r in records.kept() {
         match r.partial {
             None => {}
             Some(Partial::ProcessUnknown) => unknown += 1,
@@ -542,7 +545,7 @@ fn partial_notice(records: &[Record]) -> Vec<Notice> {
                     Partial::OversizeMissing => oversize += 1,
                     Partial::FormatStringNotFound { .. } | Partial::ProcessUnknown => {}
                 }
-                if r.process.is_none() {
+                if !r.has_process() {
                     unknown += 1;
                 }
             }

@@ -15,14 +15,16 @@
 //! ([`Selection`]) are read past without being decompressed, the others kept compressed;
 //! string stores (uuidtext, dsc) keep only what wanted records can need. A log file's kept
 //! entries are formatted as soon as the stores and clock file they need have arrived (else
-//! within a budget, or at the end); `finish` returns the [`Record`]s in time order, with
+//! within a budget, or at the end); `finish` returns the [`Record`]s in time order (held
+//! compactly, [`Records`], since they must all be there to be ordered), with
 //! counts and [`Notice`]s (missing string stores → partial messages, unreadable members,
 //! …). Every call into the
 //! parser is contained: a panic in it becomes that member's `ReadError::ParserPanicked`.
 //!
 //! Files: [`member`] (paths → kinds), `selection` (what is wanted), `tracev3` (chunk
 //! reading and skipping, what a file needs), `strings` (string stores), `format`
-//! (formatting), `log_archive` (the reader: when to format, the budgets, notices).
+//! (formatting), `kept` (the records held until the end), `log_archive` (the reader: when
+//! to format, the budgets, notices).
 
 pub mod member;
 
@@ -30,6 +32,8 @@ pub use member::{Member, MemberKind, Uuid, recognise};
 
 #[cfg(feature = "unified-log")]
 mod format;
+#[cfg(feature = "unified-log")]
+mod kept;
 #[cfg(feature = "unified-log")]
 mod log_archive;
 #[cfg(feature = "unified-log")]
@@ -39,6 +43,8 @@ mod strings;
 #[cfg(feature = "unified-log")]
 mod tracev3;
 
+#[cfg(feature = "unified-log")]
+pub use kept::Records;
 #[cfg(feature = "unified-log")]
 pub use log_archive::*;
 #[cfg(feature = "unified-log")]
@@ -86,20 +92,21 @@ pub fn archive_root<'a>(path: &'a str, member: &Member<'_>) -> &'a str {
 /// `log show` line the text path reads ([`Record::log_show_line`]), numbered by its
 /// place in time order (`path:n` is the n-th record read).
 #[cfg(feature = "unified-log")]
-pub fn records_to_log(
+pub fn records_to_log<R: std::borrow::Borrow<Record>>(
     path: crate::parsers::InputPath,
-    records: &[Record],
+    records: impl IntoIterator<Item = R>,
 ) -> crate::parsers::LogOutput {
     use crate::parsers::LogParser;
     let mut parser = super::ios::IosParser::new(path);
-    for (i, record) in records.iter().enumerate() {
-        let n = i as u64 + 1;
-        for line in record.log_show_line().lines() {
+    let mut n = 0u64;
+    for record in records {
+        n += 1;
+        for line in record.borrow().log_show_line().lines() {
             parser.line(n, line);
         }
     }
     let mut out = parser.finish();
-    out.records = records.len() as u64;
+    out.records = n;
     out
 }
 

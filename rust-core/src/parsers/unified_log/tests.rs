@@ -93,7 +93,8 @@ fn real_logarchive_end_to_end() {
             .iter()
             .all(|r| r.subsystem == "com.apple.ManagedConfiguration")
     );
-    assert!(out.records.windows(2).all(|w| w[0].time_ns <= w[1].time_ns));
+    let records = out.records.to_vec();
+    assert!(records.windows(2).all(|w| w[0].time_ns <= w[1].time_ns));
     // The string stores of the fixture belong to other systems: every message is partial,
     // and said to be.
     assert!(
@@ -101,7 +102,7 @@ fn real_logarchive_end_to_end() {
             .iter()
             .all(|r| r.partial.is_some() && r.message.is_empty())
     );
-    let first = &out.records[0];
+    let first = &records[0];
     assert_eq!(first.rfc3339(), "2022-04-11T11:37:24.407812Z");
     assert_eq!(
         (first.pid, first.category.as_str(), first.level),
@@ -118,7 +119,7 @@ fn real_logarchive_end_to_end() {
             "/private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles"
         ]
     );
-    let pih: Vec<&Record> = out.records.iter().filter(|r| r.category == "PIH").collect();
+    let pih: Vec<&Record> = records.iter().filter(|r| r.category == "PIH").collect();
     assert_eq!(pih.len(), 2);
     assert_eq!(pih[0].rfc3339(), "2022-04-13T13:18:15.437107Z");
     assert!(matches!(
