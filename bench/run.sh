@@ -10,8 +10,9 @@
 #   certdoctor diagnose --format json  (target: at most 1.5x the floor, peak RSS at most
 #                                       128 MiB and flat from 100 to 300 MB)
 # Best of $RUNS wall times; peak RSS from /usr/bin/time -v. Prints a Markdown table.
-# BASE=path/to/an/older/certdoctor adds its rows (timed in the same run, alternating with
-# this build's) and says whether both write the same report bytes for each input.
+# BASE=path/to/an/older/certdoctor adds its rows (timed in the same run, right after this
+# build's, sysdiagnoses included) and says whether both write the same report bytes for
+# each input. Sysdiagnose peak RSS is printed to 0.1 MiB, flatness being the question.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -23,7 +24,7 @@ python3 bench/gen.py "$DATA" >&2
 now_ns() { date +%s%N; }
 # Output goes to a file, never /dev/null: GNU grep stops at the first match when its
 # output is /dev/null.
-OUT=$(mktemp); trap 'rm -f "$OUT"' EXIT
+OUT=$(mktemp); trap 'rm -f "$OUT" "$OUT.base" "$OUT.new"' EXIT
 # best wall time in microseconds of "$@"
 best_ms() {
   local best=
@@ -45,6 +46,8 @@ best_ms_null() {
   echo "$best"
 }
 rss_kib() { { /usr/bin/time -v "$@" 2>&1 >"$OUT" || true; } | awk -F': ' '/Maximum resident/ {print $2}'; }
+# KiB → MiB with one decimal (the sysdiagnose rows, where flatness is the question)
+mib1() { python3 -c "print(f'{$1/1024:.1f}')"; }
 mbps() { python3 -c "print(f'{$1/1e6/($2/1e6):,.0f}')"; }
 
 # The BASE binary's row for input $1 (of $2 bytes; grep took $3 µs, or "" when there is no
@@ -110,10 +113,18 @@ for mb in 100 200 300; do
   cat "$f" >/dev/null
   g=$(best_ms_null gzip -dc "$f")
   grss=$(rss_kib gzip -dc "$f")
-  echo "| $(basename "$f") | $((size >> 20)) MiB | gzip -dc > /dev/null | $((g / 1000)).$(( (g % 1000) / 100 )) ms | $(mbps "$size" "$g") | 1.00 | $((grss / 1024)) MiB |"
+  echo "| $(basename "$f") | $((size >> 20)) MiB | gzip -dc > /dev/null | $((g / 1000)).$(( (g % 1000) / 100 )) ms | $(mbps "$size" "$g") | 1.00 | $(mib1 "$grss") MiB |"
   c=$(best_ms "$BIN" diagnose --format json "$f")
   crss=$(rss_kib "$BIN" diagnose --format json "$f")
-  echo "| | | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$size" "$c") | $(python3 -c "print(f'{$c/$g:.2f}')") | $((crss / 1024)) MiB |"
+  echo "| | | certdoctor diagnose --format json | $((c / 1000)).$(( (c % 1000) / 100 )) ms | $(mbps "$size" "$c") | $(python3 -c "print(f'{$c/$g:.2f}')") | $(mib1 "$crss") MiB |"
+  if [ -n "${BASE:-}" ]; then
+    b=$(best_ms "$BASE" diagnose --format json "$f")
+    brss=$(rss_kib "$BASE" diagnose --format json "$f")
+    "$BASE" diagnose --format json --now 2026-01-01T00:00:00Z "$f" >"$OUT.base" 2>&1 || true
+    "$BIN" diagnose --format json --now 2026-01-01T00:00:00Z "$f" >"$OUT.new" 2>&1 || true
+    if cmp -s "$OUT.base" "$OUT.new"; then same="same report bytes"; else same="REPORTS DIFFER"; fi
+    echo "| | | base: $(basename "$BASE") ($same) | $((b / 1000)).$(( (b % 1000) / 100 )) ms | $(mbps "$size" "$b") | $(python3 -c "print(f'{$b/$g:.2f}')") | $(mib1 "$brss") MiB |"
+  fi
 done
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
