@@ -36,13 +36,10 @@ fn matching_stores(log: &[u8]) -> Vec<(String, Vec<u8>)> {
         } else {
             format!("/usr/libexec/synthetic{i:02}")
         };
-        let mut bytes = Vec::new();
-        for word in [0x6677_8899u32, 2, 1, 0] {
-            bytes.extend_from_slice(&word.to_le_bytes());
-        }
-        bytes.extend_from_slice(path.as_bytes());
-        bytes.push(0);
-        out.push((format!("{ROOT}/{}/{}", &uuid[..2], &uuid[2..]), bytes));
+        out.push((
+            format!("{ROOT}/{}/{}", &uuid[..2], &uuid[2..]),
+            uuidtext(&path),
+        ));
     }
     let mut dsc = b"hcsd".to_vec();
     dsc.extend_from_slice(&[1, 0, 0, 0]);
@@ -68,6 +65,17 @@ fn matching_stores(log: &[u8]) -> Vec<(String, Vec<u8>)> {
     ts.extend_from_slice(&[0; 8]);
     out.push((format!("{ROOT}/timesync/0000000000000001.timesync"), ts));
     out
+}
+
+/// A uuidtext file naming its image and holding no format strings.
+fn uuidtext(image: &str) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for word in [0x6677_8899u32, 2, 1, 0] {
+        bytes.extend_from_slice(&word.to_le_bytes());
+    }
+    bytes.extend_from_slice(image.as_bytes());
+    bytes.push(0);
+    bytes
 }
 
 /// `copies` copies of the iPad log file as Persist members.
@@ -206,4 +214,46 @@ fn past_the_waiting_budget_the_oldest_files_are_formatted_and_a_late_store_is_to
             .iter()
             .any(|n| matches!(n, Notice::FormattedEarly { .. }))
     );
+}
+
+#[test]
+fn a_process_identified_late_needs_and_asks_for_its_other_images() {
+    use super::strings::StringStore;
+    use super::tracev3::{Group, KeptChunkset, Needs, settle_pending};
+    // A catalog entry whose executable was unknown when its chunk set was read, and which
+    // lists one more image (the iPad file has no such entry).
+    let selection = Selection::mdm_and_scep();
+    let (main, library) = (Uuid(0x11 << 120), Uuid(0x22 << 120));
+    let mut groups = vec![Group {
+        member: std::sync::Arc::from("Persist/1.tracev3"),
+        index_in_member: 0,
+        header: std::sync::Arc::new(Vec::new()),
+        catalog: Vec::new(),
+        chunksets: vec![KeptChunkset {
+            bytes: vec![0; 8],
+            undecided: vec![main],
+        }],
+        needs: Needs::default(),
+        images_of_unknown: vec![(main, vec![library])],
+    }];
+    let mut store = StringStore::default();
+    let profiled = uuidtext("/usr/libexec/profiled");
+    store
+        .add_uuidtext(main, &mut profiled.as_slice(), &selection)
+        .unwrap();
+    assert_eq!(
+        settle_pending(&mut groups, &selection, &mut store, false),
+        (0, 0)
+    );
+    assert!(groups[0].is_decided());
+    // The file waits for the library, as it would had the process been known at once ...
+    assert_eq!(groups[0].needs.images, [main, library]);
+    assert!(!groups[0].needs.is_met(&store));
+    // ... and keeps its strings, though the selection keeps no image of that path.
+    let lib = uuidtext("/usr/lib/libsynthetic.dylib");
+    store
+        .add_uuidtext(library, &mut lib.as_slice(), &selection)
+        .unwrap();
+    assert!(store.uuidtext_strings_kept(library));
+    assert!(groups[0].needs.is_met(&store));
 }

@@ -363,7 +363,7 @@ impl LogArchive {
         // Chunk sets whose processes are now known are decided.
         if matches!(kind, MemberKind::UuidText(_)) && self.groups.iter().any(|g| !g.is_decided()) {
             // Those dropped are of processes now known and not wanted: nothing lost.
-            tracev3::settle_pending(&mut self.groups, &self.selection, &self.store, false);
+            tracev3::settle_pending(&mut self.groups, &self.selection, &mut self.store, false);
         }
         if tracev3::pending_bytes(&self.groups) > self.limits.pending_bytes {
             let trimmed = tracev3::trim_pending(&mut self.groups, self.limits.pending_bytes);
@@ -440,7 +440,7 @@ impl LogArchive {
     /// Formats the kept records and says what was missing.
     pub fn finish(mut self) -> UnifiedLog {
         let (never, _) =
-            tracev3::settle_pending(&mut self.groups, &self.selection, &self.store, true);
+            tracev3::settle_pending(&mut self.groups, &self.selection, &mut self.store, true);
         let figures = self.store.figures();
         let formatted_now = format::format_groups(
             std::mem::take(&mut self.groups),

@@ -114,6 +114,9 @@ pub(crate) struct Group {
     pub(crate) catalog: Vec<u8>,
     pub(crate) chunksets: Vec<KeptChunkset>,
     pub(crate) needs: Needs,
+    /// Executables not known yet → their other images: what a pending chunk set decided
+    /// wanted later needs besides its executable.
+    pub(crate) images_of_unknown: Vec<(Uuid, Vec<Uuid>)>,
 }
 
 impl Group {
@@ -151,6 +154,7 @@ impl Group {
             catalog: self.catalog.clone(),
             chunksets: pending,
             needs: self.needs.clone(),
+            images_of_unknown: self.images_of_unknown.clone(),
         })
     }
 
@@ -193,6 +197,8 @@ struct CatalogPlan {
     /// Executables of wanted processes and their other images (their strings are asked
     /// for), their shared caches and the boot.
     needs: Needs,
+    /// Executables not known yet, with their other images.
+    images_of_unknown: Vec<(Uuid, Vec<Uuid>)>,
 }
 
 /// Reads one tracev3 file; the kept groups are appended to `groups`.
@@ -285,6 +291,7 @@ pub(crate) fn read_tracev3(
                         catalog: bytes,
                         chunksets: Vec::new(),
                         needs: Needs::default(),
+                        images_of_unknown: Vec::new(),
                     },
                     plan,
                     0,
@@ -343,6 +350,7 @@ fn close_group(
             store.request(*uuid);
         }
         group.needs = plan.needs;
+        group.images_of_unknown = plan.images_of_unknown;
         groups.push(group);
     }
 }
@@ -371,8 +379,14 @@ fn plan_catalog(
         boot: parsed.header.first().map(|h| h.boot_uuid.clone()),
         ..Needs::default()
     };
+    let mut images_of_unknown: Vec<(Uuid, Vec<Uuid>)> = Vec::new();
     for entry in cat.catalog_process_info_entries.values() {
         let main = Uuid::parse(&entry.main_uuid);
+        let others = || -> Vec<Uuid> {
+            (entry.uuid_info_entries.iter())
+                .filter_map(|u| Uuid::parse(&u.uuid))
+                .collect()
+        };
         let path = main.and_then(|u| store.image_path(u));
         let uses_wanted_subsystem = entry.subsystem_entries.iter().any(|s| {
             c_string_at(&cat.catalog_subsystem_strings, s.subsystem_offset)
@@ -384,18 +398,18 @@ fn plan_catalog(
             None if process_rules && main.is_some() => Verdict::Unknown,
             _ => Verdict::Unwanted,
         };
-        if verdict == Verdict::Wanted {
-            needs.extend(Needs {
-                images: (main.into_iter())
-                    .chain(
-                        entry
-                            .uuid_info_entries
-                            .iter()
-                            .filter_map(|u| Uuid::parse(&u.uuid)),
-                    )
-                    .collect(),
+        match (verdict, main) {
+            (Verdict::Wanted, _) => needs.extend(Needs {
+                images: main.into_iter().chain(others()).collect(),
                 ..Needs::default()
-            });
+            }),
+            (Verdict::Unknown, Some(main)) => {
+                let others = others();
+                if !others.is_empty() && !images_of_unknown.iter().any(|(m, _)| *m == main) {
+                    images_of_unknown.push((main, others));
+                }
+            }
+            _ => {}
         }
         // Every process's shared cache (one or two per file): a pending chunk set decided
         // wanted later needs it too.
@@ -431,7 +445,12 @@ fn plan_catalog(
             }
         })
         .collect();
-    Ok(CatalogPlan { chunksets, needs })
+    crate::sorting::stable_by(&mut images_of_unknown, |a, b| a.0.cmp(&b.0));
+    Ok(CatalogPlan {
+        chunksets,
+        needs,
+        images_of_unknown,
+    })
 }
 
 /// Refuses a chunk set whose announced uncompressed size is out of bounds, before the
@@ -482,12 +501,13 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
 pub(crate) fn settle_pending(
     groups: &mut Vec<Group>,
     selection: &Selection,
-    store: &StringStore,
+    store: &mut StringStore,
     final_pass: bool,
 ) -> (u64, u64) {
     let mut dropped = (0, 0);
     for group in groups.iter_mut() {
         let needs = &mut group.needs;
+        let images_of_unknown = &group.images_of_unknown;
         group.chunksets.retain_mut(|c| {
             if c.undecided.is_empty() {
                 return true;
@@ -496,8 +516,19 @@ pub(crate) fn settle_pending(
             for uuid in &c.undecided {
                 match store.image_path(*uuid) {
                     Some(p) if selection.names_process(p) => {
+                        // Its other images, as for a process wanted from the start: their
+                        // strings are asked for, and the file waits for them.
+                        let others = (images_of_unknown.iter())
+                            .find(|(main, _)| main == uuid)
+                            .map(|(_, others)| others.as_slice())
+                            .unwrap_or_default();
+                        for image in others {
+                            store.request(*image);
+                        }
                         needs.extend(Needs {
-                            images: vec![*uuid],
+                            images: std::iter::once(*uuid)
+                                .chain(others.iter().copied())
+                                .collect(),
                             ..Needs::default()
                         });
                         c.undecided.clear();
