@@ -493,6 +493,9 @@ fn scan_contexts(text: &str, r: &mut Redactor) {
     for (label, kind) in [
         ("Computer:", Kind::Host),
         ("<Computer>", Kind::Host),
+        // Device identity facts (MDMDiagReport.xml).
+        ("EnterpriseDeviceName=", Kind::Host),
+        ("SerialNumber=", Kind::Id),
         ("dn=CN=", Kind::Person),
         ("challenge=", Kind::Secret),
         ("Challenge:", Kind::Secret),
@@ -682,6 +685,15 @@ mod tests {
         r.finish().apply(text)
     }
 
+    /// Redacts `text` and checks that none of `secrets` is left; returns the result.
+    fn hidden(text: &str, secrets: &[&str]) -> String {
+        let out = tokens(text);
+        for secret in secrets {
+            assert!(!out.contains(secret), "{secret} left in {out}");
+        }
+        out
+    }
+
     #[test]
     fn short_values_are_replaced_only_as_whole_words() {
         let mut r = Redactor::new([3; 32]);
@@ -723,20 +735,34 @@ mod tests {
     #[test]
     fn identifiers_emails_people_and_computers() {
         let text = "UniqueId : (ModelName_AC_6c5b4a39-2817-4f6e-9d5c-4b3a29180f7e_LogicalName_0a1b2c3d_4e5f_4a6b_8c7d_9e0f1a2b3c4d_Hash_-2098417755) InstallUserSid : (S-1-12-1-3314920871-1093226812-1451992186-2240771905) mail kai.lindqvist@contoso-example.com [dn=CN=Kai Lindqvist; serial=1] Computer: KIOSK-7F2A.adventure-example.com from 10.20.0.40 and fe80::1ff:fe23:4567:890a";
-        let out = tokens(text);
-        for secret in [
-            "6c5b4a39-2817",
-            "0a1b2c3d_4e5f",
-            "S-1-12-1-3314920871",
-            "kai.lindqvist@",
-            "Kai Lindqvist",
-            "KIOSK-7F2A",
-            "10.20.0.40",
-            "fe80::1ff",
-        ] {
-            assert!(!out.contains(secret), "{secret} left in {out}");
-        }
+        let out = hidden(
+            text,
+            &[
+                "6c5b4a39-2817",
+                "0a1b2c3d_4e5f",
+                "S-1-12-1-3314920871",
+                "kai.lindqvist@",
+                "Kai Lindqvist",
+                "KIOSK-7F2A",
+                "10.20.0.40",
+                "fe80::1ff",
+            ],
+        );
         assert!(out.contains("Hash_-2098417755"), "{out}");
+    }
+
+    #[test]
+    fn device_identity_facts() {
+        let text = "Device and its management enrolment: EnrollmentId={5A3F1C2B-0000-4D5E-8F70-112233445566}, EnterpriseDeviceName=DESKTOP-7QK2M1, SerialNumber=PF3XK2LM, UPN=user@contoso.example, MDMServerName=DM.MANAGE.MICROSOFT.COM, EnrollmentType=6";
+        let secrets = [
+            "5A3F1C2B",
+            "DESKTOP-7QK2M1",
+            "PF3XK2LM",
+            "user@contoso",
+            "DM.MANAGE",
+        ];
+        let out = hidden(text, &secrets);
+        assert!(out.contains("EnrollmentType=6"), "{out}");
     }
 
     #[test]

@@ -155,6 +155,7 @@ next-collect = Collect the MDM client's logs: Android Company Portal â†’ Help â†
 
 ## Timeline
 
+tl-device-identity = Device and its management enrolment: { $facts }
 tl-profile-received = SCEP profile received
 tl-root-profile-received = Trusted-root profile received
 tl-pending-requests = { $count ->

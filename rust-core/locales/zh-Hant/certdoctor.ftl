@@ -137,6 +137,7 @@ next-collect = 請收集 MDM 用戶端的記錄：Android 公司入口網站 →
 
 ## 時間軸
 
+tl-device-identity = 裝置與其管理註冊：{ $facts }
 tl-profile-received = 已收到 SCEP 設定檔
 tl-root-profile-received = 已收到受信任的根憑證設定檔
 tl-pending-requests = 有 { $count } 個憑證要求等待處理

@@ -164,6 +164,19 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
         EventKind::EnrollmentFailed { .. } => {
             item(5, "enrollment_failed", "tl-enrollment-failed", vec![])
         }
+        // The enrolment that delivers profiles: step 1's ground.
+        EventKind::DeviceIdentity { facts } => item(
+            1,
+            "device_identity",
+            "tl-device-identity",
+            vec![(
+                "facts",
+                (facts.iter())
+                    .map(|(k, v)| format!("{k}={}", crate::limits::clip(v, 160)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )],
+        ),
         EventKind::Management(_) | EventKind::ScepProfileCa { .. } => None,
         EventKind::Server(_) | EventKind::LogRead(_) => None,
     }

@@ -321,6 +321,9 @@ pub enum ManagementMode {
     Knox,
 }
 
+/// Identifying facts as (the source's name for the value, the value), in source order.
+pub type IdentityFacts = Vec<(&'static str, String)>;
+
 /// A platform error code with its domain, as logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -428,6 +431,11 @@ pub enum EventKind {
     CertificateExcluded { detail: String },
     /// The log shows how the device is managed.
     Management(ManagementMode),
+    /// Who the device is and how it is enrolled in device management: the identifiers
+    /// that correlate the evidence with the MDM service's records (MDM server, enrolment
+    /// and device IDs, user, serial number), each under the name its source gives it
+    /// (`MDMServerName`, `ServerURL`, …). Neutral: no rule reads it.
+    DeviceIdentity { facts: IdentityFacts },
     /// A client-side failure reported by the MDM client without a finer classification.
     EnrollmentFailed {
         profile: Option<ProfileId>,

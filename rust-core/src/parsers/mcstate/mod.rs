@@ -106,6 +106,8 @@ mod reading {
             let mut facts: Vec<(Option<String>, String)> = Vec::new();
             // The CA thumbprints the installed SCEP payloads name.
             let mut ca_thumbprints: Vec<String> = Vec::new();
+            // MDM.plist: the enrolment's identifiers, as the file names them.
+            let mut identity: crate::evidence::IdentityFacts = Vec::new();
             let mut records = 1u64;
             match self.file {
                 StateFile::ProfileStub => {
@@ -142,7 +144,18 @@ mod reading {
                     }
                 }
                 StateFile::MdmPlist => {
-                    read_mdm_plist(bytes).map_err(|e| e.to_string())?;
+                    let mdm = read_mdm_plist(bytes).map_err(|e| e.to_string())?;
+                    for (key, value) in [
+                        ("ServerURL", mdm.server_url),
+                        ("CheckInURL", mdm.check_in_url),
+                        ("Topic", mdm.topic),
+                        ("IdentityCertificateUUID", mdm.identity_certificate_uuid),
+                        ("ManagingProfileIdentifier", mdm.managing_profile_identifier),
+                    ] {
+                        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+                            identity.push((key, value));
+                        }
+                    }
                 }
             }
             let mut parser = crate::parsers::ios::IosParser::new(self.path.clone());
@@ -170,6 +183,19 @@ mod reading {
             }
             let mut out = parser.finish();
             out.records = records;
+            if !identity.is_empty() {
+                out.events.push(LogEvent {
+                    platform: Platform::Ios,
+                    source: SourceRef::file(self.path.clone()),
+                    time: None,
+                    pid: None,
+                    text: (identity.iter())
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    kind: EventKind::DeviceIdentity { facts: identity },
+                });
+            }
             for thumbprint in ca_thumbprints {
                 out.events.push(LogEvent {
                     platform: Platform::Ios,
@@ -249,14 +275,18 @@ mod tests {
                 .any(|e| matches!(e.kind, EventKind::CertificateInstalled { .. }))
         );
         let out = parse("s!/logs/MCState/Shared/MDM.plist", "MDM.plist");
-        // Only the LogRead every log output ends with: no profile evidence.
+        // No profile evidence: the enrolment's identifiers, and the LogRead every log
+        // output ends with.
+        let kinds: Vec<&EventKind> = out.events.iter().map(|e| &e.kind).collect();
+        let [EventKind::LogRead(_), EventKind::DeviceIdentity { facts }] = kinds[..] else {
+            panic!("{kinds:?}")
+        };
+        let keys: Vec<&str> = facts.iter().map(|(k, _)| *k).collect();
         assert!(
-            out.events
-                .iter()
-                .all(|e| matches!(e.kind, EventKind::LogRead(_))),
-            "{:?}",
-            out.events
+            keys.contains(&"ServerURL") && keys.contains(&"Topic"),
+            "{facts:?}"
         );
+        assert!(facts.iter().all(|(_, v)| !v.is_empty()));
         assert_eq!(out.records, 1);
     }
 

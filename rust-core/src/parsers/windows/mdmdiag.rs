@@ -16,7 +16,9 @@
 
 use crate::contract::InputKind;
 use crate::evidence::codes::parse_hresult;
-use crate::evidence::{ErrorCode, EventKind, LogEvent, Platform, ProfileId, SourceRef};
+use crate::evidence::{
+    ErrorCode, EventKind, IdentityFacts, LogEvent, Platform, ProfileId, SourceRef,
+};
 use crate::input::Head;
 use crate::limits;
 use crate::parsers::{DocumentParser, InputFormat, InputPath, LogOutput, Reader, Signal};
@@ -139,7 +141,19 @@ impl DocumentParser for MdmDiagParser {
             let Some(code) = parse_hresult(&e.text) else {
                 continue;
             };
-            let component = field("Component").unwrap_or("");
+            // The component sits beside the fields, or (fields nested in `SubComponent`)
+            // directly under the `ErrorLog` entry.
+            let component = field("Component")
+                .or_else(|| {
+                    let parts: Vec<&str> = e.path.split('/').collect();
+                    let log = parts.iter().position(|p| *p == "ErrorLog")?;
+                    let id = e.ids.get(log + 1)?;
+                    let path = format!("{}/Component", parts[..=log].join("/"));
+                    (elements.iter())
+                        .find(|s| s.path == path && s.ids.get(log + 1) == Some(id))
+                        .map(|s| s.text.as_str())
+                })
+                .unwrap_or("");
             let detail = format!(
                 "Error 0x{code:08X} ({component}) on {}",
                 field("Metadata2").unwrap_or("")
@@ -155,6 +169,20 @@ impl DocumentParser for MdmDiagParser {
                 &detail,
             ));
         }
+        if !html {
+            for (line, facts) in identity_facts(&elements) {
+                let text = (facts.iter())
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                out.events.push(event(
+                    line,
+                    None,
+                    EventKind::DeviceIdentity { facts },
+                    &text,
+                ));
+            }
+        }
         if html {
             out.notes.push(
                 "read from the HTML diagnostics report: its layout is not documented; MDMDiagReport.xml, when present, is the better source".into(),
@@ -162,6 +190,93 @@ impl DocumentParser for MdmDiagParser {
         }
         Ok(out)
     }
+}
+
+/// Elements of an enrolment (`DeviceManagementAccount/Enrollment/…`, `Enrollments/…`)
+/// that identify it and the device, as the report names them.
+const ENROLLMENT_KEYS: [&str; 13] = [
+    "EnrollmentId",
+    "MDMServerName",
+    "DMClientServerName",
+    "DiscoveryServiceFullURL",
+    "ProviderID",
+    "EnrollmentState",
+    "EnrollmentType",
+    "UPN",
+    "EnterpriseDeviceManagementID",
+    "EnterpriseDeviceName",
+    "ServerLastSuccessTime",
+    "ServerLastFailureTime",
+    "LastSessionResult",
+];
+/// Elements of `SystemInformation` that identify the device.
+const DEVICE_KEYS: [&str; 3] = ["SerialNumber", "OSVersion", "DeviceName"];
+
+/// The device's and each enrolment's identifying facts, with the line of the first:
+/// one entry for the device (`SystemInformation`), one per enrolment, the sections that
+/// name the same `EnrollmentId` merged, each key once (the first value).
+fn identity_facts(elements: &[Element]) -> Vec<(u64, IdentityFacts)> {
+    // (group element id, line, enrolment id, facts)
+    type Group = (u64, u64, Option<String>, IdentityFacts);
+    let mut groups: Vec<Group> = Vec::new();
+    for e in elements {
+        let parts: Vec<&str> = e.path.split('/').collect();
+        let (Some(&section), Some(&name)) = (parts.first(), parts.last()) else {
+            continue;
+        };
+        let (keys, group): (&[&'static str], Option<u64>) = match section {
+            "DeviceManagementAccount" | "Enrollments" => {
+                // The nearest `Enrollment` above, else the section's element.
+                let at = (parts[..parts.len() - 1].iter())
+                    .rposition(|p| *p == "Enrollment")
+                    .unwrap_or(0);
+                (&ENROLLMENT_KEYS, e.ids.get(at + 1).copied())
+            }
+            "SystemInformation" if parts.len() == 2 => (&DEVICE_KEYS, e.ids.get(1).copied()),
+            _ => continue,
+        };
+        let Some(key) = keys.iter().find(|k| k.eq_ignore_ascii_case(name)) else {
+            continue;
+        };
+        let (Some(group), value) = (group, e.text.trim()) else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        let at = match groups.iter().position(|g| g.0 == group) {
+            Some(at) => at,
+            None => {
+                groups.push((group, e.line, None, Vec::new()));
+                groups.len() - 1
+            }
+        };
+        let g = &mut groups[at];
+        if *key == "EnrollmentId" {
+            g.2 = Some(value.trim_matches(['{', '}']).to_ascii_uppercase());
+        }
+        if !g.3.iter().any(|(k, _)| k == key) {
+            g.3.push((key, value.to_string()));
+        }
+    }
+    // Sections that name the same enrolment become one.
+    let mut out: Vec<(Option<String>, u64, IdentityFacts)> = Vec::new();
+    for (_, line, id, facts) in groups {
+        match out.iter_mut().find(|o| id.is_some() && o.0 == id) {
+            Some(o) => {
+                for (k, v) in facts {
+                    if !o.2.iter().any(|(known, _)| *known == k) {
+                        o.2.push((k, v));
+                    }
+                }
+                o.1 = o.1.min(line);
+            }
+            None => out.push((id, line, facts)),
+        }
+    }
+    out.into_iter()
+        .map(|(_, line, facts)| (line, facts))
+        .collect()
 }
 
 /// The SCEP node id of a LocURI / resource name, with the node path.
@@ -381,6 +496,107 @@ mod tests {
             "line {line}"
         );
         assert!(errors[0].2.as_ref().unwrap().has_date);
+    }
+
+    #[test]
+    fn device_and_enrolment_identity_with_their_lines() {
+        let out = parse("MDMDiagReport.xml");
+        let text = String::from_utf8(fixture("MDMDiagReport.xml")).unwrap();
+        let identities: Vec<_> = (out.events.iter())
+            .filter_map(|e| match &e.kind {
+                EventKind::DeviceIdentity { facts } => Some((e.source.line.unwrap(), facts)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(identities.len(), 2, "{identities:?}");
+        let (device_line, device) = &identities[0];
+        assert_eq!(
+            **device,
+            [
+                ("OSVersion", "10.0.22631.4890".to_string()),
+                ("SerialNumber", "PF3XK2LM".to_string())
+            ]
+        );
+        assert!(
+            text.lines()
+                .nth(*device_line as usize - 1)
+                .unwrap()
+                .contains("<OSVersion>")
+        );
+        // `Enrollments` and `DeviceManagementAccount` name the same enrolment (one with
+        // braces): one entry, at the first line that names it.
+        let (line, enrolment) = &identities[1];
+        assert!(
+            text.lines()
+                .nth(*line as usize - 1)
+                .unwrap()
+                .contains("<EnrollmentId>{5A3F")
+        );
+        let keys: Vec<&str> = enrolment.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [
+                "EnrollmentId",
+                "EnrollmentState",
+                "EnrollmentType",
+                "ProviderID",
+                "DiscoveryServiceFullURL",
+                "DMClientServerName",
+                "EnterpriseDeviceName",
+                "EnterpriseDeviceManagementID",
+                "MDMServerName",
+                "UPN",
+                "ServerLastSuccessTime",
+                "ServerLastFailureTime"
+            ]
+        );
+        let value = |k: &str| {
+            enrolment
+                .iter()
+                .find(|(key, _)| *key == k)
+                .unwrap()
+                .1
+                .as_str()
+        };
+        assert_eq!(value("UPN"), "user@contoso.example");
+        assert_eq!(
+            value("EnterpriseDeviceManagementID"),
+            "9f8e7d6c-5b4a-4938-8271-605f4e3d2c1b"
+        );
+        // Resources and error logs hold no identity facts.
+        assert!(!keys.contains(&"ResourceName"));
+    }
+
+    #[test]
+    fn error_log_entries_nested_in_their_sub_component() {
+        // The shape some reports have: the entry's fields inside `SubComponent`, the
+        // component beside it, a decimal HRESULT and a time without `T`.
+        let xml = format!(
+            "{XML_ROOT}>\n<Diagnostics>\n<ErrorLog>\n<Component>ConfigManager</Component>\n\
+             <SubComponent>\n<Name>ClientCertificateInstall</Name>\n<Error>-2145844844</Error>\n\
+             <Metadata1>CmdType_Exec</Metadata1>\n\
+             <Metadata2>./Vendor/MSFT/ClientCertificateInstall/SCEP/ModelName_AC_1_LogicalName_2_Hash_3/Install/Enroll</Metadata2>\n\
+             <Time>2021-09-23 07:07:05.463</Time>\n</SubComponent>\n</ErrorLog>\n</Diagnostics>\n\
+             </MDMEnterpriseDiagnosticsReport>\n"
+        );
+        let mut p = MdmDiagParser {
+            path: std::sync::Arc::from("x.xml"),
+        };
+        let out = p.parse(xml.as_bytes()).unwrap();
+        let error = (out.events.iter())
+            .find(|e| matches!(e.kind, EventKind::InstallError { .. }))
+            .expect("the install error");
+        let EventKind::InstallError { code, detail, .. } = &error.kind else {
+            unreachable!()
+        };
+        assert_eq!(*code, Some(ErrorCode::Hresult(0x8019_0194)));
+        assert!(detail.contains("(ConfigManager)"), "{detail}");
+        assert_eq!(error.source.line, Some(7));
+        assert!(
+            error.time.as_ref().is_some_and(|t| t.has_date),
+            "{:?}",
+            error.time
+        );
     }
 
     #[test]
