@@ -169,13 +169,7 @@ pub fn place(idx: usize, e: &LogEvent) -> Option<TimelineItem> {
             1,
             "device_identity",
             "tl-device-identity",
-            vec![(
-                "facts",
-                (facts.iter())
-                    .map(|(k, v)| format!("{k}={}", crate::limits::clip(v, 160)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )],
+            vec![("facts", crate::evidence::identity_text(facts, 160))],
         ),
         EventKind::Management(_) | EventKind::ScepProfileCa { .. } => None,
         EventKind::Server(_) | EventKind::LogRead(_) => None,

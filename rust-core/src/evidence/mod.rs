@@ -324,6 +324,14 @@ pub enum ManagementMode {
 /// Identifying facts as (the source's name for the value, the value), in source order.
 pub type IdentityFacts = Vec<(&'static str, String)>;
 
+/// Identifying facts as text, `Name=value, …`, each value clipped to `max_value` chars.
+pub fn identity_text(facts: &[(&'static str, String)], max_value: usize) -> String {
+    (facts.iter())
+        .map(|(k, v)| format!("{k}={}", crate::limits::clip(v, max_value)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A platform error code with its domain, as logged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCode {

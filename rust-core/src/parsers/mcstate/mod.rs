@@ -183,28 +183,26 @@ mod reading {
             }
             let mut out = parser.finish();
             out.records = records;
+            // Facts of the file as a whole: no time, no line.
+            let whole_file = |kind: EventKind, text: String| LogEvent {
+                platform: Platform::Ios,
+                source: SourceRef::file(self.path.clone()),
+                time: None,
+                pid: None,
+                text,
+                kind,
+            };
             if !identity.is_empty() {
-                out.events.push(LogEvent {
-                    platform: Platform::Ios,
-                    source: SourceRef::file(self.path.clone()),
-                    time: None,
-                    pid: None,
-                    text: (identity.iter())
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    kind: EventKind::DeviceIdentity { facts: identity },
-                });
+                let text = crate::evidence::identity_text(&identity, usize::MAX);
+                out.events.push(whole_file(
+                    EventKind::DeviceIdentity { facts: identity },
+                    text,
+                ));
             }
             for thumbprint in ca_thumbprints {
-                out.events.push(LogEvent {
-                    platform: Platform::Ios,
-                    source: SourceRef::file(self.path.clone()),
-                    time: None,
-                    pid: None,
-                    text: format!("SCEP payload CAFingerprint {thumbprint}"),
-                    kind: EventKind::ScepProfileCa { thumbprint },
-                });
+                let text = format!("SCEP payload CAFingerprint {thumbprint}");
+                out.events
+                    .push(whole_file(EventKind::ScepProfileCa { thumbprint }, text));
             }
             Ok(out)
         }

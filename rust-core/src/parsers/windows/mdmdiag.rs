@@ -169,12 +169,13 @@ impl DocumentParser for MdmDiagParser {
                 &detail,
             ));
         }
-        if !html {
+        if html {
+            out.notes.push(
+                "read from the HTML diagnostics report: its layout is not documented; MDMDiagReport.xml, when present, is the better source".into(),
+            );
+        } else {
             for (line, facts) in identity_facts(&elements) {
-                let text = (facts.iter())
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let text = crate::evidence::identity_text(&facts, usize::MAX);
                 out.events.push(event(
                     line,
                     None,
@@ -182,11 +183,6 @@ impl DocumentParser for MdmDiagParser {
                     &text,
                 ));
             }
-        }
-        if html {
-            out.notes.push(
-                "read from the HTML diagnostics report: its layout is not documented; MDMDiagReport.xml, when present, is the better source".into(),
-            );
         }
         Ok(out)
     }
@@ -255,9 +251,7 @@ fn identity_facts(elements: &[Element]) -> Vec<(u64, IdentityFacts)> {
         if *key == "EnrollmentId" {
             g.2 = Some(value.trim_matches(['{', '}']).to_ascii_uppercase());
         }
-        if !g.3.iter().any(|(k, _)| k == key) {
-            g.3.push((key, value.to_string()));
-        }
+        add_fact(&mut g.3, key, value.to_string());
     }
     // Sections that name the same enrolment become one.
     let mut out: Vec<(Option<String>, u64, IdentityFacts)> = Vec::new();
@@ -265,9 +259,7 @@ fn identity_facts(elements: &[Element]) -> Vec<(u64, IdentityFacts)> {
         match out.iter_mut().find(|o| id.is_some() && o.0 == id) {
             Some(o) => {
                 for (k, v) in facts {
-                    if !o.2.iter().any(|(known, _)| *known == k) {
-                        o.2.push((k, v));
-                    }
+                    add_fact(&mut o.2, k, v);
                 }
                 o.1 = o.1.min(line);
             }
@@ -277,6 +269,13 @@ fn identity_facts(elements: &[Element]) -> Vec<(u64, IdentityFacts)> {
     out.into_iter()
         .map(|(_, line, facts)| (line, facts))
         .collect()
+}
+
+/// Adds a fact unless its key is there already (the first value stays).
+fn add_fact(facts: &mut IdentityFacts, key: &'static str, value: String) {
+    if !facts.iter().any(|(known, _)| *known == key) {
+        facts.push((key, value));
+    }
 }
 
 /// The SCEP node id of a LocURI / resource name, with the node path.
